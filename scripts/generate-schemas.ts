@@ -1,0 +1,57 @@
+/**
+ * Writes src/datadog/streams/schemas.json: each stream's record schema, taken from the component the
+ * stream table names in Datadog's official OpenAPI spec, with `$ref`s resolved a few levels deep
+ * (deeper structure becomes an open object: it lands in JSON columns anyway).
+ *
+ *   npx ts-node scripts/generate-schemas.ts [path/to/datadog-openapi]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { STREAMS } from '../src/datadog/streams/table';
+import type { JsonSchema } from '../src/datadog/streams/types';
+
+const specDir = process.argv[2] ?? join(__dirname, '..', '..', 'shared', 'datadog-openapi');
+const MAX_DEPTH = 4;
+const KEPT = ['type', 'format', 'description', 'enum', 'nullable'] as const;
+
+type Spec = { components: { schemas: Record<string, Record<string, unknown>> } };
+const specs: Record<string, Spec> = {};
+function spec(version: 'v1' | 'v2'): Spec {
+  specs[version] ??= parse(readFileSync(join(specDir, `${version}.yaml`), 'utf8'), { maxAliasCount: -1 }) as Spec;
+  return specs[version];
+}
+
+function resolve(doc: Spec, node: Record<string, unknown>, depth: number): JsonSchema {
+  if (typeof node.$ref === 'string') {
+    const name = node.$ref.split('/').pop()!;
+    return resolve(doc, doc.components.schemas[name], depth);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of KEPT) if (node[key] !== undefined) out[key] = node[key];
+  if (typeof out.description === 'string') out.description = out.description.split('\n')[0];
+  for (const combiner of ['oneOf', 'anyOf', 'allOf'] as const) {
+    // A union of shapes has no single column type: keep it as an open object.
+    if (Array.isArray(node[combiner]) && !out.type) out.type = (node[combiner] as unknown[]).length ? 'object' : undefined;
+  }
+  if (depth >= MAX_DEPTH) return out as JsonSchema;
+  if (node.properties) {
+    out.type ??= 'object';
+    out.properties = Object.fromEntries(
+      Object.entries(node.properties as Record<string, Record<string, unknown>>).map(([k, v]) => [k, resolve(doc, v, depth + 1)]),
+    );
+  }
+  if (node.items) out.items = resolve(doc, node.items as Record<string, unknown>, depth + 1);
+  return out as JsonSchema;
+}
+
+const schemas: Record<string, JsonSchema> = {};
+for (const stream of STREAMS) {
+  const doc = spec(stream.schemaSource.spec);
+  const component = doc.components.schemas[stream.schemaSource.component];
+  if (!component) throw new Error(`${stream.name}: no component ${stream.schemaSource.component} in ${stream.schemaSource.spec}`);
+  schemas[stream.name] = resolve(doc, component, 0);
+}
+const target = join(__dirname, '..', 'src', 'datadog', 'streams', 'schemas.json');
+writeFileSync(target, JSON.stringify(schemas, null, 2) + '\n');
+console.log(`wrote ${Object.keys(schemas).length} schemas to ${target}`);

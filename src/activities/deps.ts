@@ -1,0 +1,11 @@
+import type { DatadogSite } from '../config/sites';
+import type { DatadogClient } from '../datadog/client';
+import type { Destination } from '../destinations/destination';
+
+/** What activities close over. Workers build it from their environment; tests pass their own. */
+export interface ActivityDeps {
+  /** The Datadog client for a site (a worker may point every site at one base URL, e.g. the simulator). */
+  datadog: (site: DatadogSite) => DatadogClient;
+  destination: Destination;
+  now?: () => number;
+}

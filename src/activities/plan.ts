@@ -1,0 +1,90 @@
+import { parseDuration } from '../config/duration';
+import { parseSyncRequest } from '../config/request';
+import { DatadogApiError } from '../datadog/errors';
+import { effectivePageSize } from '../datadog/pagination';
+import { getStream, STREAM_NAMES } from '../datadog/streams/table';
+import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE } from '../workflows/failure-types';
+import type { StreamTask, SyncPlan } from '../workflows/types';
+import type { ActivityDeps } from './deps';
+import { toFailure } from './failures';
+
+/** Incremental streams without a bookmark or start_date read this far back. */
+export const DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
+
+export function createPlanActivities({ datadog, destination, now = Date.now }: ActivityDeps) {
+  /** Checks both keys: `validate` sees only the API key, `current_user` needs the application key too. */
+  async function checkKeys(site: Parameters<ActivityDeps['datadog']>[0]): Promise<void> {
+    const client = datadog(site);
+    try {
+      await client.send({ method: 'GET', path: '/api/v1/validate', query: {} }, { apiKeyOnly: true });
+    } catch (err) {
+      if (err instanceof DatadogApiError && (err.kind === 'forbidden' || err.kind === 'auth')) {
+        throw ApplicationFailure.nonRetryable(
+          `Datadog rejected the API key (DD_API_KEY) at ${client.baseUrl}: check the key and that it belongs to site ${site}`,
+          FAILURE.invalidApiKey,
+        );
+      }
+      throw toFailure(err, 'checking the API key');
+    }
+    try {
+      await client.send({ method: 'GET', path: '/api/v2/current_user', query: {} });
+    } catch (err) {
+      if (err instanceof DatadogApiError && (err.kind === 'forbidden' || err.kind === 'auth')) {
+        throw ApplicationFailure.nonRetryable(
+          `Datadog rejected the application key (DD_APP_KEY) at ${client.baseUrl}: check the key and that it belongs to the same organisation as the API key`,
+          FAILURE.invalidAppKey,
+        );
+      }
+      throw toFailure(err, 'checking the application key');
+    }
+  }
+
+  return {
+    /**
+     * Validates the request, checks the keys, reads bookmarks and decides each stream's windows.
+     * "Now" is read here, in an activity, so the workflow replays the same plan.
+     */
+    async planSync(input: { syncId: string; request: unknown }): Promise<SyncPlan> {
+      let request;
+      try {
+        request = parseSyncRequest(input.request, now(), 'sync request');
+      } catch (err) {
+        throw toFailure(err, 'sync request');
+      }
+      await checkKeys(request.site);
+      const current = now();
+      const lag = parseDuration(request.lag);
+      const end = request.end_date ? Math.min(Date.parse(request.end_date), current - lag) : current - lag;
+      const start = request.start_date ? Date.parse(request.start_date) : current - DEFAULT_LOOKBACK_MS;
+      const tasks: StreamTask[] = [];
+      for (const name of request.streams ?? STREAM_NAMES) {
+        const def = getStream(name);
+        await destination.prepare(def);
+        const task: StreamTask = {
+          syncId: input.syncId,
+          stream: name,
+          site: request.site,
+          mode: def.window ? 'incremental' : 'full_refresh',
+          pageSize: effectivePageSize(def.pagination, request.max_records_per_request),
+          query: request.stream_options[name]?.query,
+          permission: def.permission,
+          strict: request.strict,
+        };
+        if (def.window) {
+          const bookmark = await destination.readBookmark(name);
+          task.window = { from: bookmark?.cursor ?? start, to: end, size: parseDuration(request.window_size) };
+        }
+        tasks.push(task);
+      }
+      await destination.recordSync({ syncId: input.syncId, status: 'running' });
+      const since = request.start_date ? ` · since ${request.start_date.slice(0, 10)}` : '';
+      return {
+        syncId: input.syncId,
+        tasks,
+        summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${since}`,
+        maxParallelStreams: request.max_parallel_streams,
+      };
+    },
+  };
+}

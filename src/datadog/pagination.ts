@@ -1,0 +1,54 @@
+import { getPath } from './paths';
+import type { Pagination } from './streams/types';
+
+/** Where a stream is within its pages. `{}` is the first page. Small and JSON-safe: it lives in workflow state. */
+export interface PageState {
+  offset?: number;
+  page?: number;
+  cursor?: string;
+}
+
+/** Request parameters for the page `state` points at. */
+export function pageParams(pagination: Pagination, state: PageState, pageSize: number): Record<string, string | number> {
+  switch (pagination.kind) {
+    case 'offset':
+      return { [pagination.limitParam]: pageSize, [pagination.offsetParam]: state.offset ?? 0 };
+    case 'page':
+      return { [pagination.sizeParam]: pageSize, [pagination.pageParam]: state.page ?? 0 };
+    case 'cursor':
+      return state.cursor === undefined
+        ? { [pagination.limitParam]: pageSize }
+        : { [pagination.limitParam]: pageSize, [pagination.cursorParam]: state.cursor };
+    case 'none':
+      return {};
+  }
+}
+
+/** The page after this one, or null at the end of the stream (or window). */
+export function nextPageState(
+  pagination: Pagination,
+  state: PageState,
+  body: unknown,
+  received: number,
+  pageSize: number,
+): PageState | null {
+  switch (pagination.kind) {
+    case 'offset':
+      return received < pageSize ? null : { offset: (state.offset ?? 0) + received };
+    case 'page':
+      return received < pageSize ? null : { page: (state.page ?? 0) + 1 };
+    case 'cursor': {
+      // A short page is not the end of a cursor stream: only a missing cursor or an empty page is.
+      const cursor = getPath(body, pagination.nextCursorPath);
+      return received === 0 || typeof cursor !== 'string' || cursor === '' ? null : { cursor };
+    }
+    case 'none':
+      return null;
+  }
+}
+
+/** The page size to ask for: the endpoint's maximum unless the config lowers it. */
+export function effectivePageSize(pagination: Pagination, requested: number | undefined): number {
+  if (pagination.kind === 'none') return 0;
+  return Math.min(requested ?? pagination.maxPageSize, pagination.maxPageSize);
+}

@@ -1,0 +1,31 @@
+/** Failure types raised by activities. Pure data: both workflows and activities import it. */
+export const FAILURE = {
+  auth: 'DatadogAuthFailed',
+  forbidden: 'DatadogForbidden',
+  bad_request: 'DatadogBadRequest',
+  not_found: 'DatadogNotFound',
+  rate_limited: 'DatadogRateLimited',
+  server: 'DatadogServerError',
+  network: 'DatadogNetworkError',
+  timeout: 'DatadogTimeout',
+  malformed: 'DatadogMalformedResponse',
+  partial: 'DatadogPartialResults',
+  invalidRequest: 'InvalidSyncRequest',
+  invalidApiKey: 'InvalidApiKey',
+  invalidAppKey: 'InvalidApplicationKey',
+  destinationUnavailable: 'DestinationUnavailable',
+} as const;
+
+/** Retrying these cannot help: a key, a permission, or the request itself is wrong. */
+export const NON_RETRYABLE = [
+  FAILURE.auth,
+  FAILURE.forbidden,
+  FAILURE.bad_request,
+  FAILURE.not_found,
+  FAILURE.invalidRequest,
+  FAILURE.invalidApiKey,
+  FAILURE.invalidAppKey,
+];
+
+/** A stream answering these is not readable with these keys (missing permission, feature off). */
+export const STREAM_UNAVAILABLE = [FAILURE.forbidden, FAILURE.not_found];

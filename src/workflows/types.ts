@@ -1,0 +1,104 @@
+/**
+ * Values that cross Temporal: workflow inputs and results, activity inputs and results, query
+ * answers. All small, all JSON; never a record, never a secret.
+ */
+import type { DatadogSite } from '../config/sites';
+import type { PageState } from '../datadog/pagination';
+import type { Window } from '../datadog/request';
+
+export type { PageState, Window };
+
+/** One stream's share of a sync, as planned by `planSync` and run by a `streamSync` child. */
+export interface StreamTask {
+  syncId: string;
+  stream: string;
+  site: DatadogSite;
+  mode: 'incremental' | 'full_refresh';
+  pageSize: number;
+  query?: string;
+  /** The Datadog permission the stream's endpoint needs, for messages when it is refused. */
+  permission: string;
+  /** Incremental streams: read [from, to) in windows of `size` ms, each ending on a multiple of `size`. */
+  window?: Window & { size: number };
+  /** Fail instead of skipping when the stream is not readable (403/404). */
+  strict: boolean;
+}
+
+export interface SyncPlan {
+  syncId: string;
+  tasks: StreamTask[];
+  /** One line for the Web UI. */
+  summary: string;
+  maxParallelStreams: number;
+}
+
+/** A `streamSync` child's durable position, carried across continue-as-new. */
+export interface StreamPosition {
+  /** Start of the window being read (incremental streams). */
+  windowFrom?: number;
+  page: PageState;
+  /** Pages read in the current window. */
+  pageInWindow: number;
+  pages: number;
+  records: number;
+  windowsDone: number;
+  /** Newest record time seen (epoch ms), for progress. */
+  maxCursor?: number;
+}
+
+export type StreamStatus = 'pending' | 'running' | 'completed' | 'skipped' | 'failed' | 'cancelled';
+
+export interface StreamProgress {
+  stream: string;
+  status: StreamStatus;
+  records: number;
+  pages: number;
+  /** The window being read, for incremental streams. */
+  window?: Window;
+  windowsDone?: number;
+  windowsTotal?: number;
+  /** Where the stream's bookmark stands (epoch ms). */
+  bookmark?: number;
+  message?: string;
+}
+
+export interface StreamResult {
+  stream: string;
+  status: 'completed' | 'skipped';
+  records: number;
+  pages: number;
+  bookmark?: number;
+  /** Rows removed by a full refresh because they are gone upstream. */
+  removed?: number;
+  warning?: string;
+}
+
+export interface SyncResult {
+  syncId: string;
+  status: 'completed' | 'failed';
+  streams: StreamProgress[];
+  records: number;
+  warnings: string[];
+}
+
+/** What `fetchPage` is asked for: one page of one stream. */
+export interface FetchPageInput {
+  syncId: string;
+  stream: string;
+  site: DatadogSite;
+  window?: Window;
+  page: PageState;
+  pageSize: number;
+  query?: string;
+  /** 1-based page number within the window, for messages. */
+  pageNumber: number;
+}
+
+/** What `fetchPage` returns: a summary, never the records themselves. */
+export interface PageSummary {
+  records: number;
+  bytes: number;
+  nextPage: PageState | null;
+  maxCursor?: number;
+  rateLimit?: { remaining?: number; reset?: number; limit?: number; name?: string };
+}

@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+
+/** The Temporal CLI installed by scripts/install-temporal.sh (run by `npm test`'s pretest). */
+export function temporalCli(): string {
+  const path = process.env.TEMPORAL_CLI ?? join(__dirname, '..', '..', 'tools', 'temporal');
+  if (!existsSync(path)) throw new Error(`no Temporal CLI at ${path}: run npm run temporal:install`);
+  return path;
+}
+
+/** A real dev server on free ports, for one test file. */
+export function startDevServer(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalCli() }, extraArgs },
+  });
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+/** Keeps the SDK's own logging to warnings, so test output stays readable. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Installed already by an earlier test file in this process: keep that one.
+  }
+}
