@@ -45,7 +45,7 @@ export const syncRequestSchema = z
     if (req.start_date && req.end_date && Date.parse(req.end_date) <= Date.parse(req.start_date)) {
       ctx.addIssue({ code: 'custom', path: ['end_date'], message: `must be after start_date (${req.start_date})` });
     }
-    if (parseDuration(req.window_size) < 60_000) {
+    if (DURATION_PATTERN.test(req.window_size) && parseDuration(req.window_size) < 60_000) {
       ctx.addIssue({ code: 'custom', path: ['window_size'], message: 'must be at least 1m' });
     }
   });

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   ChildWorkflowFailure,
@@ -32,7 +33,7 @@ const { recordSync } = proxyActivities<Activities>({
  */
 export async function datadogSync(request: SyncRequestInput): Promise<SyncResult> {
   const syncId = workflowInfo().workflowId;
-  const plan = await planSync({ syncId, request });
+  const plan = await planSync({ syncId, request }).catch(surfaceCause);
   const progress = new Map<string, StreamProgress>(
     plan.tasks.map((t) => [t.stream, { stream: t.stream, status: 'pending', records: 0, pages: 0, bookmark: t.window?.from }]),
   );
@@ -108,6 +109,15 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
     });
   }
   return result;
+}
+
+/** Fails the sync with the activity's own message (bad request, rejected key), not "Activity task failed". */
+function surfaceCause(err: unknown): never {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+    const cause = err.cause;
+    throw ApplicationFailure.create({ message: cause.message, type: cause.type, nonRetryable: true, details: cause.details as unknown[] });
+  }
+  throw err;
 }
 
 function streamTotals(progress: Map<string, StreamProgress>): Record<string, { records: number; status: string }> {

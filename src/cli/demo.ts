@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { datadogCredentials, readEnv } from '../config/env';
+import { parseSyncRequest } from '../config/request';
+import { DuckDbDestination } from '../destinations/duckdb';
+import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../simulator';
+import { createWorker } from '../worker';
+import { ensureDevServer } from './dev-server';
+import { defaultWorkflowId, printOutcome, startSync, watchSync } from './run-sync';
+import { connectClient } from './temporal';
+
+const DAY = 86_400_000;
+const DEMO_STREAMS = ['dashboards', 'logs'];
+
+/**
+ * `npm start`: everything on one machine. A Temporal dev server (started or reused), the simulator
+ * unless DD_API_KEY is set, a worker in this process, and a sync of dashboards and logs into DuckDB.
+ */
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('Run a real sync end to end on the embedded defaults (dev server, simulator or real Datadog, DuckDB)')
+    .option('--days <n>', 'how far back logs are read on the first run', '3')
+    .option('--json', 'machine-readable result', false)
+    .action(async (opts: { days: string; json: boolean }) => {
+      const log = (line: string) => console.error(line);
+      // The SDK's worker lifecycle lines would drown the progress display.
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+      const env = readEnv();
+      const now = Date.now();
+      const { uiUrl, started } = await ensureDevServer(env.TEMPORAL_ADDRESS, log);
+      const runEnv = { ...env, TEMPORAL_UI_URL: env.TEMPORAL_UI_URL ?? uiUrl };
+
+      let simulator: Simulator | undefined;
+      let credentials = SIMULATOR_KEYS;
+      let baseUrl = env.DD_BASE_URL;
+      if (env.DD_API_KEY) {
+        credentials = datadogCredentials(env);
+        log(`Reading from real Datadog${baseUrl ? ` at ${baseUrl}` : ''} (DD_API_KEY is set).`);
+      } else {
+        // The simulated org is anchored to the day, so reruns see the same history plus new logs.
+        const today = Math.floor(now / DAY) * DAY;
+        simulator = await startSimulator({ seed: 42, dashboards: 40, logs: { count: 30_000, from: today - 3 * DAY, to: today + DAY } });
+        baseUrl = simulator.url;
+        log(`DD_API_KEY is not set: reading from the built-in Datadog simulator at ${simulator.url}.`);
+      }
+
+      const destination = await DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH);
+      const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+      const { worker, close } = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.RETRIEVER_TASK_QUEUE, credentials, baseUrl, destination });
+      const request = parseSyncRequest(
+        { name: 'demo', streams: DEMO_STREAMS, start_date: new Date(now - Number(opts.days) * DAY).toISOString(), lag: simulator ? '0s' : '1m' },
+        now,
+      );
+      const workflowId = defaultWorkflowId(request);
+      const { client, close: closeClient } = await connectClient(env);
+      try {
+        const outcome = await worker.runUntil(async () => {
+          await startSync(client, runEnv, request, workflowId, DEMO_STREAMS.length);
+          log(`Sync ${workflowId} started; writing to ${destination.description}.`);
+          return watchSync(client, workflowId, { progress: !opts.json });
+        });
+        printOutcome(outcome, runEnv, workflowId, opts.json);
+        if (!opts.json) {
+          console.log(`Data: ${env.RETRIEVER_DUCKDB_PATH} (try: duckdb ${env.RETRIEVER_DUCKDB_PATH} "select service, count(*) from logs group by 1")`);
+          if (started) console.log(`The Temporal dev server keeps running for the Web UI; stop it with: npm run stop`);
+        }
+        if (outcome.error) process.exitCode = 1;
+      } finally {
+        await closeClient();
+        await close();
+        await destination.close();
+        await connection.close();
+        await simulator?.close();
+      }
+    });
+}

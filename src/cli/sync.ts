@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { readEnv } from '../config/env';
+import { STREAM_NAMES } from '../datadog/streams/table';
+import { loadConfigFile } from './config-file';
+import { defaultWorkflowId, printOutcome, startSync, watchSync } from './run-sync';
+import { connectClient } from './temporal';
+import { webUiUrl } from '../config/env';
+
+interface SyncOptions {
+  config: string;
+  streams?: string;
+  id?: string;
+  wait: boolean;
+  json: boolean;
+  strict?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('sync')
+    .description('Start a sync on the task queue a worker polls; --wait shows progress and the result')
+    .requiredOption('-c, --config <file>', 'sync config (JSON): streams, start_date, site, ...; never keys')
+    .option('-s, --streams <names>', `comma-separated streams, overriding the config (${STREAM_NAMES.join(', ')})`)
+    .option('--id <workflowId>', 'workflow ID (default retriever-<name>-<timestamp>)')
+    .option('--strict', 'fail when a stream is not readable instead of skipping it')
+    .option('-w, --wait', 'wait for the end, with live progress', false)
+    .option('--json', 'machine-readable output', false)
+    .action(async (opts: SyncOptions) => {
+      const env = readEnv();
+      const overrides = {
+        ...(opts.streams ? { streams: opts.streams.split(',').map((s) => s.trim()) } : {}),
+        ...(opts.strict ? { strict: true } : {}),
+      };
+      const request = loadConfigFile(opts.config, overrides);
+      const workflowId = opts.id ?? defaultWorkflowId(request);
+      const { client, close } = await connectClient(env);
+      try {
+        await startSync(client, env, request, workflowId, (request.streams ?? STREAM_NAMES).length);
+        if (!opts.wait) {
+          console.log(opts.json ? JSON.stringify({ workflowId, webUi: webUiUrl(env, workflowId) }) : `started ${workflowId}\nWeb UI: ${webUiUrl(env, workflowId)}`);
+          return;
+        }
+        const outcome = await watchSync(client, workflowId, { progress: !opts.json });
+        printOutcome(outcome, env, workflowId, opts.json);
+        if (outcome.error) process.exitCode = 1;
+      } finally {
+        await close();
+      }
+    });
+}

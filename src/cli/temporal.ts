@@ -1,0 +1,16 @@
+import { Client, Connection } from '@temporalio/client';
+import type { RetrieverEnv } from '../config/env';
+
+/** A Temporal client from the environment, with an actionable error when no server answers. */
+export async function connectClient(env: RetrieverEnv): Promise<{ client: Client; close: () => Promise<void> }> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: '5s' });
+  } catch (err) {
+    throw new Error(
+      `cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${(err as Error).message}). ` +
+        'Start one with `npm start` (local dev server) or set TEMPORAL_ADDRESS.',
+    );
+  }
+  return { client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+}

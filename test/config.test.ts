@@ -1,0 +1,64 @@
+import { InvalidConfigError } from '../src/config/issues';
+import { parseSyncRequest } from '../src/config/request';
+import { apiBaseUrl, DATADOG_SITES } from '../src/config/sites';
+
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+
+function problems(raw: unknown): string[] {
+  try {
+    parseSyncRequest(raw, NOW);
+  } catch (err) {
+    if (err instanceof InvalidConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('sync request validation', () => {
+  it('accepts a minimal request and fills the defaults', () => {
+    const request = parseSyncRequest({ start_date: '2026-01-01' }, NOW);
+    expect(request).toMatchObject({ site: 'datadoghq.com', window_size: '1d', lag: '1m', strict: false, max_parallel_streams: 4 });
+  });
+
+  it('lists every problem at once, each with its path', () => {
+    const found = problems({
+      site: 'datadoghq.io',
+      streams: ['logs', 'log_events'],
+      start_date: 'last tuesday',
+      max_records_per_request: -5,
+      window_size: 'daily',
+      surprise: true,
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^site: /),
+        expect.stringMatching(/^streams\.1: unknown stream "log_events"; known streams: .*logs/),
+        expect.stringMatching(/^start_date: must be an ISO-8601/),
+        expect.stringMatching(/^max_records_per_request: /),
+        expect.stringMatching(/^window_size: a duration/),
+        expect.stringMatching(/surprise/),
+      ]),
+    );
+    expect(found).toHaveLength(6);
+  });
+
+  it('refuses keys in the request and says where they belong', () => {
+    const found = problems({ api_key: 'abc', application_key: 'def' });
+    expect(found).toEqual([
+      expect.stringContaining('api_key: secrets are not accepted here; set DD_API_KEY and DD_APP_KEY'),
+      expect.stringContaining('application_key: secrets are not accepted here'),
+    ]);
+  });
+
+  it('rejects a start in the future and an end before the start', () => {
+    expect(problems({ start_date: '2027-01-01' })).toEqual(['start_date: 2027-01-01 is in the future']);
+    expect(problems({ start_date: '2026-03-01', end_date: '2026-02-01' })).toEqual(['end_date: must be after start_date (2026-03-01)']);
+  });
+
+  it('knows the API host of all nine Datadog sites', () => {
+    expect(DATADOG_SITES).toHaveLength(9);
+    expect(apiBaseUrl('datadoghq.eu')).toBe('https://api.datadoghq.eu');
+    expect(apiBaseUrl('us2.ddog-gov.com')).toBe('https://api.us2.ddog-gov.com');
+    expect(problems({ site: 'uk1.datadoghq.com' })).toEqual([]);
+  });
+});
