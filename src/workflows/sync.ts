@@ -115,7 +115,7 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
 function surfaceCause(err: unknown): never {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
     const cause = err.cause;
-    throw ApplicationFailure.create({ message: cause.message, type: cause.type, nonRetryable: true, details: cause.details as unknown[] });
+    throw ApplicationFailure.create({ message: cause.message, type: cause.type ?? undefined, nonRetryable: true, details: cause.details as unknown[] });
   }
   throw err;
 }
