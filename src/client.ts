@@ -19,6 +19,8 @@ function commands(): ((program: Command) => void)[] {
   return [
     require('./cli/sync').register,
     require('./cli/status').register,
+    require('./cli/cancel').register,
+    require('./cli/schedule').register,
     require('./cli/worker').register,
     require('./cli/simulator').register,
     require('./cli/demo').register,

@@ -1,8 +1,8 @@
 import { parseDuration } from '../config/duration';
-import { parseSyncRequest } from '../config/request';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamQuery } from '../config/request';
 import { DatadogApiError } from '../datadog/errors';
 import { effectivePageSize } from '../datadog/pagination';
-import { getStream, STREAM_NAMES } from '../datadog/streams/table';
+import { getStream, resolveStream } from '../datadog/streams/table';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE } from '../workflows/failure-types';
 import type { StreamTask, SyncPlan } from '../workflows/types';
@@ -45,7 +45,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
      * Validates the request, checks the keys, reads bookmarks and decides each stream's windows.
      * "Now" is read here, in an activity, so the workflow replays the same plan.
      */
-    async planSync(input: { syncId: string; request: unknown }): Promise<SyncPlan> {
+    async planSync(input: { syncId: string; request: unknown; scheduledAt?: number }): Promise<SyncPlan> {
       let request;
       try {
         request = parseSyncRequest(input.request, now(), 'sync request');
@@ -55,25 +55,39 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
       await checkKeys(request.site);
       const current = now();
       const lag = parseDuration(request.lag);
-      const end = request.end_date ? Math.min(Date.parse(request.end_date), current - lag) : current - lag;
+      // A run started by a Schedule reads up to its scheduled time, so a backfill walks history in steps.
+      const end = Math.min(current - lag, request.end_date ? Date.parse(request.end_date) : Infinity, input.scheduledAt ?? Infinity);
       const start = request.start_date ? Date.parse(request.start_date) : current - DEFAULT_LOOKBACK_MS;
       const tasks: StreamTask[] = [];
-      for (const name of request.streams ?? STREAM_NAMES) {
-        const def = getStream(name);
+      const queries = queryDefinitions(request);
+      for (const name of selectedStreams(request)) {
+        const def = resolveStream(name, queries);
+        const queryStream = queries.find((q) => q.name === name);
         await destination.prepare(def);
         const task: StreamTask = {
           syncId: input.syncId,
           stream: name,
           site: request.site,
           mode: def.window ? 'incremental' : 'full_refresh',
-          pageSize: effectivePageSize(def.pagination, request.max_records_per_request),
-          query: request.stream_options[name]?.query,
+          // A dependent stream's pages are pages of its parent, a few parents at a time.
+          pageSize: def.parent
+            ? Math.min(def.parent.batchSize, effectivePageSize(getStream(def.parent.stream).pagination, request.max_records_per_request))
+            : effectivePageSize(def.pagination, request.max_records_per_request),
+          query: streamQuery(request, name),
           permission: def.permission,
           strict: request.strict,
+          ...(queryStream ? { queryStream } : {}),
         };
         if (def.window) {
           const bookmark = await destination.readBookmark(name);
-          task.window = { from: bookmark?.cursor ?? start, to: end, size: parseDuration(request.window_size) };
+          let from = bookmark?.cursor ?? start;
+          let to = end;
+          if (queryStream) {
+            // Windows that start and end on multiples of the interval never split one point between two reads.
+            from = Math.floor(from / queryStream.interval) * queryStream.interval;
+            to = Math.floor(to / queryStream.interval) * queryStream.interval;
+          }
+          task.window = { from, to, size: parseDuration(request.window_size) };
         }
         tasks.push(task);
       }

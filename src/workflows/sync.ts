@@ -11,12 +11,16 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { SyncRequestInput } from '../config/request';
 import { NON_RETRYABLE } from './failure-types';
 import { progressQuery } from './queries';
 import { streamSync } from './stream';
 import type { StreamProgress, StreamResult, SyncResult } from './types';
+
+/** Set by Temporal on runs a Schedule starts; a backfilled run reads only up to its scheduled time. */
+const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 const { planSync } = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
@@ -33,7 +37,8 @@ const { recordSync } = proxyActivities<Activities>({
  */
 export async function datadogSync(request: SyncRequestInput): Promise<SyncResult> {
   const syncId = workflowInfo().workflowId;
-  const plan = await planSync({ syncId, request }).catch(surfaceCause);
+  const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime();
+  const plan = await planSync({ syncId, request, scheduledAt }).catch(surfaceCause);
   const progress = new Map<string, StreamProgress>(
     plan.tasks.map((t) => [t.stream, { stream: t.stream, status: 'pending', records: 0, pages: 0, bookmark: t.window?.from }]),
   );
