@@ -10,11 +10,24 @@ export function temporalCli(): string {
   return path;
 }
 
-/** A real dev server on free ports, for one test file. */
-export function startDevServer(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
+/** A real dev server on free ports, for one test file; `uiPort` also serves its Web UI. */
+export function startDevServer(extraArgs: string[] = [], options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCli() }, extraArgs },
+    server: { executable: { type: 'existing-path', path: temporalCli() }, extraArgs, ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}) },
+  });
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }
 
