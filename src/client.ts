@@ -21,9 +21,12 @@ function commands(): ((program: Command) => void)[] {
     require('./cli/status').register,
     require('./cli/cancel').register,
     require('./cli/schedule').register,
+    require('./cli/discover').register,
+    require('./cli/check').register,
     require('./cli/worker').register,
     require('./cli/simulator').register,
     require('./cli/demo').register,
+    require('./cli/codec-server').register,
   ];
 }
 

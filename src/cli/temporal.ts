@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFromEnv } from '../codec/encryption';
 import type { RetrieverEnv } from '../config/env';
 
 /** A Temporal client from the environment, with an actionable error when no server answers. */
@@ -12,5 +13,7 @@ export async function connectClient(env: RetrieverEnv): Promise<{ client: Client
         'Start one with `npm start` (local dev server) or set TEMPORAL_ADDRESS.',
     );
   }
-  return { client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+  // The same codec as the workers, so encrypted inputs and results read back in clear here.
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFromEnv() });
+  return { client, close: () => connection.close() };
 }
