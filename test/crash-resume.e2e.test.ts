@@ -13,11 +13,13 @@ describe('a worker process killed mid-sync', () => {
   let env: TestWorkflowEnvironment;
   let simulator: Simulator;
   const workers: WorkerProcess[] = [];
+  // One instant for the simulated data and the sync's start_date, so no log falls between them.
+  const now = Date.now();
+  const start = now - 4 * DAY;
 
   beforeAll(async () => {
     env = await startDevServer();
-    const now = Date.now();
-    simulator = await startSimulator({ seed: 3, dashboards: 300, logs: { count: 40_000, from: now - 4 * DAY, to: now - 60_000 } });
+    simulator = await startSimulator({ seed: 3, dashboards: 300, logs: { count: 40_000, from: start, to: now - 60_000 } });
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill('SIGKILL')));
@@ -34,7 +36,6 @@ describe('a worker process killed mid-sync', () => {
     const first = await startWorkerProcess(workerEnv);
     workers.push(first);
     const workflowId = `crash-${Date.now()}`;
-    const start = Date.now() - 4 * DAY;
     const handle = await env.client.workflow.start(datadogSync, {
       taskQueue,
       workflowId,
