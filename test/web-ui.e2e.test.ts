@@ -56,7 +56,7 @@ describeWithChromium('the Temporal Web UI shows a finished sync', () => {
     const runEnv = { ...readEnv({}), TEMPORAL_ADDRESS: env.address, RETRIEVER_TASK_QUEUE: h.taskQueue };
     try {
       await worker.runUntil(async () => {
-        const handle = await startSync(env.client, runEnv, request, workflowId, 2);
+        const handle = await startSync(env.client, runEnv, request, workflowId);
         await handle.result();
       });
     } finally {

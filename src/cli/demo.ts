@@ -56,7 +56,7 @@ export function register(program: Command): void {
       const { client, close: closeClient } = await connectClient(env);
       try {
         const outcome = await worker.runUntil(async () => {
-          await startSync(client, runEnv, request, workflowId, DEMO_STREAMS.length);
+          await startSync(client, runEnv, request, workflowId);
           log(`Sync ${workflowId} started; writing to ${destination.description}.`);
           return watchSync(client, workflowId, { progress: !opts.json });
         });

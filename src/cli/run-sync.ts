@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { webUiUrl, type RetrieverEnv } from '../config/env';
-import type { SyncRequest } from '../config/request';
+import { selectedStreams, type SyncRequest } from '../config/request';
 import { datadogSync } from '../workflows';
 import type { StreamProgress, SyncResult } from '../workflows/types';
 import { collectProgress, formatWindow, ProgressView } from './progress';
@@ -11,17 +11,18 @@ export function defaultWorkflowId(request: SyncRequest, now = new Date()): strin
 }
 
 /** The one-line summary the Web UI shows for a sync. */
-export function syncSummary(request: SyncRequest, streamCount: number): string {
+export function syncSummary(request: SyncRequest): string {
+  const streamCount = selectedStreams(request).length;
   const since = request.start_date ? ` · since ${request.start_date.slice(0, 10)}` : '';
   return `Datadog sync · ${streamCount} stream${streamCount === 1 ? '' : 's'} · ${request.site}${since}`;
 }
 
-export async function startSync(client: Client, env: RetrieverEnv, request: SyncRequest, workflowId: string, streamCount: number) {
+export async function startSync(client: Client, env: RetrieverEnv, request: SyncRequest, workflowId: string) {
   return client.workflow.start(datadogSync, {
     taskQueue: env.RETRIEVER_TASK_QUEUE,
     workflowId,
     args: [request],
-    staticSummary: syncSummary(request, streamCount),
+    staticSummary: syncSummary(request),
     staticDetails: '```json\n' + JSON.stringify(request, null, 2) + '\n```',
   });
 }

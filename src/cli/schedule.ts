@@ -5,7 +5,6 @@ import { readEnv, webUiUrl, type RetrieverEnv } from '../config/env';
 import { DURATION_PATTERN } from '../config/duration';
 import { InvalidConfigError } from '../config/issues';
 import type { SyncRequest } from '../config/request';
-import { STREAM_NAMES } from '../datadog/streams/table';
 import { datadogSync } from '../workflows';
 import { loadConfigFile } from './config-file';
 import { syncSummary } from './run-sync';
@@ -49,7 +48,7 @@ export async function createSyncSchedule(client: Client, env: RetrieverEnv, requ
       workflowId: `retriever-${request.name}`,
       taskQueue: env.RETRIEVER_TASK_QUEUE,
       args: [request],
-      staticSummary: syncSummary(request, (request.streams ?? STREAM_NAMES).length),
+      staticSummary: syncSummary(request),
     },
     policies: { overlap: OVERLAP[options.overlap], catchupWindow: options.catchupWindow as Duration },
     state: { paused: options.paused ?? false, note: options.paused ? 'created paused' : undefined },

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { readEnv } from '../config/env';
-import { STREAM_NAMES } from '../datadog/streams/table';
 import { loadConfigFile } from './config-file';
 import { defaultWorkflowId, printOutcome, startSync, watchSync } from './run-sync';
 import { connectClient } from './temporal';
@@ -20,7 +19,7 @@ export function register(program: Command): void {
     .command('sync')
     .description('Start a sync on the task queue a worker polls; --wait shows progress and the result')
     .requiredOption('-c, --config <file>', 'sync config (JSON): streams, start_date, site, ...; never keys')
-    .option('-s, --streams <names>', `comma-separated streams, overriding the config (${STREAM_NAMES.join(', ')})`)
+    .option('-s, --streams <names>', 'comma-separated streams or query names, overriding the config (see `retriever discover`)')
     .option('--id <workflowId>', 'workflow ID (default retriever-<name>-<timestamp>)')
     .option('--strict', 'fail when a stream is not readable instead of skipping it')
     .option('-w, --wait', 'wait for the end, with live progress', false)
@@ -35,7 +34,7 @@ export function register(program: Command): void {
       const workflowId = opts.id ?? defaultWorkflowId(request);
       const { client, close } = await connectClient(env);
       try {
-        await startSync(client, env, request, workflowId, (request.streams ?? STREAM_NAMES).length);
+        await startSync(client, env, request, workflowId);
         if (!opts.wait) {
           console.log(opts.json ? JSON.stringify({ workflowId, webUi: webUiUrl(env, workflowId) }) : `started ${workflowId}\nWeb UI: ${webUiUrl(env, workflowId)}`);
           return;
