@@ -3,7 +3,7 @@
  * stream table names in Datadog's official OpenAPI spec, with `$ref`s resolved a few levels deep
  * (deeper structure becomes an open object: it lands in JSON columns anyway).
  *
- *   npx ts-node scripts/generate-schemas.ts [path/to/datadog-openapi]
+ *   npx ts-node --transpile-only scripts/generate-schemas.ts [path/to/datadog-openapi]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,10 +47,18 @@ function resolve(doc: Spec, node: Record<string, unknown>, depth: number): JsonS
 
 const schemas: Record<string, JsonSchema> = {};
 for (const stream of STREAMS) {
-  const doc = spec(stream.schemaSource.spec);
-  const component = doc.components.schemas[stream.schemaSource.component];
-  if (!component) throw new Error(`${stream.name}: no component ${stream.schemaSource.component} in ${stream.schemaSource.spec}`);
-  schemas[stream.name] = resolve(doc, component, 0);
+  const source = stream.schemaSource;
+  if ('inline' in source) {
+    schemas[stream.name] = source.inline;
+    continue;
+  }
+  const doc = spec(source.spec);
+  const component = doc.components.schemas[source.component];
+  if (!component) throw new Error(`${stream.name}: no component ${source.component} in ${source.spec}`);
+  const schema = resolve(doc, component, 0);
+  // Fields Retriever adds to the records (a dependent stream's parent id, a derived key) are columns too.
+  if (source.addedFields) schema.properties = { ...source.addedFields, ...schema.properties };
+  schemas[stream.name] = schema;
 }
 const target = join(__dirname, '..', 'src', 'datadog', 'streams', 'schemas.json');
 writeFileSync(target, JSON.stringify(schemas, null, 2) + '\n');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { STREAM_NAMES } from '../datadog/streams/table';
+import { findStream, STREAM_NAMES } from '../datadog/streams/table';
+import { EVENTS_AGGREGATIONS, QUERY_DATA_SOURCES, type QueryDefinition } from '../datadog/streams/types';
 import { DURATION_PATTERN, parseDuration } from './duration';
 import { formatIssues, InvalidConfigError } from './issues';
 import { DATADOG_SITES } from './sites';
@@ -15,6 +16,31 @@ const streamName = z.string().refine((s) => STREAM_NAMES.includes(s), {
   error: (issue) => `unknown stream "${String(issue.input)}"; known streams: ${STREAM_NAMES.join(', ')}`,
 });
 
+/** Default distance between points of a query stream, per data source: cloud costs are daily figures. */
+const DEFAULT_INTERVAL: Record<(typeof QUERY_DATA_SOURCES)[number], string> = { metrics: '5m', logs: '5m', rum: '5m', cloud_cost: '1d' };
+
+/**
+ * A timeseries query that becomes a stream of its own. `name`, `data_source` and `query` are
+ * Airbyte's `queries[]` fields; the rest is optional.
+ */
+const timeseriesQuery = z.strictObject({
+  /** The stream's and the table's name. */
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and "_", starting with a letter (it names a table)'),
+  data_source: z.enum(QUERY_DATA_SOURCES),
+  /** Metrics and cloud_cost: a metrics query (`avg:system.cpu.user{*} by {host}`); logs and rum: a search query. */
+  query: z.string().min(1),
+  /** Distance between points, e.g. 1m, 5m, 1h; windows start and end on multiples of it. */
+  interval: z.string().regex(DURATION_PATTERN, 'a duration like 1m, 5m or 1h').optional(),
+  /** Logs and rum: what to compute per interval (default count). */
+  compute: z.strictObject({ aggregation: z.enum(EVENTS_AGGREGATIONS), metric: z.string().min(1).optional() }).optional(),
+  /** Logs and rum: facets to split the series by, e.g. ["service"]. */
+  group_by: z.array(z.string().min(1)).optional(),
+}).superRefine((q, ctx) => {
+  if ((q.compute || q.group_by) && (q.data_source === 'metrics' || q.data_source === 'cloud_cost')) {
+    ctx.addIssue({ code: 'custom', message: `compute and group_by apply to logs and rum queries; a ${q.data_source} query states them in its query string` });
+  }
+});
+
 /**
  * A sync request: what the config file holds and what a `datadogSync` workflow takes as input.
  * Field names follow Airbyte's source-datadog spec where they overlap (site, start_date, end_date,
@@ -25,7 +51,8 @@ export const syncRequestSchema = z
     /** Names the sync in workflow IDs and the Web UI. */
     name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only, at most 64').default('datadog'),
     site: z.enum(DATADOG_SITES).default('datadoghq.com'),
-    streams: z.array(streamName).min(1, 'select at least one stream').optional(),
+    /** Streams to sync: names from the stream table and of `queries`; default all of them. */
+    streams: z.array(z.string()).min(1, 'select at least one stream').optional(),
     /** Where incremental streams start when they have no bookmark yet. */
     start_date: isoDate.optional(),
     /** Where the sync stops; default: now minus `lag`. */
@@ -35,13 +62,26 @@ export const syncRequestSchema = z
     window_size: z.string().regex(DURATION_PATTERN, 'a duration like 1h, 6h or 1d').default('1d'),
     /** How far behind now incremental streams stop, so records still being indexed are not skipped. */
     lag: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 1m or 5m').default('1m'),
-    /** Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`. */
+    /** Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search streams. */
     stream_options: z.record(streamName, z.strictObject({ query: z.string().min(1).optional() })).default({}),
+    /** Airbyte's `query`: a search filter for `logs` (`stream_options.logs.query` wins when both are set). */
+    query: z.string().optional(),
+    /** Timeseries queries, each read from `POST /api/v2/query/timeseries` into a stream of its own name. */
+    queries: z.array(timeseriesQuery).default([]),
     max_parallel_streams: z.number().int().min(1).max(64).default(4),
     /** Fail the sync when a stream is not readable (403/404) instead of skipping it with a warning. */
     strict: z.boolean().default(false),
   })
+  // Runs even when other fields have problems, so every unknown stream name is reported in one go.
+  .check(z.superRefine(checkStreamNames, { when: () => true }))
+  .check(z.superRefine(checkIntervals, { when: () => true }))
   .superRefine((req, ctx) => {
+    for (const [stream, options] of Object.entries(req.stream_options)) {
+      if (options.query !== undefined && !findStream(stream)?.queryParam) {
+        const searchable = STREAM_NAMES.filter((n) => findStream(n)?.queryParam);
+        ctx.addIssue({ code: 'custom', path: ['stream_options', stream, 'query'], message: `${stream} takes no search query; only ${searchable.join(', ')} do` });
+      }
+    }
     if (req.start_date && req.end_date && Date.parse(req.end_date) <= Date.parse(req.start_date)) {
       ctx.addIssue({ code: 'custom', path: ['end_date'], message: `must be after start_date (${req.start_date})` });
     }
@@ -49,6 +89,43 @@ export const syncRequestSchema = z
       ctx.addIssue({ code: 'custom', path: ['window_size'], message: 'must be at least 1m' });
     }
   });
+
+/** Stream names must be in the table or among the configured queries; query names must not shadow a table stream. */
+function checkStreamNames(req: unknown, ctx: z.RefinementCtx<unknown>): void {
+  if (!req || typeof req !== 'object') return;
+  const { streams, queries } = req as { streams?: unknown; queries?: unknown };
+  const queryNames = Array.isArray(queries) ? queries.map((q) => (q as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string') : [];
+  const seen = new Set<string>();
+  queryNames.forEach((name, i) => {
+    if (STREAM_NAMES.includes(name)) ctx.addIssue({ code: 'custom', path: ['queries', i, 'name'], message: `"${name}" is already a stream; give the query another name` });
+    else if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['queries', i, 'name'], message: `"${name}" names two queries` });
+    seen.add(name);
+  });
+  if (!Array.isArray(streams)) return;
+  streams.forEach((name, i) => {
+    if (typeof name !== 'string' || STREAM_NAMES.includes(name) || queryNames.includes(name)) return;
+    const known = [...STREAM_NAMES, ...queryNames].join(', ');
+    ctx.addIssue({ code: 'custom', path: ['streams', i], message: `unknown stream "${name}"; known streams: ${known}` });
+  });
+}
+
+/** Each query's interval must divide the window size: windows then start and end on whole intervals. */
+function checkIntervals(req: unknown, ctx: z.RefinementCtx<unknown>): void {
+  if (!req || typeof req !== 'object') return;
+  const { queries, window_size } = req as { queries?: unknown; window_size?: unknown };
+  if (!Array.isArray(queries)) return;
+  const windowSize = typeof window_size === 'string' && DURATION_PATTERN.test(window_size) ? window_size : undefined;
+  queries.forEach((q, i) => {
+    const { interval, data_source } = (q ?? {}) as { interval?: unknown; data_source?: unknown };
+    const text = interval ?? DEFAULT_INTERVAL[data_source as keyof typeof DEFAULT_INTERVAL];
+    if (typeof text !== 'string' || !DURATION_PATTERN.test(text)) return;
+    const ms = parseDuration(text);
+    if (ms < 1_000) ctx.addIssue({ code: 'custom', path: ['queries', i, 'interval'], message: 'must be at least 1s' });
+    else if (windowSize && parseDuration(windowSize) % ms !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['queries', i, 'interval'], message: `must divide window_size (${windowSize}) so that no interval straddles two windows` });
+    }
+  });
+}
 
 export type SyncRequestInput = z.input<typeof syncRequestSchema>;
 export type SyncRequest = z.output<typeof syncRequestSchema>;
@@ -77,4 +154,26 @@ export function parseSyncRequest(raw: unknown, now: number, source = 'sync reque
   }
   if (problems.length > 0) throw new InvalidConfigError(problems, source);
   return result.data!;
+}
+
+/** Every stream a request reads: the selected ones, or all table streams and all queries. */
+export function selectedStreams(request: Pick<SyncRequest, 'streams' | 'queries'>): string[] {
+  return request.streams ?? [...STREAM_NAMES, ...request.queries.map((q) => q.name)];
+}
+
+/** The configured queries as activities receive them: intervals in milliseconds, defaults filled. */
+export function queryDefinitions(request: Pick<SyncRequest, 'queries'>): QueryDefinition[] {
+  return request.queries.map((q) => ({
+    name: q.name,
+    data_source: q.data_source,
+    query: q.query,
+    interval: parseDuration(q.interval ?? DEFAULT_INTERVAL[q.data_source]),
+    ...(q.compute ? { compute: q.compute } : {}),
+    ...(q.group_by ? { group_by: q.group_by } : {}),
+  }));
+}
+
+/** The search filter for a stream: its own `stream_options` query, or Airbyte's top-level `query` for logs. */
+export function streamQuery(request: Pick<SyncRequest, 'stream_options' | 'query'>, stream: string): string | undefined {
+  return request.stream_options[stream]?.query ?? (stream === 'logs' && request.query ? request.query : undefined);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DatadogApiError } from './errors';
-import { getPath } from './paths';
+import { getPath, setPath } from './paths';
 import type { StreamDef } from './streams/types';
 
 export type ApiRecord = Record<string, unknown>;
@@ -12,17 +12,49 @@ const searchMeta = z
   })
   .optional();
 
+const timeseriesAttributes = z.object({
+  series: z.array(z.object({ group_tags: z.array(z.string()).nullish(), query_index: z.number().int().nullish(), unit: z.array(z.object({ name: z.string().nullish() }).nullable()).nullish() })).default([]),
+  times: z.array(z.number().int()).default([]),
+  values: z.array(z.array(z.number().nullable())).default([]),
+});
+
+export interface ExtractContext {
+  /** Fields to add to every record (a dependent stream's parent id). */
+  fields?: Record<string, unknown>;
+}
+
 /**
  * Takes the records out of one response body and checks what the rest of the pipeline relies on:
- * an array of objects, each with its primary key. A search response that says it is partial
+ * objects, each with its primary key. A search response that says it is partial
  * (`meta.status: "timeout"` or `meta.warnings`) is refused so the page is retried, never half-kept.
  */
-export function extractRecords(def: StreamDef, body: unknown): ApiRecord[] {
+export function extractRecords(def: StreamDef, body: unknown, context: ExtractContext = {}): ApiRecord[] {
   const where = `${def.name} (${def.path})`;
-  const records = getPath(body, def.recordsPath);
-  if (!Array.isArray(records)) {
-    throw new DatadogApiError('malformed', `${where}: expected an array at "${def.recordsPath || '(body)'}", got ${describe(records)}`, { path: def.path });
+  refusePartial(def, body, where);
+  const records = recordsOf(def, body, where);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new DatadogApiError('malformed', `${where}: record ${i} is ${describe(record)}, not an object`, { path: def.path });
+    }
+    for (const [field, value] of Object.entries(context.fields ?? {})) setPath(record as ApiRecord, field, value);
+    if (def.derivedKey) {
+      const parts = def.derivedKey.from.map((p) => getPath(record, p));
+      const missing = def.derivedKey.from.filter((_, j) => parts[j] === undefined || parts[j] === null || parts[j] === '');
+      if (missing.length > 0) {
+        throw new DatadogApiError('malformed', `${where}: record ${i} has no ${missing.map((m) => `"${m}"`).join(', ')} (its key is made of them)`, { path: def.path });
+      }
+      setPath(record as ApiRecord, def.derivedKey.field, parts.map(String).join(':'));
+    }
+    const key = getPath(record, def.primaryKey);
+    if (key === undefined || key === null || key === '') {
+      throw new DatadogApiError('malformed', `${where}: record ${i} has no "${def.primaryKey}" (its primary key)`, { path: def.path });
+    }
   }
+  return records as ApiRecord[];
+}
+
+function refusePartial(def: StreamDef, body: unknown, where: string): void {
   const meta = searchMeta.safeParse((body as { meta?: unknown })?.meta);
   if (meta.success && meta.data) {
     const warnings = meta.data.warnings ?? [];
@@ -31,17 +63,59 @@ export function extractRecords(def: StreamDef, body: unknown): ApiRecord[] {
       throw new DatadogApiError('partial', `${where}: Datadog returned partial results (status ${meta.data.status ?? '?'}${said ? `; ${said}` : ''})`, { path: def.path });
     }
   }
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i];
-    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      throw new DatadogApiError('malformed', `${where}: record ${i} is ${describe(record)}, not an object`, { path: def.path });
-    }
-    const key = getPath(record, def.primaryKey);
-    if (key === undefined || key === null || key === '') {
-      throw new DatadogApiError('malformed', `${where}: record ${i} has no "${def.primaryKey}" (its primary key)`, { path: def.path });
-    }
+  // The timeseries endpoint reports trouble with some of a query's data as a 200 with an `errors` string.
+  const errors = (body as { errors?: unknown })?.errors;
+  if (def.recordShape === 'timeseries' && typeof errors === 'string' && errors.trim() !== '') {
+    throw new DatadogApiError('partial', `${where}: Datadog returned partial results: ${errors}`, { path: def.path });
   }
-  return records as ApiRecord[];
+}
+
+function recordsOf(def: StreamDef, body: unknown, where: string): unknown[] {
+  const found = getPath(body, def.recordsPath);
+  const at = `"${def.recordsPath || '(body)'}"`;
+  switch (def.recordShape ?? 'list') {
+    case 'list':
+      if (!Array.isArray(found)) throw new DatadogApiError('malformed', `${where}: expected an array at ${at}, got ${describe(found)}`, { path: def.path });
+      return found;
+    case 'object':
+      if (found === undefined || found === null) return [];
+      if (typeof found !== 'object' || Array.isArray(found)) {
+        throw new DatadogApiError('malformed', `${where}: expected an object at ${at}, got ${describe(found)}`, { path: def.path });
+      }
+      return [found];
+    case 'timeseries':
+      return timeseriesRows(def, found, where);
+  }
+}
+
+/**
+ * One row per series and timestamp. `values[i]` lines up with `series[i]` and with `times`; an
+ * interval without a value (null) is not a row. The key is the series' group and the time, both
+ * stable across re-reads, so a re-read window overwrites its own rows.
+ */
+export function timeseriesRows(def: StreamDef, attributes: unknown, where = def.name): ApiRecord[] {
+  if (attributes === undefined || attributes === null) return [];
+  const parsed = timeseriesAttributes.safeParse(attributes);
+  if (!parsed.success) {
+    throw new DatadogApiError('malformed', `${where}: timeseries response is not series/times/values: ${parsed.error.issues[0]?.message}`, { path: def.path });
+  }
+  const { series, times, values } = parsed.data;
+  if (values.length !== series.length || values.some((v) => v.length !== times.length)) {
+    throw new DatadogApiError('malformed', `${where}: ${series.length} series, ${values.length} value lists and ${times.length} times do not line up`, { path: def.path });
+  }
+  const rows: ApiRecord[] = [];
+  series.forEach((s, i) => {
+    const tags = [...(s.group_tags ?? [])].sort();
+    const group = tags.length > 0 ? tags.join(',') : '*';
+    const unit = s.unit?.[0]?.name ?? null;
+    times.forEach((t, j) => {
+      const value = values[i][j];
+      if (value === null) return;
+      const timestamp = new Date(t).toISOString();
+      rows.push({ id: `${group}|${timestamp}`, query: def.name, group, group_tags: tags, timestamp, value, unit });
+    });
+  });
+  return rows;
 }
 
 function describe(value: unknown): string {

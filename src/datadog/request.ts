@@ -1,6 +1,6 @@
 import { pageParams, type PageState } from './pagination';
 import { setPath } from './paths';
-import type { StreamDef, TimeWindow } from './streams/types';
+import type { StreamDef, TimeUnit } from './streams/types';
 
 export interface Window {
   /** Epoch milliseconds, inclusive. */
@@ -22,9 +22,11 @@ export interface PageRequestInput {
   pageSize: number;
   /** The per-stream search query, for streams that take one. */
   query?: string;
+  /** Values for the `{name}` placeholders of the path (a dependent stream's parent id). */
+  pathParams?: Record<string, string>;
 }
 
-function formatTime(ms: number, unit: TimeWindow['unit']): string {
+export function formatTime(ms: number, unit: TimeUnit): string {
   switch (unit) {
     case 'iso':
       return new Date(ms).toISOString();
@@ -35,22 +37,42 @@ function formatTime(ms: number, unit: TimeWindow['unit']): string {
   }
 }
 
+/** Reads a record's time in the unit the stream states; NaN when it is not one. */
+export function parseTime(value: unknown, unit: TimeUnit): number {
+  if (unit === 'iso') return typeof value === 'string' ? Date.parse(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  return unit === 's' ? n * 1000 : n;
+}
+
+function fillPath(def: StreamDef, values: Record<string, string> = {}): string {
+  const path = def.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined || value === '') throw new Error(`${def.name}: no value for {${name}} in ${def.path}`);
+    return encodeURIComponent(value);
+  });
+  return path;
+}
+
 /** Builds the HTTP request for one page of a stream: the one place request parameters are assembled. */
 export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRequest {
-  const params: Record<string, string | number> = { ...def.params };
-  if (def.window && input.window) {
-    params[def.window.fromParam] = formatTime(input.window.from, def.window.unit);
-    params[def.window.toParam] = formatTime(input.window.to, def.window.unit);
+  const params: Record<string, unknown> = { ...def.params, ...def.body };
+  if (def.window) {
+    // Never leave the time filter out: several endpoints (audit logs among them) then read only the last 15 minutes.
+    if (!input.window) throw new Error(`${def.name}: an incremental stream needs a time window for every request`);
+    const write = (ms: number) => (def.window!.numeric ? Number(formatTime(ms, def.window!.unit)) : formatTime(ms, def.window!.unit));
+    params[def.window.fromParam] = write(input.window.from);
+    params[def.window.toParam] = write(input.window.to);
     if (def.window.sort) params[def.window.sort.param] = def.window.sort.value;
   }
   if (def.queryParam && input.query) params[def.queryParam] = input.query;
   Object.assign(params, pageParams(def.pagination, input.page, input.pageSize));
+  const path = fillPath(def, input.pathParams);
 
   if (def.method === 'GET') {
     const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
-    return { method: 'GET', path: def.path, query };
+    return { method: 'GET', path, query };
   }
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) setPath(body, key, value);
-  return { method: 'POST', path: def.path, query: {}, body };
+  return { method: 'POST', path, query: {}, body };
 }

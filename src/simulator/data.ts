@@ -1,8 +1,8 @@
 import { pick, randomId, seededRandom } from './random';
 
-const SERVICES = ['web', 'api', 'billing', 'auth', 'search', 'worker'];
+export const SERVICES = ['web', 'api', 'billing', 'auth', 'search', 'worker'];
 const STATUSES = ['info', 'info', 'info', 'warn', 'error', 'debug'];
-const HOSTS = ['i-0a1b2c', 'i-0d4e5f', 'i-0a7b8c', 'i-09f8e7', 'k8s-node-1', 'k8s-node-2'];
+export const HOSTS = ['i-0a1b2c', 'i-0d4e5f', 'i-0a7b8c', 'i-09f8e7', 'k8s-node-1', 'k8s-node-2'];
 const MESSAGES = ['request served', 'cache miss', 'retrying upstream call', 'user signed in', 'job finished', 'slow query'];
 
 export interface LogRecord {
@@ -19,11 +19,13 @@ export interface LogRecord {
   };
 }
 
-/** A log with its time as a number, kept sorted by (time, id): the order cursors walk. */
-export interface StoredLog {
+/** A record with its time as a number, kept sorted by (time, id): the order cursors walk. */
+export interface Timed<R extends { id: string } = { id: string }> {
   ts: number;
-  record: LogRecord;
+  record: R;
 }
+
+export type StoredLog = Timed<LogRecord>;
 
 export interface DashboardRecord {
   id: string;
@@ -65,7 +67,7 @@ export function generateLogs(seed: number, count: number, from: number, to: numb
   return logs;
 }
 
-export function compareLogs(a: StoredLog, b: StoredLog): number {
+export function compareTimed(a: Timed, b: Timed): number {
   return a.ts - b.ts || (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0);
 }
 

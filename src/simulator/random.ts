@@ -21,3 +21,23 @@ export function randomId(random: () => number, length: number, alphabet = ID_ALP
   for (let i = 0; i < length; i++) id += alphabet[Math.floor(random() * alphabet.length)];
   return id;
 }
+
+const HEX = '0123456789abcdef';
+
+/** A version-4-shaped UUID, as Datadog uses for users, roles, teams, incidents and downtimes. */
+export function uuid(random: () => number): string {
+  const h = (n: number) => randomId(random, n, HEX);
+  return `${h(8)}-${h(4)}-4${h(3)}-${pick(random, ['8', '9', 'a', 'b'])}${h(3)}-${h(12)}`;
+}
+
+/** A number in [0, 1) that depends only on `text`: values that must not change between requests. */
+export function hashUnit(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return seededRandom(h >>> 0)();
+}
+
+/** An integer in [min, max]. */
+export function between(random: () => number, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}

@@ -1,125 +1,78 @@
-import { compareLogs, type StoredLog } from './data';
-import type { World } from './world';
+import { currentUser, listIncidents, listPermissions, listRoles, listTeams, listUsers } from './routes/access';
+import {
+  listDashboardLists,
+  listDashboards,
+  listDowntimes,
+  listGlobalVariables,
+  listHosts,
+  listMonitors,
+  listNotebooks,
+  listSyntheticTests,
+} from './routes/catalog';
+import { listMetrics, listSlos, queryTimeseries, sloHistory } from './routes/metrics';
+import { searchRoute } from './routes/search';
+import type { ErrorStyle, Route } from './http';
 
-export interface SimRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  /** The simulator's public base URL, for `links.next`. */
-  baseUrl: string;
+export { badRequest, type Route, type SimRequest, type SimResponse } from './http';
+
+export interface RouteEntry {
+  route: Route;
+  /** The streams this route serves: `forbiddenStreams` naming one of them makes it answer 403. */
+  streams?: readonly string[];
+  /** The permission the route needs: `forbiddenPermissions` naming it makes it answer 403. */
+  permission?: string;
+  /** How the endpoint writes errors (the spec's error schema for it). */
+  errors?: ErrorStyle;
 }
 
-export interface SimResponse {
-  status: number;
-  body: unknown;
-}
-
-export type Route = (world: World, req: SimRequest) => SimResponse;
-
-export function badRequest(...errors: string[]): SimResponse {
-  return { status: 400, body: { errors } };
-}
-
-function intParam(query: URLSearchParams, name: string, fallback: number): number | string {
-  const raw = query.get(name);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= 0 ? value : `${name} must be a non-negative integer, got ${JSON.stringify(raw)}`;
-}
-
-function timeParam(query: URLSearchParams, name: string, fallback: number): number | string {
-  const raw = query.get(name);
-  if (raw === null) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  return Number.isNaN(value) ? `${name} must be an ISO-8601 date-time or epoch milliseconds, got ${JSON.stringify(raw)}` : value;
-}
-
-/** `service:web status:error` style queries: every term must match; `*` matches all. */
-function matchesQuery(log: StoredLog, query: string | null): boolean {
-  if (!query || query.trim() === '*') return true;
-  return query
-    .trim()
-    .split(/\s+/)
-    .every((term) => {
-      const [key, value] = term.split(':', 2);
-      if (value === undefined) return log.record.attributes.message.includes(term);
-      const field = (log.record.attributes as unknown as Record<string, unknown>)[key];
-      return field === value || log.record.attributes.tags.includes(term);
-    });
-}
-
-interface LogCursor {
-  ts: number;
-  id: string;
-}
-
-const encodeCursor = (c: LogCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): LogCursor | null {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    return typeof c.ts === 'number' && typeof c.id === 'string' ? c : null;
-  } catch {
-    return null;
-  }
-}
-
-/** GET /api/v2/logs/events: filter[from] inclusive, filter[to] exclusive, cursor paging, at most 1000 a page. */
-const listLogs: Route = (world, req) => {
-  const { query } = req;
-  const now = world.clock();
-  const from = timeParam(query, 'filter[from]', now - 15 * 60_000);
-  const to = timeParam(query, 'filter[to]', now);
-  const limit = intParam(query, 'page[limit]', 10);
-  const sort = query.get('sort') ?? '-timestamp';
-  const problems = [from, to, limit].filter((v): v is string => typeof v === 'string');
-  if (typeof limit === 'number' && limit > 1000) problems.push('page[limit] must be at most 1000');
-  if (sort !== 'timestamp' && sort !== '-timestamp') problems.push(`sort must be timestamp or -timestamp, got ${JSON.stringify(sort)}`);
-  const cursorRaw = query.get('page[cursor]');
-  const cursor = cursorRaw === null ? null : decodeCursor(cursorRaw);
-  if (cursorRaw !== null && !cursor) problems.push('page[cursor] is not a valid cursor');
-  if (problems.length > 0) return badRequest(...problems);
-
-  let logs = world.logsBetween(from as number, to as number).filter((l) => matchesQuery(l, query.get('filter[query]')));
-  if (sort === '-timestamp') logs = logs.reverse();
-  const ascending = sort === 'timestamp';
-  const isAfterCursor = (l: StoredLog) => {
-    const order = compareLogs(l, { ts: cursor!.ts, record: { id: cursor!.id } } as StoredLog);
-    return ascending ? order > 0 : order < 0;
-  };
-  const start = cursor ? logs.findIndex(isAfterCursor) : 0;
-  const page = start < 0 ? [] : logs.slice(start, start + (limit as number));
-  const last = page[page.length - 1];
-  // Like Datadog, a full page carries a cursor even when nothing follows: the next page is then empty.
-  const after = last && page.length === limit ? encodeCursor({ ts: last.ts, id: last.record.id }) : undefined;
-  const body: Record<string, unknown> = {
-    data: page.map((l) => l.record),
-    meta: { elapsed: 1, request_id: `sim-${now}`, status: 'done', ...(after ? { page: { after } } : {}) },
-  };
-  if (after) {
-    const next = new URLSearchParams(query);
-    next.set('page[cursor]', after);
-    body.links = { next: `${req.baseUrl}${req.path}?${next.toString()}` };
-  }
-  return { status: 200, body };
-};
-
-/** GET /api/v1/dashboard: `start` offset and `count` page size. */
-const listDashboards: Route = (world, req) => {
-  const start = intParam(req.query, 'start', 0);
-  const count = intParam(req.query, 'count', 100);
-  const problems = [start, count].filter((v): v is string => typeof v === 'string');
-  if (problems.length > 0) return badRequest(...problems);
-  return { status: 200, body: { dashboards: world.dashboards.slice(start as number, (start as number) + (count as number)) } };
-};
-
-const currentUser: Route = () => ({
-  status: 200,
-  body: { data: { id: '00000000-0000-0000-0000-000000000001', type: 'users', attributes: { handle: 'simulator@example.com', name: 'Simulator' } } },
-});
-
-/** Routes that need both keys, by "METHOD path". `/api/v1/validate` is served by the server itself. */
-export const ROUTES: Record<string, { route: Route; stream?: string }> = {
-  'GET /api/v1/dashboard': { route: listDashboards, stream: 'dashboards' },
-  'GET /api/v2/logs/events': { route: listLogs, stream: 'logs' },
+/**
+ * Routes that need both keys, by "METHOD path"; `{name}` matches one path segment.
+ * `/api/v1/validate` is served by the server itself.
+ */
+export const ROUTES: Record<string, RouteEntry> = {
+  'GET /api/v1/dashboard': { route: listDashboards, streams: ['dashboards'], permission: 'dashboards_read' },
+  'GET /api/v1/dashboard/lists/manual': { route: listDashboardLists, streams: ['dashboard_lists'], permission: 'dashboards_read' },
+  'GET /api/v1/monitor': { route: listMonitors, streams: ['monitors'], permission: 'monitors_read' },
+  'GET /api/v2/downtime': { route: listDowntimes, streams: ['downtimes'], permission: 'monitors_downtime' },
+  'GET /api/v1/synthetics/tests': { route: listSyntheticTests, streams: ['synthetic_tests'], permission: 'synthetics_read' },
+  'GET /api/v1/synthetics/variables': { route: listGlobalVariables, streams: ['synthetic_global_variables'], permission: 'synthetics_global_variable_read' },
+  'GET /api/v1/notebooks': { route: listNotebooks, streams: ['notebooks'], permission: 'notebooks_read' },
+  'GET /api/v1/hosts': { route: listHosts, streams: ['hosts'], permission: 'hosts_read' },
+  'GET /api/v2/metrics': { route: listMetrics, streams: ['metrics'], permission: 'metrics_read' },
+  'POST /api/v2/query/timeseries': { route: queryTimeseries, permission: 'timeseries_query' },
+  'GET /api/v1/slo': { route: listSlos, streams: ['service_level_objectives'], permission: 'slos_read' },
+  'GET /api/v1/slo/{slo_id}/history': { route: sloHistory, streams: ['slo_history'], permission: 'slos_read' },
+  'GET /api/v2/incidents': { route: listIncidents, streams: ['incidents'], permission: 'incident_read' },
+  'GET /api/v2/team': { route: listTeams, streams: ['teams', 'incident_teams'], permission: 'teams_read' },
+  'GET /api/v2/users': { route: listUsers, streams: ['users'], permission: 'user_access_read' },
+  'GET /api/v2/roles': { route: listRoles, streams: ['roles'], permission: 'user_access_read' },
+  'GET /api/v2/permissions': { route: listPermissions, streams: ['permissions'], permission: 'user_access_read' },
+  'GET /api/v2/logs/events': { route: searchRoute('logs'), streams: ['logs'], permission: 'logs_read_data' },
+  'GET /api/v2/audit/events': { route: searchRoute('audit_logs'), streams: ['audit_logs'], permission: 'audit_logs_read' },
+  'GET /api/v2/events': { route: searchRoute('events'), streams: ['events'], permission: 'events_read' },
+  'GET /api/v2/rum/events': { route: searchRoute('rum_events'), streams: ['rum_events'], permission: 'rum_apps_read' },
+  'GET /api/v2/spans/events': { route: searchRoute('spans'), streams: ['spans'], permission: 'apm_read', errors: 'jsonapi' },
   'GET /api/v2/current_user': { route: currentUser },
 };
+
+const TEMPLATES = Object.entries(ROUTES).map(([key, entry]) => {
+  const [method, path] = key.split(' ');
+  const names: string[] = [];
+  const pattern = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { method, regex: new RegExp(`^${pattern}$`), names, entry };
+});
+
+/** The route for a request, with the values of its path placeholders; null when there is none. */
+export function matchRoute(method: string, pathname: string): { entry: RouteEntry; params: Record<string, string> } | null {
+  for (const template of TEMPLATES) {
+    if (template.method !== method) continue;
+    const match = template.regex.exec(pathname);
+    if (!match) continue;
+    const params = Object.fromEntries(template.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
+    return { entry: template.entry, params };
+  }
+  return null;
+}

@@ -1,69 +1,233 @@
-import { compareLogs, generateDashboards, generateLogs, type DashboardRecord, type StoredLog } from './data';
+import { compareTimed, generateDashboards, generateLogs, type DashboardRecord, type StoredLog, type Timed } from './data';
+import { generateIncidents, generatePermissions, generateRoles, generateTeams, generateUsers } from './datasets/access';
+import {
+  generateDashboardLists,
+  generateDowntimes,
+  generateGlobalVariables,
+  generateHosts,
+  generateMetrics,
+  generateMonitors,
+  generateNotebooks,
+  generateSlos,
+  generateSyntheticTests,
+  type Json,
+  type StoredMetric,
+} from './datasets/catalog';
+import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
+import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Every stream that reads timestamped search records, logs included. */
+export type SearchStream = 'logs' | SearchDataset;
 
 export interface WorldOptions {
   seed?: number;
   dashboards?: number;
   /** Logs spread over [from, to); only those at or before the clock's now are visible. */
   logs?: { count: number; from: number; to: number };
+  /** Audit events, events, RUM events and spans, each spread over the logs' time range. */
+  search?: Partial<Record<SearchDataset, number>>;
+  /** Sizes of the configuration datasets; each has a small default. */
+  counts?: Partial<Record<CatalogStream, number>>;
+  /**
+   * Search results live in partitions of this many milliseconds and a page stops at a partition
+   * boundary, with a cursor, as Datadog's search may: short pages that are not the end. Default: none.
+   */
+  searchPartitionMs?: number;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
 }
 
+/** Full-refresh streams whose size a test may choose. */
+export type CatalogStream =
+  | 'dashboard_lists'
+  | 'monitors'
+  | 'downtimes'
+  | 'synthetic_tests'
+  | 'synthetic_global_variables'
+  | 'notebooks'
+  | 'service_level_objectives'
+  | 'hosts'
+  | 'metrics'
+  | 'users'
+  | 'roles'
+  | 'teams'
+  | 'incidents';
+
+const DEFAULT_COUNTS: Record<CatalogStream, number> = {
+  dashboard_lists: 6,
+  monitors: 40,
+  downtimes: 12,
+  synthetic_tests: 15,
+  synthetic_global_variables: 5,
+  notebooks: 8,
+  service_level_objectives: 6,
+  hosts: 20,
+  metrics: 30,
+  users: 25,
+  roles: 5,
+  teams: 6,
+  incidents: 12,
+};
+
+const DEFAULT_SEARCH_COUNTS: Record<SearchDataset, number> = { audit_logs: 300, events: 300, rum_events: 300, spans: 300 };
+
+/** Hosts that have not reported in this long are left out of the host list unless `from` asks for them. */
+export const HOSTS_DEFAULT_LOOKBACK_MS = 3 * HOUR;
+
 /** The simulated organisation: its data, and the ground truth tests compare against. */
 export class World {
   readonly clock: () => number;
+  readonly searchPartitionMs?: number;
   readonly dashboards: DashboardRecord[];
-  /** Sorted by (time, id). */
-  private logs: StoredLog[];
+  readonly dashboardLists: Json[];
+  readonly monitors: Json[];
+  readonly downtimes: Json[];
+  readonly syntheticTests: Json[];
+  readonly globalVariables: Json[];
+  readonly notebooks: Json[];
+  readonly slos: Json[];
+  readonly hosts: Json[];
+  readonly metrics: StoredMetric[];
+  readonly users: Json[];
+  readonly roles: Json[];
+  readonly permissions: Json[];
+  readonly teams: Json[];
+  readonly incidents: Json[];
+  /** Each sorted by (time, id). */
+  private readonly searchData: Record<SearchStream, Timed[]>;
   private nextSeed: number;
 
   constructor(options: WorldOptions = {}) {
     const seed = options.seed ?? 1;
     this.clock = options.clock ?? Date.now;
+    this.searchPartitionMs = options.searchPartitionMs;
     const now = this.clock();
+    const count = (stream: CatalogStream) => options.counts?.[stream] ?? DEFAULT_COUNTS[stream];
     this.dashboards = generateDashboards(seed, options.dashboards ?? 25, now);
-    const logs = options.logs ?? { count: 5_000, from: now - 3 * 86_400_000, to: now };
-    this.logs = generateLogs(seed, logs.count, logs.from, logs.to).sort(compareLogs);
+    this.dashboardLists = generateDashboardLists(seed, count('dashboard_lists'), now);
+    this.monitors = generateMonitors(seed, count('monitors'), now);
+    this.downtimes = generateDowntimes(seed, count('downtimes'), now);
+    this.syntheticTests = generateSyntheticTests(seed, count('synthetic_tests'));
+    this.globalVariables = generateGlobalVariables(seed, count('synthetic_global_variables'));
+    this.notebooks = generateNotebooks(seed, count('notebooks'), now);
+    this.slos = generateSlos(seed, count('service_level_objectives'), now);
+    this.hosts = generateHosts(seed, count('hosts'), now);
+    this.metrics = generateMetrics(seed, count('metrics'), now);
+    this.users = generateUsers(seed, count('users'), now);
+    this.roles = generateRoles(seed, count('roles'), now);
+    this.permissions = generatePermissions(seed, now);
+    this.teams = generateTeams(seed, count('teams'), now);
+    this.incidents = generateIncidents(seed, count('incidents'), now);
+
+    const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
+    const search = (dataset: SearchDataset, i: number) =>
+      generateSearchRecords(dataset, seed * 31 + i + 1, options.search?.[dataset] ?? DEFAULT_SEARCH_COUNTS[dataset], logs.from, logs.to).sort(compareTimed);
+    this.searchData = { logs: generateLogs(seed, logs.count, logs.from, logs.to).sort(compareTimed), audit_logs: [], events: [], rum_events: [], spans: [] };
+    SEARCH_DATASETS.forEach((dataset, i) => (this.searchData[dataset] = search(dataset, i)));
     this.nextSeed = seed + 1_000_003;
   }
 
   /** Adds logs as if they had just been indexed (for incremental-sync tests). */
   addLogs(count: number, from: number, to: number): string[] {
-    const added = generateLogs(this.nextSeed++, count, from, to);
-    this.logs = [...this.logs, ...added].sort(compareLogs);
+    return this.addSearchRecords('logs', count, from, to);
+  }
+
+  /** Adds records to a search stream as if they had just been indexed. */
+  addSearchRecords(stream: SearchStream, count: number, from: number, to: number): string[] {
+    const added: Timed[] = stream === 'logs' ? generateLogs(this.nextSeed++, count, from, to) : generateSearchRecords(stream, this.nextSeed++, count, from, to);
+    this.searchData[stream] = [...this.searchData[stream], ...added].sort(compareTimed);
     return added.map((l) => l.record.id);
   }
 
   /** Visible logs with from <= time < to, in time order. */
   logsBetween(from: number, to: number): StoredLog[] {
+    return this.searchBetween('logs', from, to) as StoredLog[];
+  }
+
+  /** Visible records of a search stream with from <= time < to, in time order. */
+  searchBetween(stream: SearchStream, from: number, to: number): Timed<SearchRecord>[] {
+    const records = this.searchData[stream] as Timed<SearchRecord>[];
     const end = Math.min(to, this.clock() + 1);
-    const first = lowerBound(this.logs, from);
-    const out: StoredLog[] = [];
-    for (let i = first; i < this.logs.length && this.logs[i].ts < end; i++) out.push(this.logs[i]);
+    const out: Timed<SearchRecord>[] = [];
+    for (let i = lowerBound(records, from); i < records.length && records[i].ts < end; i++) out.push(records[i]);
     return out;
   }
 
-  /** The ids a correct sync must hold, per stream. */
+  /** Hosts the host list shows: those that reported since `from` (default: the last 3 hours). */
+  visibleHosts(from = this.clock() - HOSTS_DEFAULT_LOOKBACK_MS): Json[] {
+    return this.hosts.filter((h) => Number(h.last_reported_time) * 1000 >= from);
+  }
+
+  /** Metrics the metrics list shows for a `window[seconds]` of this many seconds. */
+  activeMetrics(windowSeconds: number): Json[] {
+    const since = this.clock() - windowSeconds * 1000;
+    return this.metrics.filter((m) => m.lastReported >= since).map((m) => m.record);
+  }
+
+  /** Answers a timeseries request, as the query endpoint does. */
+  timeseries(queries: TimeseriesQueryBody[], from: number, to: number, interval?: number) {
+    const used = effectiveInterval(from, to, interval);
+    return { interval: used, result: evaluate(queries, from, to, used, this.clock()) };
+  }
+
+  /** The ids a correct sync must hold, per stream (sorted as strings). */
   groundTruth(stream: string, window?: { from: number; to: number }): string[] {
+    const ids = (items: Json[], key = 'id') => items.map((item) => String(item[key])).sort();
     switch (stream) {
       case 'dashboards':
         return this.dashboards.map((d) => d.id).sort();
+      case 'dashboard_lists':
+        return ids(this.dashboardLists);
+      case 'monitors':
+        return ids(this.monitors);
+      case 'downtimes':
+        return ids(this.downtimes);
+      case 'synthetic_tests':
+        return ids(this.syntheticTests, 'public_id');
+      case 'synthetic_global_variables':
+        return ids(this.globalVariables);
+      case 'notebooks':
+        return ids(this.notebooks);
+      case 'service_level_objectives':
+        return ids(this.slos);
+      case 'hosts':
+        return ids(this.visibleHosts(), 'host_name');
+      case 'metrics':
+        return ids(this.activeMetrics(30 * 86_400));
+      case 'users':
+        return ids(this.users);
+      case 'roles':
+        return ids(this.roles);
+      case 'permissions':
+        return ids(this.permissions);
+      case 'teams':
+      case 'incident_teams':
+        return ids(this.teams);
+      case 'incidents':
+        return ids(this.incidents);
       case 'logs':
-        return this.logsBetween(window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
+      case 'audit_logs':
+      case 'events':
+      case 'rum_events':
+      case 'spans':
+        return this.searchBetween(stream, window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
           .map((l) => l.record.id)
           .sort();
       default:
-        throw new Error(`the simulator has no stream "${stream}"`);
+        throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
     }
   }
 }
 
-function lowerBound(logs: StoredLog[], ts: number): number {
+function lowerBound(records: Timed[], ts: number): number {
   let lo = 0;
-  let hi = logs.length;
+  let hi = records.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (logs[mid].ts < ts) lo = mid + 1;
+    if (records[mid].ts < ts) lo = mid + 1;
     else hi = mid;
   }
   return lo;

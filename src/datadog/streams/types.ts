@@ -16,37 +16,111 @@ export type Pagination =
   /** One request returns everything. */
   | { kind: 'none' };
 
+/** How an endpoint wants a time written, or how a record states one. */
+export type TimeUnit = 'iso' | 'ms' | 's';
+
 /** Time filtering of incremental streams. `from` is inclusive, `to` exclusive. */
 export interface TimeWindow {
   fromParam: string;
   toParam: string;
   /** How the endpoint wants times written: ISO-8601, epoch milliseconds or epoch seconds. */
-  unit: 'iso' | 'ms' | 's';
+  unit: TimeUnit;
+  /** Send the times as JSON numbers (int64 body fields) instead of strings. */
+  numeric?: boolean;
   /** Dotted path of the record's event time, the incremental cursor field. */
   cursorField: string;
+  /** How the cursor field is written in records; ISO-8601 unless stated. */
+  cursorUnit?: TimeUnit;
   /** Sort parameter and value that make the endpoint return records oldest first. */
   sort?: { param: string; value: string };
 }
+
+/**
+ * Where the records are in a response body:
+ * - `list`: an array at `recordsPath` (the usual case);
+ * - `object`: one object at `recordsPath` is one record (nothing there: no record);
+ * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time.
+ */
+export type RecordShape = 'list' | 'object' | 'timeseries';
+
+/**
+ * A stream read once per record of another stream, e.g. one history request per SLO. Its page
+ * state walks the parent's pages; each page of parents becomes one request per parent.
+ */
+export interface ParentStream {
+  /** The parent stream's name in the table. */
+  stream: string;
+  /** Dotted path of the parent record's id. */
+  key: string;
+  /** The placeholder in this stream's path that takes the parent's id, e.g. `slo_id` for `{slo_id}`. */
+  pathParam: string;
+  /** Field added to each record, holding the parent's id. */
+  field: string;
+  /** Parents per fetchPage call: each costs one request, and a retried page repeats them all. */
+  batchSize: number;
+}
+
+/** Where a stream's record schema comes from. */
+export type SchemaSource =
+  /** A component of Datadog's official OpenAPI spec, plus any fields Retriever adds to the records. */
+  | { spec: 'v1' | 'v2'; component: string; addedFields?: Record<string, JsonSchema> }
+  /** Records Retriever shapes itself (timeseries rows): no spec component describes them. */
+  | { inline: JsonSchema };
 
 export interface StreamDef {
   name: string;
   description: string;
   method: HttpMethod;
+  /** The endpoint; `{name}` placeholders are filled from the parent record (dependent streams). */
   path: string;
-  /** Dotted path of the records array in the response; '' when the body is the array itself. */
+  /** Dotted path of the records in the response; '' when the body is the array itself. */
   recordsPath: string;
+  /** How the records are laid out at `recordsPath`; `list` unless stated. */
+  recordShape?: RecordShape;
   /** Dotted path of the record's unique id. */
   primaryKey: string;
+  /**
+   * For records without a single unique field: the primary key field is written as these fields'
+   * values joined by `:` (e.g. SLO id and window start).
+   */
+  derivedKey?: { field: string; from: string[] };
   pagination: Pagination;
   window?: TimeWindow;
   /** Parameter holding the per-stream search query (`filter[query]`), for streams that take one. */
   queryParam?: string;
-  /** Fixed parameters sent with every request. */
+  /** Fixed query parameters sent with every request. */
   params?: Record<string, string>;
-  /** The RBAC permission the endpoint needs (the spec's `x-permission`). */
+  /** Fixed JSON body fields of a POST, by dotted path. */
+  body?: Record<string, unknown>;
+  /** Set for a stream read once per record of another stream. */
+  parent?: ParentStream;
+  /** The RBAC permission the endpoint needs (the spec's `x-permission`; alternatives joined by " or "). */
   permission: string;
-  /** Where the record schema comes from in the official OpenAPI spec. */
-  schemaSource: { spec: 'v1' | 'v2'; component: string };
+  /** Where the record schema comes from. */
+  schemaSource: SchemaSource;
+}
+
+/** Data sources of `POST /api/v2/query/timeseries`, as Airbyte's `queries[].data_source` names them. */
+export const QUERY_DATA_SOURCES = ['metrics', 'cloud_cost', 'logs', 'rum'] as const;
+export type QueryDataSource = (typeof QUERY_DATA_SOURCES)[number];
+
+/** Events-platform aggregations (the spec's `EventsAggregation`), for logs and rum queries. */
+export const EVENTS_AGGREGATIONS = ['count', 'cardinality', 'pc75', 'pc90', 'pc95', 'pc98', 'pc99', 'sum', 'min', 'max', 'avg'] as const;
+
+/**
+ * One configured timeseries query, as it travels to activities: small and JSON-safe. It becomes a
+ * stream (and a table) named `name`.
+ */
+export interface QueryDefinition {
+  name: string;
+  data_source: QueryDataSource;
+  /** A metrics query (`avg:system.cpu.user{*} by {host}`) or, for logs and rum, a search query. */
+  query: string;
+  /** Milliseconds between points; windows start and end on multiples of it. */
+  interval: number;
+  /** Logs and rum only: what to compute per interval, and the facets to split by. */
+  compute?: { aggregation: (typeof EVENTS_AGGREGATIONS)[number]; metric?: string };
+  group_by?: string[];
 }
 
 /** Minimal JSON Schema, as much as the table model and validators read. */
@@ -58,4 +132,5 @@ export interface JsonSchema {
   items?: JsonSchema;
   additionalProperties?: boolean | JsonSchema;
   enum?: unknown[];
+  nullable?: boolean;
 }

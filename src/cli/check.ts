@@ -1,0 +1,151 @@
+import type { Command } from 'commander';
+import { datadogCredentials, readEnv } from '../config/env';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamQuery, type SyncRequest } from '../config/request';
+import { apiBaseUrl } from '../config/sites';
+import { DatadogClient } from '../datadog/client';
+import { DatadogApiError } from '../datadog/errors';
+import { extractRecords } from '../datadog/page';
+import { getPath } from '../datadog/paths';
+import { buildPageRequest, type ApiRequest, type Window } from '../datadog/request';
+import { getStream, resolveStream } from '../datadog/streams/table';
+import type { StreamDef } from '../datadog/streams/types';
+import { loadConfigFile } from './config-file';
+import { textTable } from './discover';
+
+export interface KeyCheck {
+  valid: boolean;
+  message: string;
+}
+
+export interface StreamCheck {
+  stream: string;
+  readable: boolean;
+  permission: string;
+  /** HTTP status of the refusal, when there was one. */
+  status?: number;
+  message: string;
+}
+
+export interface CheckReport {
+  site: string;
+  baseUrl: string;
+  keys: { api: KeyCheck; application: KeyCheck };
+  streams: StreamCheck[];
+}
+
+const PROBE_WINDOW_MS = 3_600_000;
+
+/** A single cheap request per stream: the first page, one record, over the last hour. */
+async function probe(client: DatadogClient, def: StreamDef, request: SyncRequest, now: number): Promise<void> {
+  const query = queryDefinitions(request).find((q) => q.name === def.name);
+  let window: Window | undefined;
+  if (def.window) {
+    const step = query?.interval ?? PROBE_WINDOW_MS;
+    const to = Math.floor(now / step) * step;
+    window = { from: to - Math.max(step, PROBE_WINDOW_MS), to };
+  }
+  const pageSize = def.pagination.kind === 'none' ? 0 : 1;
+  if (!def.parent) {
+    await client.send(buildPageRequest(def, { window, page: {}, pageSize, query: streamQuery(request, def.name) }));
+    return;
+  }
+  // A dependent stream is readable if its parents can be listed and one parent's records read.
+  const parentDef = getStream(def.parent.stream);
+  const parents = extractRecords(parentDef, (await client.send(buildPageRequest(parentDef, { page: {}, pageSize: 1 }))).body);
+  if (parents.length === 0) return;
+  const id = String(getPath(parents[0], def.parent.key));
+  await client.send(buildPageRequest(def, { window, page: {}, pageSize: 0, pathParams: { [def.parent.pathParam]: id } }));
+}
+
+function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'permission'> {
+  if (err instanceof DatadogApiError) {
+    const said = err.details.errors?.length ? ` (${err.details.errors.join('; ')})` : '';
+    switch (err.kind) {
+      case 'forbidden':
+      case 'auth':
+        return { readable: false, status: err.status, message: `refused: the application key needs the "${def.permission}" permission${said}` };
+      case 'not_found':
+        return { readable: false, status: err.status, message: `not available: the feature may not be enabled for this organisation${said}` };
+      case 'rate_limited':
+        return { readable: false, status: err.status, message: `rate limited: try again in ${err.details.rateLimit?.reset ?? '?'} s` };
+      default:
+        return { readable: false, status: err.status, message: err.message };
+    }
+  }
+  return { readable: false, message: err instanceof Error ? err.message : String(err) };
+}
+
+async function checkKey(client: DatadogClient, request: ApiRequest, apiKeyOnly: boolean, name: string): Promise<KeyCheck> {
+  try {
+    await client.send(request, { apiKeyOnly });
+    return { valid: true, message: 'valid' };
+  } catch (err) {
+    if (err instanceof DatadogApiError && (err.kind === 'forbidden' || err.kind === 'auth')) {
+      return { valid: false, message: `rejected (HTTP ${err.status}): check ${name} and that it belongs to this site` };
+    }
+    return { valid: false, message: `could not be checked: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/**
+ * Checks both keys and, for each selected stream, whether it can be read and why not.
+ * `GET /api/v1/validate` sees only the API key; `GET /api/v2/current_user` needs the application key too.
+ */
+export async function checkAccess(client: DatadogClient, request: SyncRequest, now = Date.now()): Promise<CheckReport> {
+  const api = await checkKey(client, { method: 'GET', path: '/api/v1/validate', query: {} }, true, 'DD_API_KEY');
+  const application = api.valid
+    ? await checkKey(client, { method: 'GET', path: '/api/v2/current_user', query: {} }, false, 'DD_APP_KEY')
+    : { valid: false, message: 'not checked: the API key was not accepted' };
+  const queries = queryDefinitions(request);
+  const streams: StreamCheck[] = [];
+  for (const name of selectedStreams(request)) {
+    const def = resolveStream(name, queries);
+    if (!api.valid || !application.valid) {
+      streams.push({ stream: name, readable: false, permission: def.permission, message: 'not checked: a key was rejected' });
+      continue;
+    }
+    try {
+      await probe(client, def, request, now);
+      streams.push({ stream: name, readable: true, permission: def.permission, message: 'readable' });
+    } catch (err) {
+      streams.push({ stream: name, permission: def.permission, ...explain(err, def) });
+    }
+  }
+  return { site: request.site, baseUrl: client.baseUrl, keys: { api, application }, streams };
+}
+
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('Check DD_API_KEY and DD_APP_KEY, and whether each selected stream can be read (and why not)')
+    .option('-c, --config <file>', 'sync config (JSON): site, streams, queries')
+    .option('-s, --streams <names>', 'comma-separated streams, overriding the config')
+    .option('--strict', 'exit 1 when any stream cannot be read, not only when a key is rejected')
+    .option('--json', 'machine-readable output', false)
+    .action(async (opts: { config?: string; streams?: string; strict?: boolean; json: boolean }) => {
+      const env = readEnv();
+      const credentials = datadogCredentials(env);
+      const overrides = opts.streams ? { streams: opts.streams.split(',').map((s) => s.trim()) } : {};
+      const request = opts.config ? loadConfigFile(opts.config, overrides) : parseSyncRequest(overrides, Date.now(), 'options');
+      const client = new DatadogClient({ baseUrl: env.DD_BASE_URL ?? apiBaseUrl(request.site), credentials });
+      let report: CheckReport;
+      try {
+        report = await checkAccess(client, request);
+      } finally {
+        await client.close();
+      }
+      const keysOk = report.keys.api.valid && report.keys.application.valid;
+      if (opts.json) {
+        console.log(JSON.stringify(report, null, 2));
+      } else {
+        console.log(`Datadog at ${report.baseUrl} (site ${report.site})`);
+        console.log(`  API key (DD_API_KEY):          ${report.keys.api.message}`);
+        console.log(`  application key (DD_APP_KEY):  ${report.keys.application.message}\n`);
+        const rows = report.streams.map((s) => [s.stream, s.readable ? 'yes' : 'no', s.permission, s.readable ? '' : s.message]);
+        console.log(textTable(['stream', 'readable', 'permission', 'why not'], rows));
+        const unreadable = report.streams.filter((s) => !s.readable).length;
+        if (keysOk) console.log(`\n${report.streams.length - unreadable} of ${report.streams.length} streams readable.`);
+      }
+      if (!keysOk || (opts.strict && report.streams.some((s) => !s.readable))) process.exitCode = 1;
+    });
+}

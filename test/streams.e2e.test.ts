@@ -1,0 +1,232 @@
+/**
+ * Every stream, synced end to end from the simulator on a real Temporal dev server into DuckDB:
+ * a first run, a second incremental run that reads only what follows the first one's bookmarks,
+ * and streams the application key may not read being skipped with the permission named.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { queryDefinitions, parseSyncRequest, type SyncRequestInput } from '../src/config/request';
+import { queryStreamDef, STREAMS } from '../src/datadog/streams/table';
+import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
+import { primaryKeyColumn } from '../src/destinations/table-model';
+import type { DuckDbDestination } from '../src/destinations/duckdb';
+import type { TimeseriesQueryBody } from '../src/simulator/datasets/timeseries';
+import type { World } from '../src/simulator';
+import { harness, type Harness } from './helpers/retriever';
+import { startDevServer } from './helpers/temporal';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WINDOW = DAY;
+
+/** One query per data source; intervals divide the 1-day window. */
+const QUERIES: SyncRequestInput['queries'] = [
+  { name: 'cpu_by_host', data_source: 'metrics', query: 'avg:system.cpu.user{*} by {host}', interval: '30m' },
+  { name: 'daily_cost', data_source: 'cloud_cost', query: 'sum:aws.cost.amortized{*} by {env}' },
+  { name: 'errors_by_service', data_source: 'logs', query: 'status:error', interval: '1h', group_by: ['service'] },
+  { name: 'slow_views', data_source: 'rum', query: '@type:view', interval: '2h', compute: { aggregation: 'pc95', metric: '@view.loading_time' } },
+];
+
+/** The primary keys a table holds, as sorted strings. */
+async function keys(destination: DuckDbDestination, def: StreamDef): Promise<string[]> {
+  const column = primaryKeyColumn(def).name;
+  const rows = await destination.query(`SELECT "${column}" AS k FROM "${def.name}"`);
+  return rows.map((r) => String(r.k)).sort();
+}
+
+/** The windows a stream reads [from, to) in: each ends on a multiple of the window size (as streamSync does). */
+function windows(from: number, to: number): { from: number; to: number }[] {
+  const out = [];
+  for (let f = from; f < to; f = Math.min((Math.floor(f / WINDOW) + 1) * WINDOW, to)) out.push({ from: f, to: Math.min((Math.floor(f / WINDOW) + 1) * WINDOW, to) });
+  return out;
+}
+
+/** Rows a query stream must hold for [from, to): one per series and interval with a value. */
+function timeseriesTruth(world: World, query: QueryDefinition, from: number, to: number): string[] {
+  const alignedFrom = Math.floor(from / query.interval) * query.interval;
+  const alignedTo = Math.floor(to / query.interval) * query.interval;
+  if (alignedFrom >= alignedTo) return [];
+  const body = queryStreamDef(query).body!['data.attributes.queries'] as TimeseriesQueryBody[];
+  const { result } = world.timeseries(body, alignedFrom, alignedTo, query.interval);
+  const ids: string[] = [];
+  result.series.forEach((series, i) => {
+    const group = [...series.group_tags].sort().join(',') || '*';
+    result.times.forEach((t, j) => {
+      if (result.values[i][j] !== null) ids.push(`${group}|${new Date(t).toISOString()}`);
+    });
+  });
+  return ids.sort();
+}
+
+describe('every stream, end to end', () => {
+  let env: TestWorkflowEnvironment;
+  let h: Harness;
+  // Whole hours, so the runs' ends fall on every query interval.
+  const anchor = Math.floor(Date.now() / HOUR) * HOUR;
+  const start = anchor - 2 * DAY - 5 * HOUR;
+  const firstEnd = anchor - 14 * HOUR;
+  const secondEnd = anchor;
+  const request = (end: number, streams?: string[]): SyncRequestInput => ({
+    start_date: new Date(start).toISOString(),
+    end_date: new Date(end).toISOString(),
+    lag: '0s',
+    window_size: '1d',
+    // Small pages, so every paging style turns a few pages (each still capped at its endpoint's maximum).
+    max_records_per_request: 40,
+    queries: QUERIES,
+    ...(streams ? { streams } : {}),
+  });
+  const queries = queryDefinitions(parseSyncRequest({ queries: QUERIES }, Date.now()));
+  const incremental = [...STREAMS.filter((s) => s.window), ...queries.map(queryStreamDef)];
+
+  beforeAll(async () => {
+    env = await startDevServer();
+    h = await harness(env, {
+      seed: 5,
+      dashboards: 45,
+      logs: { count: 1_500, from: anchor - 3 * DAY, to: Date.now() },
+      search: { audit_logs: 240, events: 200, rum_events: 260, spans: 220 },
+      counts: { monitors: 80, users: 90, hosts: 30, metrics: 50, incidents: 45, service_level_objectives: 12, teams: 41, synthetic_tests: 41 },
+      // Search pages end early at 4-hour boundaries, cursor and all: a client that stops on a short page loses records.
+      searchPartitionMs: 4 * HOUR,
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await env?.teardown();
+  });
+
+  /** Where a stream's bookmark stands after a run that ended at `end`: query streams stop on a whole interval. */
+  function bookmarkAt(def: StreamDef, end: number): number {
+    const query = queries.find((q) => q.name === def.name);
+    return query ? Math.floor(end / query.interval) * query.interval : end;
+  }
+
+  /** The stream a simulator request was made for. */
+  function streamOf(r: { path: string; body?: unknown }): string | undefined {
+    const sent = (r.body as { data?: { attributes?: { queries?: { query?: string; search?: { query?: string } }[] } } } | undefined)?.data?.attributes?.queries?.[0];
+    if (sent) return queries.find((q) => q.query === (sent.query ?? sent.search?.query))?.name;
+    return incremental.find((d) => new RegExp(`^${d.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(r.path))?.name;
+  }
+
+  /** What each incremental stream must hold after reading [start, end) in runs that ended at `ends`. */
+  function incrementalTruth(def: StreamDef, ends: number[]): string[] {
+    const end = ends[ends.length - 1];
+    const query = queries.find((q) => q.name === def.name);
+    if (query) return timeseriesTruth(h.simulator.world, query, start, end);
+    if (def.name === 'slo_history') {
+      // One row per SLO and window read; each run's windows start at the previous run's bookmark.
+      const read = ends.flatMap((e, i) => windows(i === 0 ? start : ends[i - 1], e));
+      return h.simulator.world.slos.flatMap((slo) => read.map((w) => `${slo.id}:${Math.floor(w.from / 1000)}`)).sort();
+    }
+    return h.simulator.world.groundTruth(def.name, { from: start, to: end });
+  }
+
+  it('copies every stream exactly as the simulator holds it', async () => {
+    const result = await h.sync(request(firstEnd));
+    expect(result.status).toBe('completed');
+    expect(result.warnings).toEqual([]);
+    const names = result.streams.map((s) => s.stream).sort();
+    expect(names).toEqual([...STREAMS.map((s) => s.name), ...queries.map((q) => q.name)].sort());
+    for (const def of STREAMS.filter((s) => !s.window)) {
+      expect({ stream: def.name, keys: await keys(h.destination, def) }).toEqual({ stream: def.name, keys: h.simulator.world.groundTruth(def.name) });
+    }
+    for (const def of incremental) {
+      const expected = incrementalTruth(def, [firstEnd]);
+      expect(expected.length).toBeGreaterThan(0);
+      expect({ stream: def.name, keys: await keys(h.destination, def) }).toEqual({ stream: def.name, keys: expected });
+      expect(await h.destination.readBookmark(def.name)).toMatchObject({ cursor: bookmarkAt(def, firstEnd) });
+    }
+    // Every paging style went past its first page.
+    for (const path of ['/api/v1/dashboard', '/api/v1/monitor', '/api/v2/users', '/api/v2/incidents', '/api/v2/team', '/api/v2/logs/events', '/api/v2/metrics']) {
+      const pages = h.simulator.requests.filter((r) => r.path === path && r.status === 200).length;
+      expect({ path, pages: pages > 1 }).toEqual({ path, pages: true });
+    }
+  });
+
+  it('stores values, not just keys: query rows, SLO history, hosts', async () => {
+    const cpu = queries[0];
+    const [row] = await h.destination.query(`SELECT "group", "timestamp", value, unit FROM cpu_by_host WHERE "group" = 'host:i-0a1b2c' ORDER BY "timestamp" LIMIT 1`);
+    const t = Date.parse(String(row.timestamp));
+    const expected = h.simulator.world.timeseries(queryStreamDef(cpu).body!['data.attributes.queries'] as TimeseriesQueryBody[], t, t + cpu.interval, cpu.interval).result;
+    expect(Number(row.value)).toBeCloseTo(expected.values[expected.series.findIndex((s) => s.group_tags.includes('host:i-0a1b2c'))][0]!, 6);
+    expect(row.unit).toBe('percent');
+    const history = await h.destination.query('SELECT slo_id, from_ts, to_ts, overall FROM slo_history ORDER BY from_ts LIMIT 1');
+    expect(Number(history[0].to_ts) - Number(history[0].from_ts)).toBeLessThanOrEqual(WINDOW / 1000);
+    expect(h.simulator.world.slos.map((s) => s.id)).toContain(history[0].slo_id);
+    // Hosts are keyed by name: EC2 instances come without `id` (Datadog sends `aws_id` instead).
+    const [hosts] = await h.destination.query('SELECT count(*) AS n, count(id) AS with_id, max(id) AS top FROM hosts');
+    expect(Number(hosts.n)).toBe(h.simulator.world.groundTruth('hosts').length);
+    expect(Number(hosts.with_id)).toBeLessThan(Number(hosts.n));
+    expect(typeof hosts.top === 'bigint' || typeof hosts.top === 'number').toBe(true);
+  });
+
+  it('reads only what follows each bookmark on the next run, and duplicates nothing', async () => {
+    const before = h.simulator.requests.length;
+    const result = await h.sync(request(secondEnd, incremental.map((d) => d.name)));
+    expect(result.status).toBe('completed');
+    for (const def of incremental) {
+      expect({ stream: def.name, keys: await keys(h.destination, def) }).toEqual({ stream: def.name, keys: incrementalTruth(def, [firstEnd, secondEnd]) });
+      expect(await h.destination.readBookmark(def.name)).toMatchObject({ cursor: bookmarkAt(def, secondEnd) });
+    }
+    // Each stream's first request of this run starts exactly at its bookmark from the first run: no overlap re-read.
+    const fromOf = (r: (typeof h.simulator.requests)[number]): number | undefined => {
+      const body = r.body as { data?: { attributes?: { from?: number } } } | undefined;
+      if (body?.data?.attributes?.from !== undefined) return body.data.attributes.from;
+      if (r.query.from_ts) return Number(r.query.from_ts) * 1000;
+      const raw = r.query['filter[from]'];
+      return raw === undefined ? undefined : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+    };
+    const later = h.simulator.requests.slice(before).filter((r) => r.status === 200);
+    for (const def of incremental) {
+      const froms = later.filter((r) => streamOf(r) === def.name).map(fromOf).filter((f): f is number => f !== undefined);
+      if (bookmarkAt(def, firstEnd) === bookmarkAt(def, secondEnd)) {
+        expect({ stream: def.name, requests: froms.length }).toEqual({ stream: def.name, requests: 0 });
+        continue;
+      }
+      expect({ stream: def.name, from: Math.min(...froms) }).toEqual({ stream: def.name, from: bookmarkAt(def, firstEnd) });
+    }
+    // audit_logs sent its time filter on every request.
+    expect(later.filter((r) => r.path === '/api/v2/audit/events').every((r) => r.query['filter[from]'] && r.query['filter[to]'])).toBe(true);
+  });
+
+  describe('with an application key missing some permissions', () => {
+    let limited: Harness;
+
+    beforeAll(async () => {
+      limited = await harness(env, {
+        seed: 6,
+        logs: { count: 200, from: anchor - DAY, to: Date.now() },
+        forbiddenStreams: ['audit_logs', 'monitors'],
+        forbiddenPermissions: ['timeseries_query'],
+      });
+    });
+    afterAll(async () => {
+      await limited?.close();
+    });
+
+    const streams = ['audit_logs', 'monitors', 'cpu_by_host', 'dashboards', 'users', 'logs'];
+
+    it('skips the streams it may not read, naming the permission, and completes the others', async () => {
+      const result = await limited.sync({ ...request(anchor, streams), start_date: new Date(anchor - DAY).toISOString() });
+      expect(result.status).toBe('completed');
+      const status = Object.fromEntries(result.streams.map((s) => [s.stream, s.status]));
+      expect(status).toEqual({ audit_logs: 'skipped', monitors: 'skipped', cpu_by_host: 'skipped', dashboards: 'completed', users: 'completed', logs: 'completed' });
+      expect(result.warnings).toHaveLength(3);
+      for (const [stream, permission] of [['audit_logs', 'audit_logs_read'], ['monitors', 'monitors_read'], ['cpu_by_host', 'timeseries_query']]) {
+        expect(result.warnings.find((w) => w.startsWith(`${stream} skipped`))).toContain(`"${permission}"`);
+      }
+      for (const name of ['dashboards', 'users']) {
+        const def = STREAMS.find((s) => s.name === name)!;
+        expect(await keys(limited.destination, def)).toEqual(limited.simulator.world.groundTruth(name));
+      }
+      expect(await keys(limited.destination, STREAMS.find((s) => s.name === 'logs')!)).toEqual(limited.simulator.world.groundTruth('logs', { from: anchor - DAY, to: anchor }));
+    });
+
+    it('fails instead when strict', async () => {
+      const failed = await limited.sync({ ...request(anchor, ['monitors', 'dashboards']), strict: true }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(WorkflowFailedError);
+      expect(String((failed as WorkflowFailedError).cause?.message)).toContain('monitors');
+    });
+  });
+});
