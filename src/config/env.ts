@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { formatIssues, InvalidConfigError } from './issues';
 
+/** An exported but empty variable (`PGHOST=`) counts as unset, as libpq treats it. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+const optionalText = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
+
 /** Settings a worker or CLI reads from its environment. Secrets live only here. */
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -12,7 +16,23 @@ const envSchema = z.object({
   DD_APP_KEY: z.string().min(1).optional(),
   /** Sends every site's requests to this base URL instead of https://api.<site> (the simulator, a proxy). */
   DD_BASE_URL: z.string().url().optional(),
+  /** Where records land: the embedded DuckDB file, or a PostgreSQL database (teams, several workers). */
+  RETRIEVER_DESTINATION: z.enum(['duckdb', 'postgres']).default('duckdb'),
   RETRIEVER_DUCKDB_PATH: z.string().min(1).default('data/retriever.duckdb'),
+  /** PostgreSQL as a URL; parts it leaves out come from the PG* variables below. */
+  DATABASE_URL: optionalText,
+  /** PostgreSQL's standard variables, as psql reads them. The password is read only from here or the URL. */
+  PGHOST: optionalText,
+  PGPORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(65535).optional()),
+  PGUSER: optionalText,
+  PGPASSWORD: optionalText,
+  PGDATABASE: optionalText,
+  PGAPPNAME: optionalText,
+  /** The PostgreSQL schema that holds Retriever's tables (created when missing). */
+  RETRIEVER_POSTGRES_SCHEMA: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier (letters, digits, _)')
+    .default('public'),
 });
 
 export type RetrieverEnv = z.output<typeof envSchema>;
@@ -31,6 +51,35 @@ export function datadogCredentials(env: RetrieverEnv): { apiKey: string; appKey:
   ].filter((m): m is string => Boolean(m));
   if (missing.length > 0) throw new InvalidConfigError(missing, 'environment');
   return { apiKey: env.DD_API_KEY!, appKey: env.DD_APP_KEY! };
+}
+
+/** The PostgreSQL connection a worker uses; `password` is only ever read from the environment. */
+export interface PostgresSettings {
+  url?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  applicationName?: string;
+  schema: string;
+}
+
+export function postgresSettings(env: RetrieverEnv): PostgresSettings {
+  // Checked here, not in the schema: a DATABASE_URL meant for another program must not stop DuckDB users.
+  if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+    throw new InvalidConfigError(['DATABASE_URL: must be a postgres:// or postgresql:// URL'], 'environment');
+  }
+  return {
+    url: env.DATABASE_URL,
+    host: env.PGHOST,
+    port: env.PGPORT,
+    user: env.PGUSER,
+    password: env.PGPASSWORD,
+    database: env.PGDATABASE,
+    applicationName: env.PGAPPNAME,
+    schema: env.RETRIEVER_POSTGRES_SCHEMA,
+  };
 }
 
 /** The Web UI link of a workflow run. */

@@ -28,6 +28,8 @@ export interface Destination {
   removeRowsNotIn(stream: StreamDef, syncId: string): Promise<number>;
   recordSync(sync: SyncRecord): Promise<void>;
   countRows(stream: string): Promise<number>;
+  /** Read-only SQL in the store's own dialect, for tests and the CLI; stream tables by their plain names. */
+  query(sql: string, params?: (string | number | null)[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 

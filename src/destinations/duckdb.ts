@@ -2,11 +2,21 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { ApiRecord } from '../datadog/page';
-import { getPath } from '../datadog/paths';
 import type { StreamDef } from '../datadog/streams/types';
 import { DestinationUnavailableError, type Bookmark, type Destination, type SyncRecord } from './destination';
-import { quoteIdent, jsonPath, SerialQueue } from './sql';
-import { columnsFor, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type ColumnType } from './table-model';
+import { lastPerKey, toRow } from './rows';
+import { quoteIdent, SerialQueue } from './sql';
+import {
+  columnsFor,
+  mergeColumns,
+  nameColumns,
+  newScalarFields,
+  RAW_COLUMN,
+  SYNC_ID_COLUMN,
+  SYNCED_AT_COLUMN,
+  type Column,
+  type ColumnType,
+} from './table-model';
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -17,18 +27,30 @@ const DUCKDB_TYPES: Record<ColumnType, string> = {
   json: 'JSON',
 };
 
-function selectExpression(column: Column): string {
-  const path = `'${jsonPath(column.source)}'`;
-  if (column.type === 'json') return `json_extract(r, ${path})`;
-  if (column.type === 'string') return `json_extract_string(r, ${path})`;
-  // A value of the wrong type becomes NULL here and stays readable in _raw: it never fails the sync.
-  return `TRY_CAST(json_extract_string(r, ${path}) AS ${DUCKDB_TYPES[column.type]})`;
-}
+/** information_schema's data_type back to the model's type, so writes follow the table as it is. */
+const FROM_DUCKDB_TYPE: Record<string, ColumnType> = {
+  VARCHAR: 'string',
+  'TIMESTAMP WITH TIME ZONE': 'timestamp',
+  BIGINT: 'integer',
+  INTEGER: 'integer',
+  DOUBLE: 'number',
+  FLOAT: 'number',
+  BOOLEAN: 'boolean',
+  JSON: 'json',
+};
 
-/** The embedded default: one DuckDB file, one connection, statements one at a time. */
+type Param = string | number | null;
+
+/**
+ * The embedded default: one DuckDB file, one connection, statements one at a time. Each page is one
+ * INSERT OR REPLACE statement, so it lands whole or not at all.
+ */
 export class DuckDbDestination implements Destination {
   private readonly queue = new SerialQueue();
-  private readonly prepared = new Set<string>();
+  /** Table changes one at a time, so two pages that bring the same new field add one column. */
+  private readonly changes = new SerialQueue();
+  /** Per stream: the table's columns, read once; only this process writes the file. */
+  private readonly tables = new Map<string, Column[]>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -61,42 +83,100 @@ export class DuckDbDestination implements Destination {
     await this.connection.run(`CREATE TABLE IF NOT EXISTS _retriever_syncs (
       sync_id VARCHAR PRIMARY KEY, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
       status VARCHAR NOT NULL, streams JSON)`);
+    await this.connection.run(`CREATE TABLE IF NOT EXISTS _retriever_columns (
+      stream VARCHAR NOT NULL, column_name VARCHAR NOT NULL, source VARCHAR NOT NULL, type VARCHAR NOT NULL,
+      added_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (stream, column_name))`);
   }
 
-  private run(sql: string, params: (string | number | null)[] = []) {
+  private run(sql: string, params: Param[] = []) {
     return this.queue.run(() => this.connection.run(sql, params));
   }
 
-  private async rows(sql: string, params: (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
+  private async rows(sql: string, params: Param[] = []): Promise<Record<string, unknown>[]> {
     const reader = await this.queue.run(() => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   }
 
-  async prepare(stream: StreamDef): Promise<void> {
-    if (this.prepared.has(stream.name)) return;
-    const columns = columnsFor(stream);
-    const key = columns.find((c) => c.source === stream.primaryKey)!;
-    const definitions = columns.map((c) => `${quoteIdent(c.name)} ${DUCKDB_TYPES[c.type]}${c === key ? ' PRIMARY KEY' : ''}`);
-    definitions.push(`${RAW_COLUMN} JSON NOT NULL`, `${SYNCED_AT_COLUMN} TIMESTAMPTZ NOT NULL`, `${SYNC_ID_COLUMN} VARCHAR NOT NULL`);
-    await this.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(stream.name)} (${definitions.join(', ')})`);
-    this.prepared.add(stream.name);
+  /** The columns the table has: the schema's, drift columns added earlier, types as stored. */
+  private async readTable(def: StreamDef): Promise<{ columns: Column[]; existing: Map<string, ColumnType | undefined> }> {
+    const actual = await this.rows(
+      'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
+      [def.name],
+    );
+    const existing = new Map(actual.map((r) => [String(r.column_name), FROM_DUCKDB_TYPE[String(r.data_type)]]));
+    const added = await this.rows('SELECT column_name, source, type FROM _retriever_columns WHERE stream = $1 ORDER BY added_at, column_name', [
+      def.name,
+    ]);
+    const columns = mergeColumns(
+      columnsFor(def),
+      added.map((r) => ({ name: String(r.column_name), source: String(r.source), type: String(r.type) as ColumnType })),
+    );
+    return { columns: columns.map((c) => ({ ...c, type: existing.get(c.name) ?? c.type })), existing };
   }
 
-  async writePage(stream: StreamDef, records: ApiRecord[], syncId: string): Promise<number> {
+  private async addColumn(def: StreamDef, column: Column): Promise<void> {
+    await this.run(`ALTER TABLE ${quoteIdent(def.name)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${DUCKDB_TYPES[column.type]}`);
+  }
+
+  /** Creates the table when missing and adds columns the schema declares that it lacks (a newer Retriever). */
+  prepare(def: StreamDef): Promise<void> {
+    return this.changes.run(() => this.createTable(def));
+  }
+
+  private async createTable(def: StreamDef): Promise<void> {
+    if (this.tables.has(def.name)) return;
+    const declared = columnsFor(def);
+    const key = declared.find((c) => c.source === def.primaryKey)!;
+    const definitions = declared.map((c) => `${quoteIdent(c.name)} ${DUCKDB_TYPES[c.type]}${c === key ? ' PRIMARY KEY' : ''}`);
+    definitions.push(`${RAW_COLUMN} JSON NOT NULL`, `${SYNCED_AT_COLUMN} TIMESTAMPTZ NOT NULL`, `${SYNC_ID_COLUMN} VARCHAR NOT NULL`);
+    await this.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(def.name)} (${definitions.join(', ')})`);
+    const { columns, existing } = await this.readTable(def);
+    for (const column of columns) if (!existing.has(column.name)) await this.addColumn(def, column);
+    this.tables.set(def.name, columns);
+  }
+
+  /** Schema drift: a new top-level scalar field gets a column, recorded so later runs keep using it. */
+  private async columnsWithDrift(def: StreamDef, records: ApiRecord[]): Promise<Column[]> {
+    await this.prepare(def);
+    if (newScalarFields(def, this.tables.get(def.name)!, records).length === 0) return this.tables.get(def.name)!;
+    return this.changes.run(async () => {
+      // Asked again: a page ahead in the queue may have brought the same fields.
+      const columns = this.tables.get(def.name)!;
+      const { existing } = await this.readTable(def);
+      const fresh = nameColumns(newScalarFields(def, columns, records), existing.keys());
+      for (const column of fresh) {
+        await this.addColumn(def, column);
+        await this.run('INSERT INTO _retriever_columns VALUES ($1, $2, $3, $4, now())', [def.name, column.name, column.source, column.type]);
+      }
+      const all = [...columns, ...fresh];
+      this.tables.set(def.name, all);
+      return all;
+    });
+  }
+
+  async writePage(def: StreamDef, records: ApiRecord[], syncId: string): Promise<number> {
     if (records.length === 0) return 0;
-    await this.prepare(stream);
-    // Last copy wins when a page repeats a key: one statement may not upsert the same row twice.
-    const byKey = new Map<string, ApiRecord>();
-    for (const record of records) byKey.set(String(getPath(record, stream.primaryKey)), record);
-    const columns = columnsFor(stream);
+    const unique = lastPerKey(def, records);
+    const columns = await this.columnsWithDrift(def, unique);
+    // The page travels as one JSON parameter: each row's cells as an array, its record as raw JSON.
+    const rows = unique.map((record) => {
+      const row = toRow(columns, record);
+      return `{"c":${JSON.stringify(row.cells)},"raw":${row.raw}}`;
+    });
+    const page = `[${rows.join(',')}]`;
     const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN, SYNCED_AT_COLUMN, SYNC_ID_COLUMN];
-    const values = [...columns.map(selectExpression), 'r', 'now()', '$2'];
+    const values = [
+      ...columns.map((c, i) => `TRY_CAST(json_extract_string(r, '$.c[${i}]') AS ${DUCKDB_TYPES[c.type]})`),
+      `json_extract(r, '$.raw')`,
+      'now()',
+      '$2',
+    ];
     await this.run(
-      `INSERT OR REPLACE INTO ${quoteIdent(stream.name)} (${names.join(', ')})
+      `INSERT OR REPLACE INTO ${quoteIdent(def.name)} (${names.join(', ')})
        SELECT ${values.join(', ')} FROM (SELECT unnest(from_json($1::JSON, '["JSON"]')) AS r)`,
-      [JSON.stringify([...byKey.values()]), syncId],
+      [page, syncId],
     );
-    return byKey.size;
+    return unique.length;
   }
 
   async readBookmark(stream: string): Promise<Bookmark | null> {
@@ -105,25 +185,19 @@ export class DuckDbDestination implements Destination {
   }
 
   async commitBookmark(stream: string, bookmark: Bookmark): Promise<void> {
-    await this.run(
-      `INSERT OR REPLACE INTO _retriever_state VALUES ($1, $2, epoch_ms($2::BIGINT), $3, now())`,
-      [stream, bookmark.cursor, bookmark.syncId],
-    );
+    await this.run(`INSERT OR REPLACE INTO _retriever_state VALUES ($1, $2, epoch_ms($2::BIGINT), $3, now())`, [stream, bookmark.cursor, bookmark.syncId]);
   }
 
-  async removeRowsNotIn(stream: StreamDef, syncId: string): Promise<number> {
-    await this.prepare(stream);
-    const result = await this.run(`DELETE FROM ${quoteIdent(stream.name)} WHERE ${SYNC_ID_COLUMN} <> $1`, [syncId]);
+  async removeRowsNotIn(def: StreamDef, syncId: string): Promise<number> {
+    await this.prepare(def);
+    const result = await this.run(`DELETE FROM ${quoteIdent(def.name)} WHERE ${SYNC_ID_COLUMN} <> $1`, [syncId]);
     return result.rowsChanged;
   }
 
   async recordSync(sync: SyncRecord): Promise<void> {
     const streams = sync.streams ? JSON.stringify(sync.streams) : null;
     if (sync.status === 'running') {
-      await this.run(
-        `INSERT INTO _retriever_syncs VALUES ($1, now(), NULL, 'running', NULL) ON CONFLICT (sync_id) DO NOTHING`,
-        [sync.syncId],
-      );
+      await this.run(`INSERT INTO _retriever_syncs VALUES ($1, now(), NULL, 'running', NULL) ON CONFLICT (sync_id) DO NOTHING`, [sync.syncId]);
     } else {
       await this.run(
         `INSERT INTO _retriever_syncs VALUES ($1, now(), now(), $2, $3)
@@ -139,7 +213,7 @@ export class DuckDbDestination implements Destination {
   }
 
   /** For tests and the CLI: arbitrary read-only SQL. */
-  query(sql: string, params: (string | number)[] = []): Promise<Record<string, unknown>[]> {
+  query(sql: string, params: Param[] = []): Promise<Record<string, unknown>[]> {
     return this.rows(sql, params);
   }
 

@@ -1,4 +1,5 @@
-import schemas from '../datadog/streams/schemas.json';
+import type { ApiRecord } from '../datadog/page';
+import { streamSchema } from '../datadog/streams/table';
 import type { JsonSchema, StreamDef } from '../datadog/streams/types';
 
 export type ColumnType = 'string' | 'timestamp' | 'integer' | 'number' | 'boolean' | 'json';
@@ -14,6 +15,10 @@ export interface Column {
 export const RAW_COLUMN = '_raw';
 export const SYNCED_AT_COLUMN = '_retriever_synced_at';
 export const SYNC_ID_COLUMN = '_retriever_sync_id';
+export const SYSTEM_COLUMNS: readonly string[] = [RAW_COLUMN, SYNCED_AT_COLUMN, SYNC_ID_COLUMN];
+
+/** Both stores cut identifiers at 63 bytes (PostgreSQL silently); cutting first keeps names exact. */
+const MAX_NAME = 63;
 
 function columnType(schema: JsonSchema): ColumnType {
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
@@ -31,14 +36,14 @@ function columnType(schema: JsonSchema): ColumnType {
   }
 }
 
-function columnName(field: string): string {
-  return field.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
+export function columnName(field: string): string {
+  return field.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase().slice(0, MAX_NAME);
 }
 
-export function recordSchema(stream: string): JsonSchema {
-  const schema = (schemas as Record<string, JsonSchema>)[stream];
-  if (!schema) throw new Error(`no schema for stream "${stream}" (run npm run schemas:generate)`);
-  return schema;
+/** JSON:API records (`id`, `type`, `attributes`) have their attributes lifted to columns. */
+export function isJsonApi(def: StreamDef): boolean {
+  const properties = streamSchema(def).properties ?? {};
+  return properties.attributes?.properties !== undefined && 'id' in properties;
 }
 
 /**
@@ -47,28 +52,91 @@ export function recordSchema(stream: string): JsonSchema {
  * attribute whose name is taken by a top-level field becomes `attributes_<name>`.
  */
 export function columnsFor(def: StreamDef): Column[] {
-  const properties = recordSchema(def.name).properties ?? {};
+  const properties = streamSchema(def).properties ?? {};
   const columns: Column[] = [];
-  const taken = new Set<string>();
-  const add = (field: string, source: string, schema: JsonSchema, prefix = '') => {
-    let name = columnName(prefix + field);
-    if (taken.has(name)) name = columnName(`attributes_${field}`);
+  const taken = new Set<string>(SYSTEM_COLUMNS);
+  const add = (field: string, source: string, schema: JsonSchema) => {
+    let name = columnName(field);
+    if (taken.has(name)) name = uniqueName(columnName(`attributes_${field}`), taken);
     taken.add(name);
     columns.push({ name, source, type: columnType(schema) });
   };
-  const attributes = properties.attributes?.properties;
-  const isJsonApi = attributes !== undefined && 'id' in properties;
+  const jsonApi = isJsonApi(def);
   for (const [field, schema] of Object.entries(properties)) {
-    if (isJsonApi && field === 'attributes') continue;
+    if (jsonApi && field === 'attributes') continue;
     add(field, field, schema);
   }
-  if (isJsonApi) for (const [field, schema] of Object.entries(attributes)) add(field, `attributes.${field}`, schema);
+  if (jsonApi) for (const [field, schema] of Object.entries(properties.attributes!.properties!)) add(field, `attributes.${field}`, schema);
   if (!columns.some((c) => c.source === def.primaryKey)) {
-    columns.unshift({ name: columnName(def.primaryKey), source: def.primaryKey, type: 'string' });
+    columns.unshift({ name: uniqueName(columnName(def.primaryKey), taken), source: def.primaryKey, type: 'string' });
   }
   return columns;
 }
 
 export function primaryKeyColumn(def: StreamDef): Column {
   return columnsFor(def).find((c) => c.source === def.primaryKey)!;
+}
+
+/**
+ * The columns a table has now: the schema's, then the ones schema drift added earlier (kept in
+ * `_retriever_columns`). A drift column the schema has since declared, or whose name the schema
+ * now uses, gives way to the schema's column.
+ */
+export function mergeColumns(declared: Column[], added: Column[]): Column[] {
+  const names = new Set(declared.map((c) => c.name));
+  const sources = new Set(declared.map((c) => c.source));
+  return [...declared, ...added.filter((c) => !names.has(c.name) && !sources.has(c.source))];
+}
+
+function scalarType(value: unknown): ColumnType | undefined {
+  if (typeof value === 'string') return 'string';
+  // JSON numbers reach us as JavaScript doubles, so a double column loses nothing.
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  return undefined;
+}
+
+/**
+ * Schema drift: top-level scalar fields (attributes, for JSON:API records) in a page that no column
+ * holds yet, typed from the first value seen. Nested values and nulls stay in the raw JSON only, and
+ * so do keys with a dot, which a dotted source path could not name.
+ */
+export function newScalarFields(def: StreamDef, known: Column[], records: ApiRecord[]): Omit<Column, 'name'>[] {
+  const sources = new Set(known.map((c) => c.source));
+  const found = new Map<string, ColumnType>();
+  const visit = (object: unknown, prefix: string) => {
+    if (object === null || typeof object !== 'object' || Array.isArray(object)) return;
+    for (const [key, value] of Object.entries(object)) {
+      const source = prefix + key;
+      if (key.includes('.') || key === '' || sources.has(source) || found.has(source)) continue;
+      const type = scalarType(value);
+      if (type) found.set(source, type);
+    }
+  };
+  const jsonApi = isJsonApi(def);
+  for (const record of records) {
+    visit(record, '');
+    if (jsonApi) visit(record.attributes, 'attributes.');
+  }
+  return [...found].map(([source, type]) => ({ source, type }));
+}
+
+/** Names new columns after their field, never reusing a name the table has (`<name>_2`, …). */
+export function nameColumns(fields: Omit<Column, 'name'>[], takenNames: Iterable<string>): Column[] {
+  const taken = new Set<string>([...SYSTEM_COLUMNS, ...takenNames]);
+  return fields.map((field) => {
+    const leaf = field.source.startsWith('attributes.') ? field.source.slice('attributes.'.length) : field.source;
+    const name = uniqueName(columnName(leaf), taken);
+    taken.add(name);
+    return { ...field, name };
+  });
+}
+
+function uniqueName(base: string, taken: Set<string>): string {
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const suffix = `_${i}`;
+    const name = base.slice(0, MAX_NAME - suffix.length) + suffix;
+    if (!taken.has(name)) return name;
+  }
 }

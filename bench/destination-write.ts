@@ -1,0 +1,116 @@
+/**
+ * Destination write benchmark: pages of simulated logs written to DuckDB and to PostgreSQL through
+ * the same `writePage` the fetchPage activity calls. Prints rows per second for new rows, for the
+ * same pages written again (an activity retry, a re-read window: every row an upsert of an existing
+ * key) and, for PostgreSQL, for several pages at once (as several activities or workers write).
+ *
+ *   bash scripts/postgres.sh ensure && npx ts-node --transpile-only bench/destination-write.ts -- [--pages 20] [--page-size 1000] [--parallel 4]
+ *
+ * PostgreSQL is the server in DATABASE_URL or PG* when set, otherwise the local one that
+ * scripts/postgres.sh writes to tools/postgres.env; without either it is skipped, with a message.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { postgresSettings, readEnv, type PostgresSettings } from '../src/config/env';
+import type { ApiRecord } from '../src/datadog/page';
+import { getStream } from '../src/datadog/streams/table';
+import type { Destination } from '../src/destinations/destination';
+import { DuckDbDestination } from '../src/destinations/duckdb';
+import { PostgresDestination } from '../src/destinations/postgres';
+import { poolConfig } from '../src/destinations/postgres-connection';
+import { generateLogs } from '../src/simulator/data';
+
+const logs = getStream('logs');
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+/** The server to measure, or undefined (with the reason printed) when there is none. */
+function postgresTarget(schema: string): PostgresSettings | undefined {
+  const env = readEnv();
+  if (env.DATABASE_URL || env.PGHOST) return { ...postgresSettings(env), schema };
+  const file = join(__dirname, '..', 'tools', 'postgres.env');
+  if (!existsSync(file)) {
+    console.log('PostgreSQL: skipped (no DATABASE_URL or PGHOST, and no tools/postgres.env: run bash scripts/postgres.sh ensure)');
+    return undefined;
+  }
+  const url = /^DATABASE_URL=(.*)$/m.exec(readFileSync(file, 'utf8'))?.[1];
+  return { url, schema };
+}
+
+async function timed(rows: number, work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return rows / ((performance.now() - started) / 1000);
+}
+
+async function measure(name: string, destination: Destination, pages: ApiRecord[][], parallel: number): Promise<void> {
+  const rows = pages.reduce((n, p) => n + p.length, 0);
+  await destination.prepare(logs);
+  const sequential = async (syncId: string) => {
+    for (const page of pages) await destination.writePage(logs, page, syncId);
+  };
+  const fresh = await timed(rows, () => sequential('bench-1'));
+  const again = await timed(rows, () => sequential('bench-2'));
+  const count = await destination.countRows('logs');
+  if (count !== rows) throw new Error(`${name}: expected ${rows} rows, found ${count}`);
+  let line = `${name.padEnd(10)} new rows ${Math.round(fresh).toLocaleString('en').padStart(9)} rows/s · written again ${Math.round(again).toLocaleString('en').padStart(9)} rows/s`;
+  if (parallel > 1) {
+    const concurrent = await timed(rows, async () => {
+      let next = 0;
+      const lane = async () => {
+        while (next < pages.length) await destination.writePage(logs, pages[next++], 'bench-3');
+      };
+      await Promise.all(Array.from({ length: parallel }, lane));
+    });
+    line += ` · ${parallel} pages at once ${Math.round(concurrent).toLocaleString('en').padStart(9)} rows/s`;
+  }
+  console.log(line);
+}
+
+async function main(): Promise<void> {
+  const pageCount = option('pages', 20);
+  const pageSize = option('page-size', 1000);
+  const parallel = option('parallel', 4);
+  const now = Date.now();
+  const records = generateLogs(1, pageCount * pageSize, now - 86_400_000, now).map((l) => l.record as unknown as ApiRecord);
+  const pages = Array.from({ length: pageCount }, (_, i) => records.slice(i * pageSize, (i + 1) * pageSize));
+  const bytes = JSON.stringify(pages[0]).length;
+  console.log(`Writing ${pageCount} pages of ${pageSize} logs (~${Math.round(bytes / 1024)} KiB of JSON a page), then the same pages again.`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'retriever-bench-'));
+  const duck = await DuckDbDestination.open(join(dir, 'bench.duckdb'));
+  try {
+    // One connection, one statement at a time: several pages at once would only queue.
+    await measure('DuckDB', duck, pages, 1);
+  } finally {
+    await duck.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const schema = `bench_${process.pid}`;
+  const target = postgresTarget(schema);
+  if (!target) return;
+  const postgres = await PostgresDestination.open(target);
+  try {
+    await measure('PostgreSQL', postgres, pages, parallel);
+  } finally {
+    await postgres.close();
+    const admin = new Client(poolConfig(target));
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

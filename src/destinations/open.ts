@@ -1,0 +1,14 @@
+import { postgresSettings, type RetrieverEnv } from '../config/env';
+import type { Destination } from './destination';
+import { DuckDbDestination } from './duckdb';
+import { PostgresDestination } from './postgres';
+
+/** The destination the environment names: `RETRIEVER_DESTINATION=duckdb` (default) or `postgres`. */
+export function openDestination(env: RetrieverEnv): Promise<Destination> {
+  switch (env.RETRIEVER_DESTINATION) {
+    case 'postgres':
+      return PostgresDestination.open(postgresSettings(env));
+    case 'duckdb':
+      return DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH);
+  }
+}

@@ -1,0 +1,104 @@
+import type { ApiRecord } from '../datadog/page';
+import { getPath } from '../datadog/paths';
+import type { StreamDef } from '../datadog/streams/types';
+import type { Column, ColumnType } from './table-model';
+
+/**
+ * One cell as both stores receive it: timestamps as ISO-8601 text, JSON as JSON text, integers
+ * beyond 2^53 as decimal text. Converting here, once, is what makes DuckDB and PostgreSQL hold the
+ * same rows.
+ */
+export type Cell = string | number | boolean | null;
+
+export interface Row {
+  /** One cell per column, in the columns' order. */
+  cells: Cell[];
+  raw: string;
+}
+
+const INT64_MAX = 9223372036854775807n;
+const INTEGER_TEXT = /^-?\d{1,19}$/;
+const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Date, optional time, optional offset; Date.parse alone would also take "5" for a date. */
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.(\d+))?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * PostgreSQL can store U+0000 neither in text nor in jsonb; both stores get U+FFFD instead, so
+ * they stay equal. A string without one is returned as it is.
+ */
+function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text;
+}
+
+function jsonText(value: unknown): string {
+  const text = JSON.stringify(value);
+  // JSON.stringify writes U+0000 as the escape \u0000; only then walk the value to replace it.
+  return text.includes('\\u0000') ? JSON.stringify(value, (_key, v) => (typeof v === 'string' ? withoutNul(v) : v)) : text;
+}
+
+function integerCell(value: unknown): Cell {
+  const text = typeof value === 'number' && Number.isInteger(value) ? BigInt(value).toString() : typeof value === 'string' ? value.trim() : undefined;
+  if (text === undefined || !INTEGER_TEXT.test(text)) return null;
+  const big = BigInt(text);
+  if (big > INT64_MAX || big < -INT64_MAX - 1n) return null;
+  return Number.isSafeInteger(Number(big)) ? Number(big) : big.toString();
+}
+
+function numberCell(value: unknown): Cell {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && NUMBER_TEXT.test(value.trim())) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+/**
+ * Always UTC text that both stores parse alike: a time without an offset is read as UTC (not as the
+ * worker's local time), an impossible date (February 30) is refused rather than rolled over, and
+ * microseconds survive, which Date keeps only to the millisecond.
+ */
+function timestampCell(value: unknown): Cell {
+  if (typeof value !== 'string') return null;
+  const match = DATE_TIME.exec(value.trim());
+  if (!match) return null;
+  const [, date, time, fraction = '', offset] = match;
+  const ms = Date.parse(time ? `${date}T${time}${offset ?? 'Z'}` : date);
+  if (Number.isNaN(ms)) return null;
+  const iso = new Date(ms).toISOString();
+  if (iso.slice(0, 4) === '+0' || iso.startsWith('-')) return null;
+  if (!offset && iso.slice(0, 10) !== date) return null;
+  if (offset && new Date(Date.parse(`${date}T00:00:00Z`)).toISOString().slice(0, 10) !== date) return null;
+  const micros = fraction.slice(3, 6);
+  return micros ? `${iso.slice(0, -1)}${micros}Z` : iso;
+}
+
+/** A value of the wrong type becomes NULL: the sync goes on, and the value stays in `_raw`. */
+export function toCell(type: ColumnType, value: unknown): Cell {
+  if (value === undefined || value === null) return null;
+  switch (type) {
+    case 'string':
+      return typeof value === 'string' ? withoutNul(value) : typeof value === 'object' ? jsonText(value) : String(value);
+    case 'timestamp':
+      return timestampCell(value);
+    case 'integer':
+      return integerCell(value);
+    case 'number':
+      return numberCell(value);
+    case 'boolean':
+      return typeof value === 'boolean' ? value : null;
+    case 'json':
+      return jsonText(value);
+  }
+}
+
+export function toRow(columns: Column[], record: ApiRecord): Row {
+  return { cells: columns.map((c) => toCell(c.type, getPath(record, c.source))), raw: jsonText(record) };
+}
+
+/** The last copy of each key: one statement may not upsert the same row twice. */
+export function lastPerKey(def: StreamDef, records: ApiRecord[]): ApiRecord[] {
+  const byKey = new Map<string, ApiRecord>();
+  for (const record of records) byKey.set(String(getPath(record, def.primaryKey)), record);
+  return [...byKey.values()];
+}

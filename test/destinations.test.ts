@@ -1,0 +1,351 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiRecord } from '../src/datadog/page';
+import { getStream, STREAMS } from '../src/datadog/streams/table';
+import { DestinationUnavailableError, type Destination } from '../src/destinations/destination';
+import { DuckDbDestination } from '../src/destinations/duckdb';
+import { copyText } from '../src/destinations/pg-copy';
+import { PostgresDestination } from '../src/destinations/postgres';
+import { toCell } from '../src/destinations/rows';
+import { columnsFor, nameColumns, newScalarFields } from '../src/destinations/table-model';
+import { generateDashboards, generateLogs } from '../src/simulator/data';
+import { adminClient, dropSchema, openTestPostgres, testPostgresSettings, uniqueSchema } from './helpers/postgres';
+import { normalise, snapshot } from './helpers/tables';
+
+const logs = getStream('logs');
+const dashboards = getStream('dashboards');
+const monitors = getStream('monitors');
+const DAY = 86_400_000;
+const NOW = Date.parse('2025-03-01T12:00:00Z');
+
+/** A store under test: how to open it, open it again as a new process would, and throw it away. */
+interface Store {
+  destination: Destination;
+  reopen(): Promise<Destination>;
+  cleanup(): Promise<void>;
+}
+
+const STORES: Record<'duckdb' | 'postgres', () => Promise<Store>> = {
+  async duckdb() {
+    const path = join(mkdtempSync(join(tmpdir(), 'retriever-dest-')), 'retriever.duckdb');
+    return { destination: await DuckDbDestination.open(path), reopen: () => DuckDbDestination.open(path), cleanup: async () => undefined };
+  },
+  async postgres() {
+    const schema = uniqueSchema('dest');
+    return { destination: await openTestPostgres(schema), reopen: () => openTestPostgres(schema), cleanup: () => dropSchema(schema) };
+  },
+};
+
+function logPages(seed: number, count: number, pageSize: number): ApiRecord[][] {
+  const records = generateLogs(seed, count, NOW - 2 * DAY, NOW).map((l) => l.record as unknown as ApiRecord);
+  const pages: ApiRecord[][] = [];
+  for (let i = 0; i < records.length; i += pageSize) pages.push(records.slice(i, i + pageSize));
+  return pages;
+}
+
+/** Records that take every conversion path: odd characters, wrong types, bad dates, new fields. */
+const EDGE_LOGS: ApiRecord[] = [
+  {
+    id: 'edge-1',
+    type: 'log',
+    attributes: {
+      timestamp: '2025-02-28T10:00:00.123456+02:00',
+      message: 'tab\there, newline\nthere, backslash \\ and "quotes", emoji 🚀, nul \u0000 end',
+      service: 42,
+      host: null,
+      tags: ['a:b', 'c\td'],
+      attributes: { deep: { deeper: [1, 2, { x: null }] }, text: 'x\\ny' },
+      new_flag: true,
+    },
+  },
+  {
+    id: 'edge-2',
+    type: 'log',
+    attributes: { timestamp: 'not a date', status: 'warn', attributes: {}, new_flag: false, new_count: 3 },
+    extra_top: 'top-level drift',
+    meta_drift: { nested: 'kept only in _raw' },
+  },
+  { id: 'edge-3', type: 'log', attributes: { timestamp: '2025-02-30T00:00:00Z', new_count: 2.5 } },
+];
+
+const EDGE_DASHBOARDS: ApiRecord[] = [
+  { id: 'abc-def-ghi', title: 'Odd one', is_read_only: 'yes', created_at: 'yesterday', modified_at: '2025-01-01T00:00:00Z', url: null },
+];
+
+const MONITORS: ApiRecord[] = Array.from({ length: 40 }, (_, i) => ({
+  id: 1_000_000 + i * 7,
+  name: `monitor ${i}`,
+  type: 'metric alert',
+  priority: i % 5,
+  multi: i % 2 === 0,
+  created: new Date(NOW - i * DAY).toISOString(),
+  options: { thresholds: { critical: 50 + i } },
+  tags: [`team:${i % 3}`],
+}));
+
+async function microseconds(destination: Destination, id: string): Promise<string> {
+  const sql =
+    destination instanceof PostgresDestination
+      ? `SELECT (extract(epoch FROM "timestamp") * 1000000)::bigint AS us FROM logs WHERE id = $1`
+      : `SELECT epoch_us("timestamp") AS us FROM logs WHERE id = $1`;
+  const [row] = await destination.query(sql, [id]);
+  return String(row.us);
+}
+
+describe('the table model', () => {
+  it('types the schema fields and lifts JSON:API attributes to columns', () => {
+    const columns = Object.fromEntries(columnsFor(logs).map((c) => [c.name, `${c.source}:${c.type}`]));
+    expect(columns).toMatchObject({
+      id: 'id:string',
+      type: 'type:string',
+      timestamp: 'attributes.timestamp:timestamp',
+      tags: 'attributes.tags:json',
+      attributes: 'attributes.attributes:json',
+    });
+    expect(Object.fromEntries(columnsFor(monitors).map((c) => [c.name, c.type]))).toMatchObject({ id: 'integer', multi: 'boolean', created: 'timestamp', options: 'json' });
+  });
+
+  it('finds new top-level scalars, not nested values, and names them without clashes', () => {
+    const fields = newScalarFields(logs, columnsFor(logs), EDGE_LOGS);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        { source: 'attributes.new_flag', type: 'boolean' },
+        { source: 'attributes.new_count', type: 'number' },
+        { source: 'extra_top', type: 'string' },
+      ]),
+    );
+    expect(fields.map((f) => f.source)).not.toContain('meta_drift');
+    const named = nameColumns([{ source: 'host', type: 'string' }, { source: 'attributes.Host', type: 'string' }], ['host', 'id']);
+    expect(named.map((c) => c.name)).toEqual(['host_2', 'host_3']);
+  });
+
+  it('converts values once, for both stores, and a wrong type becomes NULL', () => {
+    expect(toCell('timestamp', '2025-02-28T10:00:00.123456+02:00')).toBe('2025-02-28T08:00:00.123456Z');
+    expect(toCell('timestamp', '2025-01-01 10:00:00')).toBe('2025-01-01T10:00:00.000Z');
+    expect(toCell('timestamp', '2025-02-30T00:00:00Z')).toBeNull();
+    expect(toCell('timestamp', '5')).toBeNull();
+    expect(toCell('integer', '9223372036854775807')).toBe('9223372036854775807');
+    expect(toCell('integer', '9223372036854775808')).toBeNull();
+    expect(toCell('integer', 1.5)).toBeNull();
+    expect(toCell('number', '2.5')).toBe(2.5);
+    expect(toCell('boolean', 'yes')).toBeNull();
+    expect(toCell('string', 42)).toBe('42');
+    expect(toCell('string', 'a\u0000b')).toBe('a\uFFFDb');
+    expect(toCell('json', { a: 'x\u0000' })).toBe('{"a":"x\uFFFD"}');
+  });
+
+  it('writes COPY text with NULLs and escaped separators', () => {
+    expect(copyText([['a\tb\\c\nd\re', null, true, 1.5]])).toBe('a\\tb\\\\c\\nd\\re\t\\N\tt\t1.5\n');
+  });
+});
+
+describe('DuckDB and PostgreSQL', () => {
+  let duck: Store;
+  let pg: Store;
+  beforeAll(async () => {
+    duck = await STORES.duckdb();
+    pg = await STORES.postgres();
+  });
+  afterAll(async () => {
+    for (const store of [duck, pg]) {
+      await store?.destination.close();
+      await store?.cleanup();
+    }
+  });
+
+  it('hold the same rows after the same pages', async () => {
+    const pages: [typeof logs, ApiRecord[], string][] = [
+      ...logPages(11, 1_234, 500).map((page): [typeof logs, ApiRecord[], string] => [logs, page, 'sync-a']),
+      [logs, EDGE_LOGS, 'sync-a'],
+      [dashboards, [...(generateDashboards(3, 60, NOW) as unknown as ApiRecord[]), ...EDGE_DASHBOARDS], 'sync-a'],
+      [monitors, MONITORS, 'sync-a'],
+      // A later sync re-reads part of the logs: rows are replaced, not added.
+      [logs, logPages(11, 1_234, 500)[1], 'sync-b'],
+    ];
+    for (const store of [duck, pg]) {
+      for (const [def] of pages) await store.destination.prepare(def);
+      for (const [def, page, syncId] of pages) await store.destination.writePage(def, page, syncId);
+    }
+    for (const [table, key, count] of [
+      ['logs', 'id', 1_234 + EDGE_LOGS.length],
+      ['dashboards', 'id', 61],
+      ['monitors', 'id', 40],
+    ] as const) {
+      const fromDuck = await snapshot(duck.destination, table, key);
+      const fromPg = await snapshot(pg.destination, table, key);
+      expect(fromDuck).toHaveLength(count);
+      expect(Object.keys(fromPg[0]).sort()).toEqual(Object.keys(fromDuck[0]).sort());
+      expect(fromPg).toEqual(fromDuck);
+    }
+    // Microseconds survive in both (JavaScript Dates would hide them).
+    expect(await microseconds(duck.destination, 'edge-1')).toBe('1740729600123456');
+    expect(await microseconds(pg.destination, 'edge-1')).toBe('1740729600123456');
+    const [edge] = await pg.destination.query(`SELECT message, service, host, status, "timestamp", new_flag, new_count, extra_top, _raw FROM logs WHERE id = 'edge-1'`);
+    expect(edge).toMatchObject({ service: '42', host: null, status: null, new_flag: true, new_count: null, extra_top: null });
+    expect(edge.message).toBe('tab\there, newline\nthere, backslash \\ and "quotes", emoji 🚀, nul \uFFFD end');
+    expect((edge._raw as { attributes: { attributes: unknown } }).attributes.attributes).toEqual({ deep: { deeper: [1, 2, { x: null }] }, text: 'x\\ny' });
+  });
+});
+
+describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await STORES[kind]();
+  });
+  afterEach(async () => {
+    await store?.destination.close();
+    await store?.cleanup();
+  });
+
+  it('creates a table for every stream in the stream table, keyed by its primary key', async () => {
+    for (const def of STREAMS) {
+      await store.destination.prepare(def);
+      expect(await store.destination.countRows(def.name)).toBe(0);
+    }
+  });
+
+  it('keeps one copy of a page written twice, as an activity retry does', async () => {
+    const { destination } = store;
+    const [page] = logPages(5, 300, 300);
+    expect(await destination.writePage(logs, page, 'sync-1')).toBe(300);
+    expect(await destination.writePage(logs, page, 'sync-1')).toBe(300);
+    expect(await destination.countRows('logs')).toBe(300);
+    // The retry saw a newer version of one record: the row holds the newer one.
+    const changed = { ...page[7], attributes: { ...(page[7].attributes as object), message: 'edited' } };
+    await destination.writePage(logs, [...page.slice(0, 7), changed, ...page.slice(8)], 'sync-2');
+    expect(await destination.countRows('logs')).toBe(300);
+    const [row] = await destination.query(`SELECT message, _retriever_sync_id FROM logs WHERE id = $1`, [String(page[7].id)]);
+    expect(row).toEqual({ message: 'edited', _retriever_sync_id: 'sync-2' });
+    const syncIds = await destination.query(`SELECT DISTINCT _retriever_sync_id AS s FROM logs`);
+    expect(syncIds).toEqual([{ s: 'sync-2' }]);
+  });
+
+  it('keeps the last copy when one page repeats a key', async () => {
+    const { destination } = store;
+    const [a, b] = logPages(6, 2, 2)[0];
+    const later = { ...a, attributes: { ...(a.attributes as object), message: 'second copy' } };
+    expect(await destination.writePage(logs, [a, b, later], 'sync-1')).toBe(2);
+    const [row] = await destination.query(`SELECT message FROM logs WHERE id = $1`, [String(a.id)]);
+    expect(row.message).toBe('second copy');
+  });
+
+  it('adds a column for a new top-level scalar, keeps nested newcomers in _raw, and remembers it on reopening', async () => {
+    const { destination } = store;
+    await destination.writePage(logs, EDGE_LOGS, 'sync-1');
+    const [row] = await destination.query(`SELECT new_flag, new_count, extra_top, _raw FROM logs WHERE id = 'edge-2'`);
+    expect(row.new_flag).toBe(false);
+    expect(row.new_count).toBe(3);
+    expect(row.extra_top).toBe('top-level drift');
+    expect(normalise(row._raw)).toMatchObject({ meta_drift: { nested: 'kept only in _raw' } });
+    await destination.close();
+
+    // A new process, and a top-level field whose name a lifted attribute already has.
+    store.destination = await store.reopen();
+    await store.destination.writePage(logs, [{ id: 'edge-4', type: 'log', host: 'top-level host', attributes: { host: 'attr host', new_count: 9 } }], 'sync-2');
+    const [again] = await store.destination.query(`SELECT host, host_2, new_count FROM logs WHERE id = 'edge-4'`);
+    expect(again).toEqual({ host: 'attr host', host_2: 'top-level host', new_count: 9 });
+    const added = await store.destination.query(`SELECT column_name, source FROM _retriever_columns WHERE stream = 'logs' ORDER BY column_name`);
+    expect(added).toEqual([
+      { column_name: 'extra_top', source: 'extra_top' },
+      { column_name: 'host_2', source: 'host' },
+      { column_name: 'new_count', source: 'attributes.new_count' },
+      { column_name: 'new_flag', source: 'attributes.new_flag' },
+    ]);
+  });
+
+  it('keeps bookmarks and sync records, and a full refresh drops what it did not see', async () => {
+    const { destination } = store;
+    await destination.prepare(logs);
+    expect(await destination.readBookmark('logs')).toBeNull();
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-1' });
+    await destination.commitBookmark('logs', { cursor: NOW + 60_000, syncId: 'sync-2' });
+    expect(await destination.readBookmark('logs')).toEqual({ cursor: NOW + 60_000, syncId: 'sync-2' });
+
+    await destination.recordSync({ syncId: 'sync-2', status: 'running' });
+    await destination.recordSync({ syncId: 'sync-2', status: 'running' });
+    await destination.recordSync({ syncId: 'sync-2', status: 'completed', streams: { logs: { records: 5, status: 'completed' } } });
+    const [sync] = await destination.query(`SELECT status, started_at, finished_at, streams FROM _retriever_syncs WHERE sync_id = 'sync-2'`);
+    expect(sync.status).toBe('completed');
+    expect(sync.finished_at).toBeInstanceOf(Date);
+    expect(normalise(sync.streams)).toEqual({ logs: { records: 5, status: 'completed' } });
+
+    const all = generateDashboards(4, 20, NOW) as unknown as ApiRecord[];
+    await destination.writePage(dashboards, all, 'full-1');
+    await destination.writePage(dashboards, all.slice(5), 'full-2');
+    expect(await destination.removeRowsNotIn(dashboards, 'full-2')).toBe(5);
+    expect(await destination.countRows('dashboards')).toBe(15);
+  });
+});
+
+describe('PostgreSQL with several writers', () => {
+  const schema = uniqueSchema('writers');
+  let a: PostgresDestination;
+  let b: PostgresDestination;
+  beforeAll(async () => {
+    a = await openTestPostgres(schema);
+    b = await openTestPostgres(schema);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await dropSchema(schema);
+  });
+
+  it('fills a drift column another worker added, and clears it when the field goes', async () => {
+    await a.prepare(logs);
+    await b.prepare(logs);
+    await a.writePage(logs, [{ id: 'w-1', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z', zeta: 'from a' } }], 's1');
+    // b read the table before a added `zeta`: its write must still know the column.
+    await b.writePage(logs, [{ id: 'w-1', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z' } }], 's2');
+    await b.writePage(logs, [{ id: 'w-2', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z', zeta: 'from b' } }], 's2');
+    expect(await a.query(`SELECT id, zeta FROM logs ORDER BY id`)).toEqual([
+      { id: 'w-1', zeta: null },
+      { id: 'w-2', zeta: 'from b' },
+    ]);
+    expect(await a.query(`SELECT column_name FROM _retriever_columns WHERE stream = 'logs'`)).toEqual([{ column_name: 'zeta' }]);
+  });
+
+  it('ends exact when two workers write overlapping pages at once', async () => {
+    const records = logPages(9, 600, 600)[0];
+    const shuffled = (seed: number) => [...records].sort((x, y) => ((String(x.id).charCodeAt(seed % 20) ^ seed) - (String(y.id).charCodeAt(seed % 20) ^ seed)));
+    const pages = Array.from({ length: 8 }, (_, i) => shuffled(i).slice(0, 400 + i * 20));
+    await Promise.all(pages.map((page, i) => (i % 2 === 0 ? a : b).writePage(logs, page, `overlap-${i}`)));
+    const written = new Set(pages.flat().map((r) => String(r.id)));
+    const ids = await a.query(`SELECT id FROM logs WHERE id NOT LIKE 'w-%' ORDER BY id`);
+    expect(written.size).toBeGreaterThan(500);
+    expect(ids.map((r) => r.id)).toEqual([...written].sort());
+  });
+
+  it('replaces a connection the server dropped', async () => {
+    const settings = { ...testPostgresSettings(schema), applicationName: `retriever-test-${process.pid}` };
+    const destination = await PostgresDestination.open(settings);
+    try {
+      await destination.writePage(dashboards, generateDashboards(8, 5, NOW) as unknown as ApiRecord[], 'before');
+      const admin = await adminClient();
+      try {
+        const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [settings.applicationName]);
+        expect(rowCount).toBeGreaterThan(0);
+      } finally {
+        await admin.end();
+      }
+      await destination.writePage(dashboards, generateDashboards(8, 5, NOW) as unknown as ApiRecord[], 'after');
+      expect(await destination.countRows('dashboards')).toBe(5);
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it('says what to check when the server cannot be reached or refuses the login', async () => {
+    const unreachable = PostgresDestination.open({ url: 'postgresql://retriever@127.0.0.1:1/retriever', schema });
+    await expect(unreachable).rejects.toBeInstanceOf(DestinationUnavailableError);
+    await expect(unreachable).rejects.toThrow(/cannot reach PostgreSQL retriever@127\.0\.0\.1:1\/retriever .*Check DATABASE_URL or PGHOST\/PGPORT/);
+
+    const url = new URL(testPostgresSettings(schema).url!);
+    url.password = 'not-the-password';
+    const refused = PostgresDestination.open({ url: url.toString(), schema });
+    await expect(refused).rejects.toBeInstanceOf(DestinationUnavailableError);
+    await expect(refused).rejects.toThrow(/refused the login .*PGPASSWORD/);
+    await expect(refused).rejects.not.toThrow(/not-the-password/);
+  });
+});
