@@ -1,11 +1,12 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
-import { createActivities } from './activities';
+import { createActivities, type ActivityDeps } from './activities';
+import type { FetchRetryPolicy } from './activities/retry-budget';
 import { datadogCredentials, readEnv, type RetrieverEnv } from './config/env';
 import { apiBaseUrl, type DatadogSite } from './config/sites';
-import { DatadogClient, type DatadogCredentials } from './datadog/client';
+import { DatadogClient, type DatadogClientLimits, type DatadogCredentials } from './datadog/client';
 import type { Destination } from './destinations/destination';
-import { DuckDbDestination } from './destinations/duckdb';
+import { openDestination } from './destinations/open';
 
 export interface WorkerSetup {
   connection: NativeConnection;
@@ -19,17 +20,25 @@ export interface WorkerSetup {
   workflowBundle?: WorkflowBundleOption;
   /** How long in-flight pages may finish after a shutdown request. */
   shutdownGraceTime?: Duration;
+  /** Timeouts and size limits of the Datadog HTTP client (defaults suit the real API). */
+  http?: DatadogClientLimits;
+  /** How a failing page is retried (defaults: 8 failed attempts, 1 s doubling to 30 s, jittered). */
+  fetchRetry?: Partial<FetchRetryPolicy>;
 }
 
 /** One Datadog client per API host, shared by all activities of this worker (one keep-alive pool each). */
-export function datadogClients(credentials: DatadogCredentials, baseUrl?: string): { forSite: (site: DatadogSite) => DatadogClient; close: () => Promise<void> } {
+export function datadogClients(
+  credentials: DatadogCredentials,
+  baseUrl?: string,
+  limits: DatadogClientLimits = {},
+): { forSite: (site: DatadogSite) => DatadogClient; close: () => Promise<void> } {
   const clients = new Map<string, DatadogClient>();
   return {
     forSite(site) {
       const url = baseUrl ?? apiBaseUrl(site);
       let client = clients.get(url);
       if (!client) {
-        client = new DatadogClient({ baseUrl: url, credentials });
+        client = new DatadogClient({ ...limits, baseUrl: url, credentials });
         clients.set(url, client);
       }
       return client;
@@ -42,13 +51,14 @@ export function datadogClients(credentials: DatadogCredentials, baseUrl?: string
 
 /** Builds a Worker whose activities close over one set of Datadog clients and one destination. */
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const clients = datadogClients(setup.credentials, setup.baseUrl);
+  const clients = datadogClients(setup.credentials, setup.baseUrl, setup.http);
+  const deps: ActivityDeps = { datadog: clients.forSite, destination: setup.destination, fetchRetry: setup.fetchRetry };
   const worker = await Worker.create({
     connection: setup.connection,
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ datadog: clients.forSite, destination: setup.destination }),
+    activities: createActivities(deps),
     shutdownGraceTime: setup.shutdownGraceTime ?? '10s',
   });
   return { worker, close: clients.close };
@@ -57,7 +67,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
 /** Runs a worker configured from the environment until SIGINT/SIGTERM. */
 export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line: string) => void = console.error): Promise<void> {
   const credentials = datadogCredentials(env);
-  const destination = await DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH);
+  const destination = await openDestination(env);
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const workflowBundle = process.env.RETRIEVER_WORKFLOW_BUNDLE ? { codePath: process.env.RETRIEVER_WORKFLOW_BUNDLE } : undefined;
   const { worker, close } = await createWorker({

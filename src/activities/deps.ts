@@ -1,6 +1,7 @@
 import type { DatadogSite } from '../config/sites';
 import type { DatadogClient } from '../datadog/client';
 import type { Destination } from '../destinations/destination';
+import type { FetchRetryPolicy } from './retry-budget';
 
 /** What activities close over. Workers build it from their environment; tests pass their own. */
 export interface ActivityDeps {
@@ -8,4 +9,6 @@ export interface ActivityDeps {
   datadog: (site: DatadogSite) => DatadogClient;
   destination: Destination;
   now?: () => number;
+  /** How a failing page is retried (see retry-budget.ts for the defaults). */
+  fetchRetry?: Partial<FetchRetryPolicy>;
 }

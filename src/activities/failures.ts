@@ -3,6 +3,7 @@ import { InvalidConfigError } from '../config/issues';
 import { DatadogApiError, type DatadogErrorKind } from '../datadog/errors';
 import { DestinationUnavailableError } from '../destinations/destination';
 import { FAILURE } from '../workflows/failure-types';
+import { resetWaitMs } from '../workflows/pacing';
 
 const FAILURE_TYPES: Record<DatadogErrorKind, string> = {
   auth: FAILURE.auth,
@@ -14,6 +15,8 @@ const FAILURE_TYPES: Record<DatadogErrorKind, string> = {
   network: FAILURE.network,
   timeout: FAILURE.timeout,
   malformed: FAILURE.malformed,
+  truncated: FAILURE.truncated,
+  too_large: FAILURE.too_large,
   partial: FAILURE.partial,
 };
 
@@ -28,7 +31,7 @@ export function toFailure(err: unknown, where: string): unknown {
       nonRetryable: !err.retryable,
       details: [{ status: err.status, errors: err.details.errors ?? [] }],
       // Wait exactly until Datadog's rate-limit period resets, not an exponential guess.
-      nextRetryDelay: rateLimited ? Math.max(1, err.details.rateLimit?.reset ?? 1) * 1000 + 250 : undefined,
+      nextRetryDelay: rateLimited ? resetWaitMs(err.details.rateLimit) : undefined,
       category: rateLimited ? ApplicationFailureCategory.BENIGN : undefined,
     });
   }

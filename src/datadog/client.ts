@@ -1,4 +1,4 @@
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { DatadogApiError, errorMessages, kindForStatus, parseRateLimit, type RateLimitInfo } from './errors';
 import type { ApiRequest } from './request';
 
@@ -7,15 +7,33 @@ export interface DatadogCredentials {
   appKey: string;
 }
 
-export interface DatadogClientOptions {
-  baseUrl: string;
-  credentials: DatadogCredentials;
+/** How long and how much the client waits for; every limit ends in a classified, retryable error. */
+export interface DatadogClientLimits {
   /** Keep-alive connections to the API host. */
   connections?: number;
-  /** Milliseconds to wait for response headers, and between body chunks. */
+  /** Milliseconds to wait for response headers. */
   headersTimeoutMs?: number;
+  /** Milliseconds to wait between two chunks of a body. */
   bodyTimeoutMs?: number;
+  /** Milliseconds for the whole exchange, so a body that trickles in forever still ends. */
+  requestTimeoutMs?: number;
+  /** Largest body accepted; a bigger one fails as `too_large` instead of filling memory. */
+  maxBodyBytes?: number;
 }
+
+export interface DatadogClientOptions extends DatadogClientLimits {
+  baseUrl: string;
+  credentials: DatadogCredentials;
+}
+
+export const DEFAULT_CLIENT_LIMITS: Required<DatadogClientLimits> = {
+  connections: 8,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  // Below fetchPage's start-to-close timeout, so the activity reports a timeout itself.
+  requestTimeoutMs: 90_000,
+  maxBodyBytes: 64 * 1024 * 1024,
+};
 
 export interface ApiResponse {
   status: number;
@@ -31,16 +49,19 @@ export interface SendOptions {
   apiKeyOnly?: boolean;
 }
 
-/** A thin Datadog HTTP client: auth headers, a keep-alive pool, timeouts, and classified errors. */
+/** A thin Datadog HTTP client: auth headers, a keep-alive pool, timeouts, size limits and classified errors. */
 export class DatadogClient {
   private readonly pool: Pool;
+  private readonly limits: Required<DatadogClientLimits>;
 
   constructor(private readonly options: DatadogClientOptions) {
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.limits = { ...DEFAULT_CLIENT_LIMITS, ...defined } as Required<DatadogClientLimits>;
     this.pool = new Pool(new URL(options.baseUrl).origin, {
-      connections: options.connections ?? 8,
+      connections: this.limits.connections,
       keepAliveTimeout: 30_000,
-      headersTimeout: options.headersTimeoutMs ?? 60_000,
-      bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+      headersTimeout: this.limits.headersTimeoutMs,
+      bodyTimeout: this.limits.bodyTimeoutMs,
     });
   }
 
@@ -60,28 +81,51 @@ export class DatadogClient {
     if (!options.apiKeyOnly) headers['dd-application-key'] = this.options.credentials.appKey;
     if (request.body) headers['content-type'] = 'application/json';
 
-    let status: number;
-    let text: string;
-    let rateLimit: RateLimitInfo | undefined;
+    const deadline = AbortSignal.timeout(this.limits.requestTimeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const failed = (err: unknown, phase: 'headers' | 'body', received = 0, declared?: number): unknown => {
+      if (options.signal?.aborted) return err; // cancelled by the caller: not a Datadog problem
+      if (deadline.aborted) {
+        return new DatadogApiError('timeout', `${request.path}: timed out: no complete response within ${this.limits.requestTimeoutMs} ms`, { path: request.path });
+      }
+      return phase === 'headers' ? networkError(err, request.path) : bodyError(err, request.path, received, declared);
+    };
+
+    let response: Dispatcher.ResponseData;
     try {
-      const response = await this.pool.request({
+      response = await this.pool.request({
         method: request.method,
         path,
         headers,
         body: request.body ? JSON.stringify(request.body) : undefined,
-        signal: options.signal,
+        signal,
       });
-      status = response.statusCode;
-      rateLimit = parseRateLimit(response.headers);
-      text = await response.body.text();
     } catch (err) {
-      throw networkError(err, request.path);
+      throw failed(err, 'headers');
+    }
+    const status = response.statusCode;
+    const rateLimit = parseRateLimit(response.headers);
+    const declared = Number(response.headers['content-length']) || undefined;
+    const body = new BodyReader(response.body, this.limits.maxBodyBytes);
+    let text: string;
+    try {
+      text = await body.read();
+    } catch (err) {
+      if (err instanceof DatadogApiError) throw err;
+      throw failed(err, 'body', body.received, declared);
+    }
+    if (body.tooLarge) {
+      throw new DatadogApiError(
+        'too_large',
+        `${request.path}: response body is over ${this.limits.maxBodyBytes} bytes; lower max_records_per_request so each page is smaller`,
+        { status, path: request.path, rateLimit },
+      );
     }
 
     const kind = kindForStatus(status);
-    let body: unknown;
+    let parsed: unknown;
     try {
-      body = text === '' ? undefined : JSON.parse(text);
+      parsed = text === '' ? undefined : JSON.parse(text);
     } catch {
       if (kind) throw httpError(kind, status, request.path, undefined, rateLimit, text);
       throw new DatadogApiError('malformed', `${request.path}: response is not valid JSON (${text.length} bytes, starts ${JSON.stringify(text.slice(0, 60))})`, {
@@ -90,12 +134,37 @@ export class DatadogClient {
         rateLimit,
       });
     }
-    if (kind) throw httpError(kind, status, request.path, body, rateLimit, text);
-    return { status, body, bytes: Buffer.byteLength(text), rateLimit };
+    if (kind) throw httpError(kind, status, request.path, parsed, rateLimit, text);
+    return { status, body: parsed, bytes: Buffer.byteLength(text), rateLimit };
   }
 
   async close(): Promise<void> {
     await this.pool.close();
+  }
+}
+
+/** Reads a body chunk by chunk, counting bytes, and stops at the size limit. */
+class BodyReader {
+  received = 0;
+  tooLarge = false;
+
+  constructor(
+    private readonly body: Dispatcher.ResponseData['body'],
+    private readonly maxBytes: number,
+  ) {}
+
+  async read(): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.body) {
+      this.received += (chunk as Buffer).length;
+      if (this.received > this.maxBytes) {
+        this.tooLarge = true;
+        this.body.destroy();
+        return '';
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 }
 
@@ -112,12 +181,26 @@ function httpError(
   return new DatadogApiError(kind, `${path}: HTTP ${status}: ${said}`, { status, path, errors, rateLimit });
 }
 
+function describeError(err: unknown): string {
+  const code = (err as { code?: string })?.code;
+  return err instanceof Error ? `${err.message}${code ? ` (${code})` : ''}` : String(err);
+}
+
 function networkError(err: unknown, path: string): DatadogApiError | Error {
   if (err instanceof Error && err.name === 'AbortError') return err;
   const timeout =
     err instanceof undiciErrors.HeadersTimeoutError ||
     err instanceof undiciErrors.BodyTimeoutError ||
     err instanceof undiciErrors.ConnectTimeoutError;
-  const message = err instanceof Error ? `${err.message}${(err as { code?: string }).code ? ` (${(err as { code?: string }).code})` : ''}` : String(err);
-  return new DatadogApiError(timeout ? 'timeout' : 'network', `${path}: ${timeout ? 'timed out' : 'network error'}: ${message}`, { path });
+  return new DatadogApiError(timeout ? 'timeout' : 'network', `${path}: ${timeout ? 'timed out' : 'network error'}: ${describeError(err)}`, { path });
+}
+
+/** The headers arrived but the body did not, completely: a stall is a timeout, anything else a cut-off body. */
+function bodyError(err: unknown, path: string, received: number, declared: number | undefined): DatadogApiError | Error {
+  if (err instanceof Error && err.name === 'AbortError') return err;
+  if (err instanceof undiciErrors.BodyTimeoutError) {
+    return new DatadogApiError('timeout', `${path}: timed out waiting for the rest of the body after ${received} bytes: ${describeError(err)}`, { path });
+  }
+  const of = declared !== undefined ? ` of ${declared}` : '';
+  return new DatadogApiError('truncated', `${path}: response body cut off after ${received}${of} bytes: ${describeError(err)}`, { path });
 }

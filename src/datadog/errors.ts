@@ -9,10 +9,13 @@ export type DatadogErrorKind =
   | 'network' //       connection refused or reset, DNS, TLS
   | 'timeout' //       no headers or body in time
   | 'malformed' //     a body that is not the JSON the endpoint promises
+  | 'truncated' //     the connection closed before the whole body arrived
+  | 'too_large' //     a body over the client's size limit: the same request would be as large again
   | 'partial'; //      200 with `meta.status: timeout` or warnings: results may be incomplete
 
 export interface RateLimitInfo {
   limit?: number;
+  /** Seconds; Datadog's periods are calendar-aligned. */
   period?: number;
   remaining?: number;
   /** Seconds until the current period ends. */
@@ -20,7 +23,7 @@ export interface RateLimitInfo {
   name?: string;
 }
 
-const RETRYABLE: ReadonlySet<DatadogErrorKind> = new Set(['rate_limited', 'server', 'network', 'timeout', 'malformed', 'partial']);
+const RETRYABLE: ReadonlySet<DatadogErrorKind> = new Set(['rate_limited', 'server', 'network', 'timeout', 'malformed', 'truncated', 'partial']);
 
 export class DatadogApiError extends Error {
   constructor(

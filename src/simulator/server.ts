@@ -1,6 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROUTES, type SimResponse } from './routes';
+import { deliver, faultStatus, FaultInjector, type FaultKind, type FaultOptions } from './faults';
+import { errorBody } from './http';
+import { RateLimiter, type RateLimitDecision, type RateLimitOptions, type RawResponse } from './rate-limits';
+import { matchRoute, type SimResponse } from './routes';
 import { World, type WorldOptions } from './world';
 
 /** The keys the simulator accepts unless told otherwise; they unlock nothing real. */
@@ -13,6 +16,12 @@ export interface SimulatorOptions extends WorldOptions {
   appKey?: string;
   /** Streams whose route answers 403, as for an application key without the permission. */
   forbiddenStreams?: string[];
+  /** Permissions the application key lacks: every route that needs one answers 403 (e.g. `timeseries_query`). */
+  forbiddenPermissions?: string[];
+  /** Per-bucket limits; every answer carries the `X-RateLimit-*` headers, a spent bucket answers 429. */
+  rateLimits?: RateLimitOptions;
+  /** Seeded fault injection: 5xx, resets, cut-off, malformed, slow or endless bodies, latency. */
+  faults?: FaultOptions;
 }
 
 export interface RequestLogEntry {
@@ -20,7 +29,14 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The JSON body of a POST. */
+  body?: unknown;
+  /** The status sent; 0 when the connection was reset before any. */
   status: number;
+  /** The bucket charged and what its headers announced (`reset` in seconds, from `at`). */
+  rateLimit?: RateLimitDecision;
+  /** The fault injected into this answer, if any. */
+  fault?: FaultKind;
 }
 
 export interface Simulator {
@@ -31,10 +47,8 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, { status, body }: SimResponse): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function toRaw({ status, body }: SimResponse, headers: Record<string, string>): RawResponse {
+  return { status, headers: { ...headers, 'content-type': 'application/json' }, text: JSON.stringify(body) ?? '' };
 }
 
 /** Starts the local Datadog API on loopback. */
@@ -43,41 +57,78 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const apiKey = options.apiKey ?? SIMULATOR_KEYS.apiKey;
   const appKey = options.appKey ?? SIMULATOR_KEYS.appKey;
   const forbidden = new Set(options.forbiddenStreams ?? []);
+  const forbiddenPermissions = new Set(options.forbiddenPermissions ?? []);
   const requests: RequestLogEntry[] = [];
+  const limiter = new RateLimiter(options.rateLimits);
+  const faults = new FaultInjector(options.faults);
   let baseUrl = '';
 
-  const handle = (req: IncomingMessage): SimResponse => {
+  const handle = (req: IncomingMessage, text: string): SimResponse => {
     const url = new URL(req.url ?? '/', baseUrl);
     const key = `${req.method} ${url.pathname}`;
     const apiKeyOk = req.headers['dd-api-key'] === apiKey;
     if (key === 'GET /api/v1/validate') {
       return apiKeyOk ? { status: 200, body: { valid: true } } : { status: 403, body: { errors: ['Forbidden'] } };
     }
-    const entry = ROUTES[key];
-    if (!entry) return { status: 404, body: { errors: [`Not found: ${key}`] } };
-    if (!apiKeyOk || req.headers['dd-application-key'] !== appKey) return { status: 403, body: { errors: ['Forbidden'] } };
-    if (entry.stream && forbidden.has(entry.stream)) return { status: 403, body: { errors: ['Forbidden'] } };
-    return entry.route(world, { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, baseUrl });
+    const match = matchRoute(req.method ?? 'GET', url.pathname);
+    if (!match) return { status: 404, body: { errors: [`Not found: ${key}`] } };
+    const { entry, params } = match;
+    const style = entry.errors ?? 'strings';
+    const refused = (status: number, message: string) => ({ status, body: errorBody(style, status, [message]) });
+    if (!apiKeyOk || req.headers['dd-application-key'] !== appKey) return refused(403, 'Forbidden');
+    if (entry.streams?.some((s) => forbidden.has(s)) || (entry.permission && forbiddenPermissions.has(entry.permission))) {
+      return refused(403, `Forbidden: the application key lacks the ${entry.permission ?? 'needed'} permission`);
+    }
+    let body: unknown;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return refused(400, 'request body is not valid JSON');
+      }
+    }
+    const response = entry.route(world, { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, params, body, baseUrl });
+    // Routes write errors as strings; endpoints whose spec says JSON:API get them as error objects.
+    const errors = (response.body as { errors?: unknown })?.errors;
+    if (response.status >= 400 && style === 'jsonapi' && Array.isArray(errors) && errors.every((e) => typeof e === 'string')) {
+      return { status: response.status, body: errorBody(style, response.status, errors as string[]) };
+    }
+    return response;
   };
 
   const server: Server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
       let response: SimResponse;
       try {
-        response = handle(req);
+        response = handle(req, text);
       } catch (err) {
         response = { status: 500, body: { errors: [`simulator error: ${(err as Error).message}`] } };
       }
       const url = new URL(req.url ?? '/', baseUrl);
+      let body: unknown;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      // Rate limits and faults act on the route's answer, as Datadog's edge would.
+      const limit = limiter.take(url.pathname);
+      const answer = limit.limited ? limiter.tooManyRequests(limit) : toRaw(response, RateLimiter.headers(limit));
+      const fault = limit.limited ? undefined : faults.pick(url.pathname);
       requests.push({
         at: Date.now(),
         method: req.method ?? 'GET',
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
-        status: response.status,
+        ...(body !== undefined ? { body } : {}),
+        status: faultStatus(fault, answer),
+        rateLimit: limit,
+        ...(fault ? { fault: fault.kind } : {}),
       });
-      send(res, response);
+      setTimeout(() => deliver(res, answer, fault, options.faults?.slowBodyMs), faults.latency());
     });
   });
   server.keepAliveTimeout = 60_000;

@@ -2,14 +2,17 @@ import {
   ActivityFailure,
   ApplicationFailure,
   continueAsNew,
+  metricMeter,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE, STREAM_UNAVAILABLE } from './failure-types';
+import { INITIAL_PACING, pace } from './pacing';
 import { progressQuery } from './queries';
 import type { StreamPosition, StreamProgress, StreamResult, StreamTask, Window } from './types';
 
@@ -18,11 +21,14 @@ const FETCH_PAGE_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2m',
   // fetchPage heartbeats every 2 s while it works, so a dead worker is noticed in seconds.
   heartbeatTimeout: '10s',
+  // fetchPage picks each retry's delay itself (`nextRetryDelay`: the reset for a 429, jittered backoff
+  // otherwise) and gives up after a bounded number of failed attempts, not counting rate-limit waits
+  // (activities/retry-budget.ts). So no maximumAttempts here: it would count 429s too. These intervals
+  // apply only to attempts that end without the activity's say (a timeout, a lost worker).
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 12,
+    maximumInterval: '30s',
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
 };
@@ -50,6 +56,8 @@ function isoMinute(ms: number): string {
 export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition): Promise<StreamResult> {
   const position: StreamPosition = resumeFrom ?? { windowFrom: task.window?.from, page: {}, pageInWindow: 0, pages: 0, records: 0, windowsDone: 0 };
   let status: StreamProgress['status'] = 'running';
+  /** Why the stream is waiting, while it waits for its rate-limit bucket. */
+  let waiting: string | undefined;
   const windowsTotal = task.window ? countWindows(task) : undefined;
 
   const progress = (): StreamProgress => ({
@@ -61,12 +69,13 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     windowsDone: task.window ? position.windowsDone : undefined,
     windowsTotal,
     bookmark: task.window ? position.windowFrom : undefined,
+    message: waiting,
   });
   setHandler(progressQuery, () => [progress()]);
   const showDetails = () => {
     const p = progress();
     const where = p.window ? ` · window ${isoMinute(p.window.from)} → ${isoMinute(p.window.to)} (${p.windowsDone}/${p.windowsTotal})` : '';
-    setCurrentDetails(`**${task.stream}** · ${p.status} · ${p.records} records · ${p.pages} pages${where}`);
+    setCurrentDetails(`**${task.stream}** · ${p.status} · ${p.records} records · ${p.pages} pages${where}${waiting ? ` · ${waiting}` : ''}`);
   };
 
   async function readPages(window: Window | undefined): Promise<void> {
@@ -74,13 +83,29 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       const pageNumber = position.pageInWindow + 1;
       const label = `${task.stream}${window ? ` · ${isoMinute(window.from)}→${isoMinute(window.to)}` : ''} · page ${pageNumber}`;
       const summary = await fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: label }, [
-        { syncId: task.syncId, stream: task.stream, site: task.site, window, page: position.page, pageSize: task.pageSize, query: task.query, pageNumber },
+        { syncId: task.syncId, stream: task.stream, site: task.site, window, page: position.page, pageSize: task.pageSize, query: task.query, pageNumber, queryStream: task.queryStream },
       ]);
       position.pages++;
       position.pageInWindow++;
       position.records += summary.records;
       if (summary.maxCursor !== undefined) position.maxCursor = Math.max(position.maxCursor ?? 0, summary.maxCursor);
       showDetails();
+      const paced = pace(position.pacing ?? INITIAL_PACING, summary.rateLimit);
+      position.pacing = paced.state;
+      const lastPage = !summary.nextPage && (!window || window.to >= task.window!.to);
+      if (paced.waitMs !== undefined && !lastPage) {
+        // A durable, named timer: the stream holds no activity slot while the bucket refills.
+        waiting = paced.reason;
+        showDetails();
+        // Counted before the wait so a scrape during it shows where the time goes.
+        metricMeter
+          .withTags({ stream: task.stream })
+          .createCounter('retriever_rate_limit_wait', 'ms', 'time spent waiting for a rate-limit period to reset')
+          .add(paced.waitMs);
+        await sleep(paced.waitMs, { summary: paced.reason });
+        waiting = undefined;
+        showDetails();
+      }
       if (!summary.nextPage) return;
       position.page = summary.nextPage;
       if (workflowInfo().continueAsNewSuggested) {

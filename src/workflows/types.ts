@@ -5,6 +5,8 @@
 import type { DatadogSite } from '../config/sites';
 import type { PageState } from '../datadog/pagination';
 import type { Window } from '../datadog/request';
+import type { PacingState, RateLimitSeen } from './pacing';
+import type { QueryDefinition } from '../datadog/streams/types';
 
 export type { PageState, Window };
 
@@ -22,6 +24,8 @@ export interface StreamTask {
   window?: Window & { size: number };
   /** Fail instead of skipping when the stream is not readable (403/404). */
   strict: boolean;
+  /** Set for a timeseries query stream: the query it reads (no secret in it). */
+  queryStream?: QueryDefinition;
 }
 
 export interface SyncPlan {
@@ -44,6 +48,8 @@ export interface StreamPosition {
   windowsDone: number;
   /** Newest record time seen (epoch ms), for progress. */
   maxCursor?: number;
+  /** What the stream knows about its rate-limit bucket. */
+  pacing?: PacingState;
 }
 
 export type StreamStatus = 'pending' | 'running' | 'completed' | 'skipped' | 'failed' | 'cancelled';
@@ -92,6 +98,8 @@ export interface FetchPageInput {
   query?: string;
   /** 1-based page number within the window, for messages. */
   pageNumber: number;
+  /** Set for a timeseries query stream: the query it reads. */
+  queryStream?: QueryDefinition;
 }
 
 /** What `fetchPage` returns: a summary, never the records themselves. */
@@ -100,5 +108,6 @@ export interface PageSummary {
   bytes: number;
   nextPage: PageState | null;
   maxCursor?: number;
-  rateLimit?: { remaining?: number; reset?: number; limit?: number; name?: string };
+  /** The rate-limit headers of the page's (last) response; the stream paces on them. */
+  rateLimit?: RateLimitSeen;
 }
