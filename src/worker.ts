@@ -1,8 +1,11 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import type { Duration } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from './activities';
 import type { FetchRetryPolicy } from './activities/retry-budget';
+import { dataConverterFromEnv } from './codec/encryption';
 import { datadogCredentials, readEnv, type RetrieverEnv } from './config/env';
+import { temporalConnection } from './config/temporal-connection';
+import { installRuntime } from './telemetry';
 import { apiBaseUrl, type DatadogSite } from './config/sites';
 import { DatadogClient, type DatadogClientLimits, type DatadogCredentials } from './datadog/client';
 import type { Destination } from './destinations/destination';
@@ -24,6 +27,11 @@ export interface WorkerSetup {
   http?: DatadogClientLimits;
   /** How a failing page is retried (defaults: 8 failed attempts, 1 s doubling to 30 s, jittered). */
   fetchRetry?: Partial<FetchRetryPolicy>;
+  /** Payload encryption; must match the clients'. */
+  dataConverter?: DataConverter;
+  /** Pages this process works on at once. */
+  maxConcurrentActivities?: number;
+  maxConcurrentWorkflowTasks?: number;
 }
 
 /** One Datadog client per API host, shared by all activities of this worker (one keep-alive pool each). */
@@ -60,16 +68,25 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities(deps),
     shutdownGraceTime: setup.shutdownGraceTime ?? '10s',
+    dataConverter: setup.dataConverter,
+    maxConcurrentActivityTaskExecutions: setup.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: setup.maxConcurrentWorkflowTasks,
   });
   return { worker, close: clients.close };
 }
 
-/** Runs a worker configured from the environment until SIGINT/SIGTERM. */
+/**
+ * Runs a worker configured from the environment until SIGINT/SIGTERM; on either, pages in flight get
+ * RETRIEVER_SHUTDOWN_GRACE to finish before they are cancelled (and retried by another worker).
+ */
 export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line: string) => void = console.error): Promise<void> {
   const credentials = datadogCredentials(env);
+  const dataConverter = dataConverterFromEnv();
+  const connectionSettings = temporalConnection(env);
+  installRuntime({ metricsAddress: env.RETRIEVER_METRICS_ADDRESS, logLevel: env.RETRIEVER_LOG_LEVEL });
   const destination = await openDestination(env);
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-  const workflowBundle = process.env.RETRIEVER_WORKFLOW_BUNDLE ? { codePath: process.env.RETRIEVER_WORKFLOW_BUNDLE } : undefined;
+  const connection = await NativeConnection.connect(connectionSettings);
+  const workflowBundle = env.RETRIEVER_WORKFLOW_BUNDLE ? { codePath: env.RETRIEVER_WORKFLOW_BUNDLE } : undefined;
   const { worker, close } = await createWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -78,8 +95,19 @@ export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line
     baseUrl: env.DD_BASE_URL,
     destination,
     workflowBundle,
+    dataConverter,
+    shutdownGraceTime: env.RETRIEVER_SHUTDOWN_GRACE as Duration,
+    maxConcurrentActivities: env.RETRIEVER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTasks: env.RETRIEVER_MAX_CONCURRENT_WORKFLOW_TASKS,
   });
-  log(`worker ready: task queue "${env.RETRIEVER_TASK_QUEUE}" at ${env.TEMPORAL_ADDRESS}, writing to ${destination.description}`);
+  const extras = [
+    dataConverter && 'payloads encrypted',
+    env.RETRIEVER_METRICS_ADDRESS && `metrics at http://${env.RETRIEVER_METRICS_ADDRESS}/metrics`,
+  ].filter(Boolean);
+  log(
+    `worker ready: task queue "${env.RETRIEVER_TASK_QUEUE}" at ${env.TEMPORAL_ADDRESS}, writing to ${destination.description}` +
+      (extras.length ? ` (${extras.join(', ')})` : ''),
+  );
   try {
     await worker.run();
   } finally {

@@ -62,3 +62,30 @@ describe('sync request validation', () => {
     expect(problems({ site: 'uk1.datadoghq.com' })).toEqual([]);
   });
 });
+
+describe('worker environment', () => {
+  const { readEnv } = require('../src/config/env') as typeof import('../src/config/env');
+  const { temporalConnection } = require('../src/config/temporal-connection') as typeof import('../src/config/temporal-connection');
+
+  it('treats empty variables as unset and lists every bad one with its name', () => {
+    expect(readEnv({ DD_BASE_URL: '', TEMPORAL_UI_URL: '' }).DD_BASE_URL).toBeUndefined();
+    expect(() => readEnv({ RETRIEVER_SHUTDOWN_GRACE: 'soon', RETRIEVER_METRICS_ADDRESS: '9464', RETRIEVER_MAX_CONCURRENT_ACTIVITIES: '0' })).toThrow(
+      /RETRIEVER_MAX_CONCURRENT_ACTIVITIES: [\s\S]*RETRIEVER_SHUTDOWN_GRACE: a duration[\s\S]*RETRIEVER_METRICS_ADDRESS: host:port/,
+    );
+  });
+
+  it('connects to a local dev server in the clear, to Temporal Cloud over TLS with an API key', () => {
+    expect(temporalConnection(readEnv({}))).toEqual({ address: 'localhost:7233' });
+    expect(temporalConnection(readEnv({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' }))).toEqual({
+      address: 'ns.acct.tmprl.cloud:7233',
+      tls: true,
+      apiKey: 'k',
+    });
+  });
+
+  it('says which certificate file it cannot read, and that cert and key go together', () => {
+    expect(() => temporalConnection(readEnv({ TEMPORAL_TLS_CERT: '/nonexistent/client.pem' }))).toThrow(
+      /TEMPORAL_TLS_CERT: cannot read \/nonexistent\/client.pem \(ENOENT\)[\s\S]*TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/,
+    );
+  });
+});

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { dataConverterFromEnv } from '../codec/encryption';
 import { datadogCredentials, readEnv } from '../config/env';
+import { temporalConnection } from '../config/temporal-connection';
 import { parseSyncRequest } from '../config/request';
 import { DuckDbDestination } from '../destinations/duckdb';
 import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../simulator';
@@ -46,8 +48,16 @@ export function register(program: Command): void {
       }
 
       const destination = await DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH);
-      const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
-      const { worker, close } = await createWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.RETRIEVER_TASK_QUEUE, credentials, baseUrl, destination });
+      const connection = await NativeConnection.connect(temporalConnection(env));
+      const { worker, close } = await createWorker({
+        connection,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: env.RETRIEVER_TASK_QUEUE,
+        credentials,
+        baseUrl,
+        destination,
+        dataConverter: dataConverterFromEnv(),
+      });
       const request = parseSyncRequest(
         { name: 'demo', streams: DEMO_STREAMS, start_date: new Date(now - Number(opts.days) * DAY).toISOString(), lag: simulator ? '0s' : '1m' },
         now,

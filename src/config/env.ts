@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { DURATION_PATTERN } from './duration';
 import { formatIssues, InvalidConfigError } from './issues';
 
 /** An exported but empty variable (`PGHOST=`) counts as unset, as libpq treats it. */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const optionalText = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
+const optionalUrl = z.preprocess(unsetIfEmpty, z.string().url().optional());
+const positiveInt = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
 
 /** Settings a worker or CLI reads from its environment. Secrets live only here. */
 const envSchema = z.object({
@@ -11,11 +14,20 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   RETRIEVER_TASK_QUEUE: z.string().min(1).default('retriever'),
   /** Where the Temporal Web UI is, for links printed by the CLI. */
-  TEMPORAL_UI_URL: z.string().url().optional(),
+  TEMPORAL_UI_URL: optionalUrl,
+  /** Temporal Cloud API key (implies TLS). */
+  TEMPORAL_API_KEY: optionalText,
+  /** mTLS to the Temporal frontend: PEM files of the client certificate and key, and optionally the CA. */
+  TEMPORAL_TLS_CERT: optionalText,
+  TEMPORAL_TLS_KEY: optionalText,
+  TEMPORAL_TLS_CA: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  /** Plain server-authenticated TLS without client certificates. */
+  TEMPORAL_TLS: z.preprocess(unsetIfEmpty, z.enum(['true', 'false']).optional()),
   DD_API_KEY: z.string().min(1).optional(),
   DD_APP_KEY: z.string().min(1).optional(),
   /** Sends every site's requests to this base URL instead of https://api.<site> (the simulator, a proxy). */
-  DD_BASE_URL: z.string().url().optional(),
+  DD_BASE_URL: optionalUrl,
   /** Where records land: the embedded DuckDB file, or a PostgreSQL database (teams, several workers). */
   RETRIEVER_DESTINATION: z.enum(['duckdb', 'postgres']).default('duckdb'),
   RETRIEVER_DUCKDB_PATH: z.string().min(1).default('data/retriever.duckdb'),
@@ -33,7 +45,23 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier (letters, digits, _)')
     .default('public'),
+  /** Pages a worker process fetches and writes at once, across all syncs. */
+  RETRIEVER_MAX_CONCURRENT_ACTIVITIES: positiveInt(20),
+  RETRIEVER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt(40),
+  /** After SIGTERM, how long pages in flight may finish before they are cancelled (and later retried). */
+  RETRIEVER_SHUTDOWN_GRACE: z.preprocess(unsetIfEmpty, z.string().regex(DURATION_PATTERN, 'a duration like 30s or 2m').default('30s')),
+  /** host:port of the worker's Prometheus endpoint (/metrics); unset: no endpoint. */
+  RETRIEVER_METRICS_ADDRESS: z.preprocess(unsetIfEmpty, z.string().regex(/^[^:]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional()),
+  RETRIEVER_LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO')),
+  /** Payload encryption keys, "id:base64key[,id:base64key]", and the id new payloads use. */
+  RETRIEVER_CODEC_KEYS: optionalText,
+  RETRIEVER_CODEC_KEY_ID: optionalText,
+  /** A prebuilt workflow bundle (file of bundle code), so the worker skips bundling at start. */
+  RETRIEVER_WORKFLOW_BUNDLE: optionalText,
 });
+
+/** Every variable Retriever reads (for docs and for checking deployment files). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export type RetrieverEnv = z.output<typeof envSchema>;
 

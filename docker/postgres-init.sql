@@ -1,0 +1,2 @@
+-- Retriever's destination database, beside Temporal's own.
+CREATE DATABASE retriever;
