@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { SIMULATOR_KEYS } from '../src/simulator';
-import { createWorker } from '../src/worker';
 import { harness, tableIds, tempDir, type Harness } from './helpers/retriever';
-import { startDevServer, workflowBundle } from './helpers/temporal';
+import { startDevServer } from './helpers/temporal';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', 'bin', 'retriever.js');
@@ -37,14 +35,7 @@ describe('the retriever CLI against a running worker', () => {
     env = await startDevServer();
     const now = Date.now();
     h = await harness(env, { seed: 21, dashboards: 15, logs: { count: 1_500, from: now - 2 * DAY, to: now - 60_000 } });
-    ({ worker, close: closeClients } = await createWorker({
-      connection: env.nativeConnection,
-      taskQueue: h.taskQueue,
-      credentials: SIMULATOR_KEYS,
-      baseUrl: h.simulator.url,
-      destination: h.destination,
-      workflowBundle: await workflowBundle(),
-    }));
+    ({ worker, close: closeClients } = await h.worker());
     running = worker.run();
     writeFileSync(config, JSON.stringify({ name: 'clitest', streams: ['dashboards', 'logs'], start_date: new Date(now - 2 * DAY).toISOString(), lag: '0s' }));
   });

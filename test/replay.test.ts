@@ -11,9 +11,12 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
  * code. A change that would break syncs already running fails here, in CI, before it ships.
  */
 describe('recorded sync histories replay against the current workflow code', () => {
-  it('has recordings of the parent and of children that continued as new', () => {
+  it('has recordings of the parent, of children that continued as new, and of a paced child', () => {
     expect(files.some((f) => f.startsWith('replay-full__'))).toBe(true);
     expect(files.filter((f) => f.startsWith('replay-full__logs__')).length).toBeGreaterThan(1);
+    // A rate-limited sync, whose history holds the pacing timers.
+    const paced = files.filter((f) => f.startsWith('replay-paced__logs__')).map((f) => readFileSync(join(DIR, f), 'utf8'));
+    expect(paced.some((text) => text.includes('TimerStarted') || text.includes('EVENT_TYPE_TIMER_STARTED'))).toBe(true);
   });
 
   it.each(files)('%s', async (file) => {

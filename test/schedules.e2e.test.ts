@@ -4,12 +4,10 @@ import type { Worker } from '@temporalio/worker';
 import { createSyncSchedule } from '../src/cli/schedule';
 import { readEnv } from '../src/config/env';
 import { parseSyncRequest } from '../src/config/request';
-import { SIMULATOR_KEYS } from '../src/simulator';
-import { createWorker } from '../src/worker';
 import { datadogSync } from '../src/workflows';
 import type { SyncResult } from '../src/workflows/types';
 import { harness, tableIds, type Harness } from './helpers/retriever';
-import { startDevServer, workflowBundle } from './helpers/temporal';
+import { startDevServer } from './helpers/temporal';
 
 const DAY = 86_400_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,14 +32,7 @@ describe('schedules and cancellation on a real dev server', () => {
   beforeAll(async () => {
     env = await startDevServer();
     h = await harness(env, { seed: 5, dashboards: 10, logs: { count: 30_000, from: now - 3 * DAY, to: now - 60_000 } });
-    ({ worker, close: closeClients } = await createWorker({
-      connection: env.nativeConnection,
-      taskQueue: h.taskQueue,
-      credentials: SIMULATOR_KEYS,
-      baseUrl: h.simulator.url,
-      destination: h.destination,
-      workflowBundle: await workflowBundle(),
-    }));
+    ({ worker, close: closeClients } = await h.worker());
     running = worker.run();
   });
   afterAll(async () => {

@@ -5,10 +5,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { parseSyncRequest } from '../src/config/request';
 import { startSync } from '../src/cli/run-sync';
 import { readEnv } from '../src/config/env';
-import { SIMULATOR_KEYS } from '../src/simulator';
-import { createWorker } from '../src/worker';
 import { harness, type Harness } from './helpers/retriever';
-import { freePort, startDevServer, workflowBundle } from './helpers/temporal';
+import { freePort, startDevServer } from './helpers/temporal';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'test-results');
@@ -45,14 +43,7 @@ describeWithChromium('the Temporal Web UI shows a finished sync', () => {
   it('with its summary and one child per stream', async () => {
     const workflowId = `ui-${Date.now()}`;
     const request = parseSyncRequest({ name: 'ui', streams: ['dashboards', 'logs'], start_date: new Date(Date.now() - DAY).toISOString(), lag: '0s' }, Date.now());
-    const { worker, close } = await createWorker({
-      connection: env.nativeConnection,
-      taskQueue: h.taskQueue,
-      credentials: SIMULATOR_KEYS,
-      baseUrl: h.simulator.url,
-      destination: h.destination,
-      workflowBundle: await workflowBundle(),
-    });
+    const { worker, close } = await h.worker();
     const runEnv = { ...readEnv({}), TEMPORAL_ADDRESS: env.address, RETRIEVER_TASK_QUEUE: h.taskQueue };
     try {
       await worker.runUntil(async () => {

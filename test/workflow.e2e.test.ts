@@ -2,11 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
-import { createWorker } from '../src/worker';
-import { SIMULATOR_KEYS } from '../src/simulator';
 import { datadogSync } from '../src/workflows';
 import { harness, tableIds, type Harness } from './helpers/retriever';
-import { startDevServer, temporalCli, workflowBundle } from './helpers/temporal';
+import { startDevServer, temporalCli } from './helpers/temporal';
 
 const run = promisify(execFile);
 const DAY = 86_400_000;
@@ -41,14 +39,7 @@ describe('workflows on a dev server that asks for continue-as-new early', () => 
   it('runs the same sync when started from the Temporal CLI with JSON input', async () => {
     const workflowId = `cli-${Date.now()}`;
     const input = JSON.stringify({ streams: ['dashboards', 'logs'], start_date: start, lag: '0s' });
-    const { worker, close } = await createWorker({
-      connection: env.nativeConnection,
-      taskQueue: h.taskQueue,
-      credentials: SIMULATOR_KEYS,
-      baseUrl: h.simulator.url,
-      destination: h.destination,
-      workflowBundle: await workflowBundle(),
-    });
+    const { worker, close } = await h.worker();
     try {
       await worker.runUntil(async () => {
         // The command the README shows, pointed at this test's server.

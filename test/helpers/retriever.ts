@@ -23,6 +23,8 @@ export interface Harness {
   simulator: Simulator;
   destination: DuckDbDestination;
   taskQueue: string;
+  /** An in-process worker on the harness's queue, simulator and destination (call its `close` after it stops). */
+  worker(): ReturnType<typeof createWorker>;
   /** Runs one sync with an in-process worker and returns its result. */
   sync(request: SyncRequestInput, workflowId?: string): Promise<SyncResult>;
   close(): Promise<void>;
@@ -33,21 +35,24 @@ export async function harness(env: TestWorkflowEnvironment, simulatorOptions: Si
   const simulator = await startSimulator(simulatorOptions);
   const destination = await DuckDbDestination.open(join(tempDir(), 'retriever.duckdb'));
   const taskQueue = uniqueQueue('sync');
+  const worker = async () =>
+    createWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      credentials: SIMULATOR_KEYS,
+      baseUrl: simulator.url,
+      destination,
+      workflowBundle: await workflowBundle(),
+    });
   return {
     simulator,
     destination,
     taskQueue,
+    worker,
     async sync(request, workflowId = `test-sync-${process.pid}-${++syncCounter}`) {
-      const { worker, close } = await createWorker({
-        connection: env.nativeConnection,
-        taskQueue,
-        credentials: SIMULATOR_KEYS,
-        baseUrl: simulator.url,
-        destination,
-        workflowBundle: await workflowBundle(),
-      });
+      const { worker: running, close } = await worker();
       try {
-        return await worker.runUntil(env.client.workflow.execute(datadogSync, { taskQueue, workflowId, args: [request] }));
+        return await running.runUntil(env.client.workflow.execute(datadogSync, { taskQueue, workflowId, args: [request] }));
       } finally {
         await close();
       }
