@@ -32,7 +32,8 @@ export const DEFAULT_CLIENT_LIMITS: Required<DatadogClientLimits> = {
   bodyTimeoutMs: 30_000,
   // Below fetchPage's start-to-close timeout, so the activity reports a timeout itself.
   requestTimeoutMs: 90_000,
-  maxBodyBytes: 64 * 1024 * 1024,
+  // A full page of 1000 large logs is a few MiB; far beyond that is not a page to keep in memory.
+  maxBodyBytes: 32 * 1024 * 1024,
 };
 
 export interface ApiResponse {

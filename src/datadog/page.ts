@@ -50,6 +50,9 @@ export function extractRecords(def: StreamDef, body: unknown, context: ExtractCo
     if (key === undefined || key === null || key === '') {
       throw new DatadogApiError('malformed', `${where}: record ${i} has no "${def.primaryKey}" (its primary key)`, { path: def.path });
     }
+    if (typeof key !== 'string' && typeof key !== 'number') {
+      throw new DatadogApiError('malformed', `${where}: record ${i} has ${describe(key)} as "${def.primaryKey}", not a string or number`, { path: def.path });
+    }
   }
   return records as ApiRecord[];
 }
@@ -122,5 +125,5 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
