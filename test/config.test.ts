@@ -89,3 +89,32 @@ describe('worker environment', () => {
     );
   });
 });
+
+describe('each sync request field, wrong on its own', () => {
+  const wrong: Record<string, unknown> = {
+    name: 'has spaces',
+    site: 'datadoghq.io',
+    streams: [],
+    start_date: 'yesterday',
+    end_date: 20260101,
+    max_records_per_request: 0,
+    window_size: '1 day',
+    lag: -1,
+    stream_options: { logs: { query: 5 } },
+    query: ['service:web'],
+    queries: [{ name: 'cpu', data_source: 'traces', query: 'avg:system.cpu.user{*}' }],
+    max_parallel_streams: 1000,
+    strict: 'yes',
+  };
+
+  it.each(Object.keys(wrong))('%s: one problem, named by its path', (field) => {
+    const found = problems({ start_date: '2026-01-01', [field]: wrong[field] });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${field}(\\.|:)`));
+  });
+
+  it('all of them at once: every problem listed', () => {
+    const found = problems(wrong);
+    for (const field of Object.keys(wrong)) expect(found.some((p) => p.startsWith(field))).toBe(true);
+  });
+});

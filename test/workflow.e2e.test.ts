@@ -3,8 +3,10 @@ import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { datadogSync } from '../src/workflows';
+import { SIMULATOR_KEYS } from '../src/simulator';
+import { createWorker } from '../src/worker';
 import { harness, tableIds, type Harness } from './helpers/retriever';
-import { startDevServer, temporalCli } from './helpers/temporal';
+import { startDevServer, temporalCli, workflowBundle } from './helpers/temporal';
 
 const run = promisify(execFile);
 const DAY = 86_400_000;
@@ -67,5 +69,28 @@ describe('workflows on a dev server that asks for continue-as-new early', () => 
     expect(message).toContain('start_date: must be an ISO-8601 date');
     expect(message).toContain('window_size:');
     expect(h.simulator.requests.length).toBe(requests);
+  });
+
+  it('says which Datadog address it cannot reach, after a bounded number of tries', async () => {
+    const { worker, close } = await createWorker({
+      connection: env.nativeConnection,
+      taskQueue: `${h.taskQueue}-unreachable`,
+      credentials: SIMULATOR_KEYS,
+      baseUrl: 'http://127.0.0.1:1',
+      destination: h.destination,
+      workflowBundle: await workflowBundle(),
+    });
+    try {
+      const error = await worker.runUntil(
+        env.client.workflow.execute(datadogSync, { taskQueue: `${h.taskQueue}-unreachable`, workflowId: `unreachable-${Date.now()}`, args: [{ streams: ['logs'] }] }).catch((e: unknown) => e),
+      );
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const message = String((error as WorkflowFailedError).cause?.message);
+      expect(message).toContain('cannot reach Datadog at http://127.0.0.1:1');
+      expect(message).toContain('DD_BASE_URL');
+      expect(message).toContain('ECONNREFUSED');
+    } finally {
+      await close();
+    }
   });
 });

@@ -25,6 +25,10 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           FAILURE.invalidApiKey,
         );
       }
+      if (err instanceof DatadogApiError && (err.kind === 'network' || err.kind === 'timeout')) {
+        // Retried (the network may come back), but with what to check if it does not.
+        throw toFailure(err, `cannot reach Datadog at ${client.baseUrl} (site ${site}${client.baseUrl.includes(site) ? '' : ', DD_BASE_URL'}); check the worker's network and proxy settings`);
+      }
       throw toFailure(err, 'checking the API key');
     }
     try {
