@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { STREAMS } from '../src/datadog/streams/table';
 import type { JsonSchema } from '../src/datadog/streams/types';
 
-const specDir = process.argv[2] ?? join(__dirname, '..', '..', 'shared', 'datadog-openapi');
+const specDir = process.argv[2] ?? join(__dirname, '..', 'spec', 'datadog-openapi');
 const MAX_DEPTH = 4;
 const KEPT = ['type', 'format', 'description', 'enum', 'nullable'] as const;
 

@@ -17,7 +17,7 @@ import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
 import { ROUTES } from '../src/simulator/routes';
 import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../src/simulator';
 
-const SPEC_DIR = process.env.DATADOG_OPENAPI_DIR ?? join(__dirname, '..', '..', 'shared', 'datadog-openapi');
+const SPEC_DIR = process.env.DATADOG_OPENAPI_DIR ?? join(__dirname, '..', 'spec', 'datadog-openapi');
 const DAY = 86_400_000;
 
 type Version = 'v1' | 'v2';
