@@ -4,7 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import { createSyncSchedule } from '../src/cli/schedule';
 import { readEnv } from '../src/config/env';
 import { parseSyncRequest } from '../src/config/request';
-import { datadogSync } from '../src/workflows';
+import { datadogSync, progressQuery } from '../src/workflows';
 import type { SyncResult } from '../src/workflows/types';
 import { harness, tableIds, type Harness } from './helpers/retriever';
 import { startDevServer } from './helpers/temporal';
@@ -57,6 +57,9 @@ describe('schedules and cancellation on a real dev server', () => {
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     expect((await env.client.workflow.getHandle(`${handle.workflowId}/logs`).describe()).status.name).toBe('CANCELLED');
+    // The stream's own progress says so too (a closed workflow's query is answered by replay).
+    const [progress] = await env.client.workflow.getHandle(`${handle.workflowId}/logs`).query(progressQuery);
+    expect(progress.status).toBe('cancelled');
 
     const bookmark = (await h.destination.readBookmark('logs'))!.cursor;
     expect(bookmark).toBeLessThan(now - 60_000);

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   continueAsNew,
+  isCancellation,
   metricMeter,
   proxyActivities,
   setCurrentDetails,
@@ -150,7 +151,7 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       setCurrentDetails(`**${task.stream}** · skipped · ${warning}`);
       return { stream: task.stream, status: 'skipped', records: position.records, pages: position.pages, warning };
     }
-    status = 'failed';
+    status = isCancellation(err) ? 'cancelled' : 'failed';
     showDetails();
     throw err;
   }
