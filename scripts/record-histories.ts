@@ -32,6 +32,21 @@ async function main(): Promise<void> {
     destination,
     workflowBundle: await workflowBundle(),
   });
+  // A small logs bucket makes the sync pace itself: its history holds the named rate-limit timers.
+  const limited = await startSimulator({
+    seed: 98,
+    logs: { count: 600, from: now - DAY, to: now - 60_000 },
+    rateLimits: { buckets: { logs_list: { limit: 4, period: 2 } } },
+  });
+  const pacedDestination = await DuckDbDestination.open(':memory:'); // its own bookmarks: it reads from the start
+  const paced = await createWorker({
+    connection: env.nativeConnection,
+    taskQueue: `${taskQueue}-paced`,
+    credentials: SIMULATOR_KEYS,
+    baseUrl: limited.url,
+    destination: pacedDestination,
+    workflowBundle: await workflowBundle(),
+  });
   const syncs = [
     { id: 'replay-full', request: { streams: ['dashboards', 'logs'], start_date: new Date(now - 2 * DAY).toISOString(), lag: '0s', max_records_per_request: 100 } },
     { id: 'replay-incremental', request: { streams: ['logs'], start_date: new Date(now - 2 * DAY).toISOString(), lag: '0s' } },
@@ -39,6 +54,11 @@ async function main(): Promise<void> {
   await worker.runUntil(async () => {
     for (const sync of syncs) await env.client.workflow.execute(datadogSync, { taskQueue, workflowId: sync.id, args: [sync.request] });
   });
+  const pacedSync = { id: 'replay-paced', request: { streams: ['logs'], start_date: new Date(now - DAY).toISOString(), lag: '0s', max_records_per_request: 50 } };
+  syncs.push(pacedSync);
+  await paced.worker.runUntil(() =>
+    env.client.workflow.execute(datadogSync, { taskQueue: `${taskQueue}-paced`, workflowId: pacedSync.id, args: [pacedSync.request] }),
+  );
   mkdirSync(OUT, { recursive: true });
   let written = 0;
   for (const sync of syncs) {
@@ -52,8 +72,11 @@ async function main(): Promise<void> {
   }
   console.log(`wrote ${written} histories to ${OUT}`);
   await close();
+  await paced.close();
   await destination.close();
+  await pacedDestination.close();
   await simulator.close();
+  await limited.close();
   await env.teardown();
 }
 
