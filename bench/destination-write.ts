@@ -33,7 +33,7 @@ function option(name: string, fallback: number): number {
 }
 
 /** The server to measure, or undefined (with the reason printed) when there is none. */
-function postgresTarget(schema: string): PostgresSettings | undefined {
+export function postgresTarget(schema: string): PostgresSettings | undefined {
   const env = readEnv();
   if (env.DATABASE_URL || env.PGHOST) return { ...postgresSettings(env), schema };
   const file = join(__dirname, '..', 'tools', 'postgres.env');
@@ -45,13 +45,20 @@ function postgresTarget(schema: string): PostgresSettings | undefined {
   return { url, schema };
 }
 
+export interface DestinationFigures {
+  /** Rows per second writing new rows, the same pages again, and (PostgreSQL) several pages at once. */
+  fresh: number;
+  again: number;
+  parallel?: number;
+}
+
 async function timed(rows: number, work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await work();
   return rows / ((performance.now() - started) / 1000);
 }
 
-async function measure(name: string, destination: Destination, pages: ApiRecord[][], parallel: number): Promise<void> {
+async function measure(name: string, destination: Destination, pages: ApiRecord[][], parallel: number): Promise<DestinationFigures> {
   const rows = pages.reduce((n, p) => n + p.length, 0);
   await destination.prepare(logs);
   const sequential = async (syncId: string) => {
@@ -62,23 +69,23 @@ async function measure(name: string, destination: Destination, pages: ApiRecord[
   const count = await destination.countRows('logs');
   if (count !== rows) throw new Error(`${name}: expected ${rows} rows, found ${count}`);
   let line = `${name.padEnd(10)} new rows ${Math.round(fresh).toLocaleString('en').padStart(9)} rows/s · written again ${Math.round(again).toLocaleString('en').padStart(9)} rows/s`;
+  const figures: DestinationFigures = { fresh, again };
   if (parallel > 1) {
-    const concurrent = await timed(rows, async () => {
+    figures.parallel = await timed(rows, async () => {
       let next = 0;
       const lane = async () => {
         while (next < pages.length) await destination.writePage(logs, pages[next++], 'bench-3');
       };
       await Promise.all(Array.from({ length: parallel }, lane));
     });
-    line += ` · ${parallel} pages at once ${Math.round(concurrent).toLocaleString('en').padStart(9)} rows/s`;
+    line += ` · ${parallel} pages at once ${Math.round(figures.parallel).toLocaleString('en').padStart(9)} rows/s`;
   }
   console.log(line);
+  return figures;
 }
 
-async function main(): Promise<void> {
-  const pageCount = option('pages', 20);
-  const pageSize = option('page-size', 1000);
-  const parallel = option('parallel', 4);
+/** Writes the pages to DuckDB and, when there is one, to PostgreSQL; prints and returns rows per second. */
+export async function measureDestinations(pageCount: number, pageSize: number, parallel: number): Promise<{ duckdb: DestinationFigures; postgres?: DestinationFigures }> {
   const now = Date.now();
   const records = generateLogs(1, pageCount * pageSize, now - 86_400_000, now).map((l) => l.record as unknown as ApiRecord);
   const pages = Array.from({ length: pageCount }, (_, i) => records.slice(i * pageSize, (i + 1) * pageSize));
@@ -87,9 +94,10 @@ async function main(): Promise<void> {
 
   const dir = mkdtempSync(join(tmpdir(), 'retriever-bench-'));
   const duck = await DuckDbDestination.open(join(dir, 'bench.duckdb'));
+  let duckdb: DestinationFigures;
   try {
     // One connection, one statement at a time: several pages at once would only queue.
-    await measure('DuckDB', duck, pages, 1);
+    duckdb = await measure('DuckDB', duck, pages, 1);
   } finally {
     await duck.close();
     rmSync(dir, { recursive: true, force: true });
@@ -97,10 +105,10 @@ async function main(): Promise<void> {
 
   const schema = `bench_${process.pid}`;
   const target = postgresTarget(schema);
-  if (!target) return;
+  if (!target) return { duckdb };
   const postgres = await PostgresDestination.open(target);
   try {
-    await measure('PostgreSQL', postgres, pages, parallel);
+    return { duckdb, postgres: await measure('PostgreSQL', postgres, pages, parallel) };
   } finally {
     await postgres.close();
     const admin = new Client(poolConfig(target));
@@ -110,7 +118,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  await measureDestinations(option('pages', 20), option('page-size', 1000), option('parallel', 4));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

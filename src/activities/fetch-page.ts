@@ -30,17 +30,28 @@ interface PageRead {
   rateLimit?: RateLimitInfo;
 }
 
-/** One page of a stream that has its own pages. */
+/**
+ * Whether the next page may be requested before the workflow asks for it: only while the bucket has
+ * clearly more left than pacing keeps in reserve (at most a quarter of the limit), so reading ahead
+ * never spends a request pacing would have held back.
+ */
+function roomToReadAhead(rateLimit: RateLimitInfo | undefined): boolean {
+  const { remaining, limit } = rateLimit ?? {};
+  return remaining !== undefined && limit !== undefined && remaining > Math.ceil(limit / 4) + 1;
+}
+
+/**
+ * One page of a stream that has its own pages. Once its body is in, the request for the next page
+ * of the same window is sent ahead (one page at most), so it travels while this page is written and
+ * while Temporal schedules the next fetchPage, which then finds the answer waiting (on this worker).
+ */
 async function readPage(client: DatadogClient, def: StreamDef, input: FetchPageInput, signal: AbortSignal): Promise<PageRead> {
-  const request = buildPageRequest(def, { window: input.window, page: input.page, pageSize: input.pageSize, query: input.query });
-  const response = await client.send(request, { signal });
+  const pageRequest = (page: PageState) => buildPageRequest(def, { window: input.window, page, pageSize: input.pageSize, query: input.query });
+  const response = await client.send(pageRequest(input.page), { signal });
   const records = extractRecords(def, response.body);
-  return {
-    records,
-    bytes: response.bytes,
-    nextPage: nextPageState(def.pagination, input.page, response.body, records.length, input.pageSize),
-    rateLimit: response.rateLimit,
-  };
+  const nextPage = nextPageState(def.pagination, input.page, response.body, records.length, input.pageSize);
+  if (nextPage && def.method === 'GET' && roomToReadAhead(response.rateLimit)) client.readAhead(pageRequest(nextPage));
+  return { records, bytes: response.bytes, nextPage, rateLimit: response.rateLimit };
 }
 
 /**

@@ -60,6 +60,12 @@ function numberCell(value: unknown): Cell {
  */
 function timestampCell(value: unknown): Cell {
   if (typeof value !== 'string') return null;
+  // Datadog's own form (what JavaScript writes, milliseconds and Z) is already the UTC text wanted:
+  // one parse and a comparison instead of the general checks below.
+  if (value.length === 24 && value.charCodeAt(23) === 90 /* Z */ && value.charCodeAt(10) === 84 /* T */) {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms) && value.charCodeAt(0) !== 43 && new Date(ms).toISOString() === value) return value;
+  }
   const match = DATE_TIME.exec(value.trim());
   if (!match) return null;
   const [, date, time, fraction = '', offset] = match;
@@ -92,8 +98,31 @@ export function toCell(type: ColumnType, value: unknown): Cell {
   }
 }
 
+type CellReader = (record: ApiRecord) => Cell;
+
+/** Per column list: a function per column that reads its value with the path split once, not per record. */
+const readers = new WeakMap<Column[], CellReader[]>();
+
+function cellReader({ source, type }: Column): CellReader {
+  const path = source.split('.');
+  if (path.length === 1) return (record) => toCell(type, record[source]);
+  if (path.length === 2) {
+    const [outer, inner] = path;
+    return (record) => {
+      const parent = record[outer];
+      return toCell(type, parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[inner] : undefined);
+    };
+  }
+  return (record) => toCell(type, getPath(record, source));
+}
+
 export function toRow(columns: Column[], record: ApiRecord): Row {
-  return { cells: columns.map((c) => toCell(c.type, getPath(record, c.source))), raw: jsonText(record) };
+  let read = readers.get(columns);
+  // Made again if the list changed since (column lists are replaced, not grown, but cheap to be sure).
+  if (!read || read.length !== columns.length) readers.set(columns, (read = columns.map(cellReader)));
+  const cells = new Array<Cell>(read.length);
+  for (let i = 0; i < read.length; i++) cells[i] = read[i](record);
+  return { cells, raw: jsonText(record) };
 }
 
 /** The last copy of each key: one statement may not upsert the same row twice. */

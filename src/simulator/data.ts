@@ -1,4 +1,4 @@
-import { pick, randomId, seededRandom } from './random';
+import { pick, randomId, seededRandom, seededRandomAfter } from './random';
 
 export const SERVICES = ['web', 'api', 'billing', 'auth', 'search', 'worker'];
 const STATUSES = ['info', 'info', 'info', 'warn', 'error', 'debug'];
@@ -39,32 +39,48 @@ export interface DashboardRecord {
   is_read_only: boolean;
 }
 
+/** Random draws one log takes, always: log number i can be made alone (`logAt`). */
+export const DRAWS_PER_LOG = 35;
+
+/** One log from the next DRAWS_PER_LOG draws of `random`. */
+function drawLog(random: () => number, from: number, to: number): StoredLog {
+  const ts = from + Math.floor(random() * (to - from));
+  const service = pick(random, SERVICES);
+  const status = pick(random, STATUSES);
+  return {
+    ts,
+    record: {
+      id: `AQAAA${randomId(random, 27)}`,
+      type: 'log',
+      attributes: {
+        timestamp: new Date(ts).toISOString(),
+        host: pick(random, HOSTS),
+        service,
+        status,
+        message: pick(random, MESSAGES),
+        tags: [`service:${service}`, `env:${random() < 0.8 ? 'prod' : 'staging'}`, `status:${status}`],
+        attributes: { duration: Math.floor(random() * 5000), http: { status_code: pick(random, [200, 200, 201, 404, 500]) } },
+      },
+    },
+  };
+}
+
 /** `count` logs spread at random over [from, to), all derived from `seed`. */
 export function generateLogs(seed: number, count: number, from: number, to: number): StoredLog[] {
   const random = seededRandom(seed);
   const logs: StoredLog[] = [];
-  for (let i = 0; i < count; i++) {
-    const ts = from + Math.floor(random() * (to - from));
-    const service = pick(random, SERVICES);
-    const status = pick(random, STATUSES);
-    logs.push({
-      ts,
-      record: {
-        id: `AQAAA${randomId(random, 27)}`,
-        type: 'log',
-        attributes: {
-          timestamp: new Date(ts).toISOString(),
-          host: pick(random, HOSTS),
-          service,
-          status,
-          message: pick(random, MESSAGES),
-          tags: [`service:${service}`, `env:${random() < 0.8 ? 'prod' : 'staging'}`, `status:${status}`],
-          attributes: { duration: Math.floor(random() * 5000), http: { status_code: pick(random, [200, 200, 201, 404, 500]) } },
-        },
-      },
-    });
-  }
+  for (let i = 0; i < count; i++) logs.push(drawLog(random, from, to));
   return logs;
+}
+
+/** Log number `index` of `generateLogs(seed, count, from, to)`, made alone. */
+export function logAt(seed: number, index: number, from: number, to: number): StoredLog {
+  return drawLog(seededRandomAfter(seed, index * DRAWS_PER_LOG), from, to);
+}
+
+/** The time of log number `index` of `generateLogs(seed, count, from, to)`: its first draw only. */
+export function logTimeAt(seed: number, index: number, from: number, to: number): number {
+  return from + Math.floor(seededRandomAfter(seed, index * DRAWS_PER_LOG)() * (to - from));
 }
 
 export function compareTimed(a: Timed, b: Timed): number {

@@ -16,6 +16,21 @@ export interface SimRequest {
 export interface SimResponse {
   status: number;
   body: unknown;
+  /** The body already written as JSON (large pages): sent as it is, `body` parsed from it only if asked. */
+  text?: string;
+}
+
+/** A response whose body the route wrote as JSON text itself. */
+export function jsonText(status: number, text: string): SimResponse {
+  let parsed: unknown;
+  return {
+    status,
+    text,
+    get body() {
+      parsed ??= JSON.parse(text);
+      return parsed;
+    },
+  };
 }
 
 export type Route = (world: World, req: SimRequest) => SimResponse;

@@ -1,13 +1,25 @@
+/** mulberry32's state advances by this constant at every draw. */
+const STEP = 0x6d2b79f5;
+
 /** A small seeded PRNG (mulberry32): the simulator's data is a pure function of its seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    a = (a + STEP) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The generator `seededRandom(seed)` becomes after `draws` draws, reached in one step: the state only
+ * ever adds a constant, so a record that always takes the same number of draws can be made alone.
+ */
+export function seededRandomAfter(seed: number, draws: number): () => number {
+  // ToInt32 of `draws` is its value mod 2^32, which is all the 32-bit product needs.
+  return seededRandom((seed >>> 0) + Math.imul(draws | 0, STEP));
 }
 
 export function pick<T>(random: () => number, items: readonly T[]): T {

@@ -47,8 +47,8 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-function toRaw({ status, body }: SimResponse, headers: Record<string, string>): RawResponse {
-  return { status, headers: { ...headers, 'content-type': 'application/json' }, text: JSON.stringify(body) ?? '' };
+function toRaw(response: SimResponse, headers: Record<string, string>): RawResponse {
+  return { status: response.status, headers: { ...headers, 'content-type': 'application/json' }, text: response.text ?? JSON.stringify(response.body) ?? '' };
 }
 
 /** Starts the local Datadog API on loopback. */
@@ -89,8 +89,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     const response = entry.route(world, { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, params, body, baseUrl });
     // Routes write errors as strings; endpoints whose spec says JSON:API get them as error objects.
+    if (response.status < 400 || style !== 'jsonapi') return response;
     const errors = (response.body as { errors?: unknown })?.errors;
-    if (response.status >= 400 && style === 'jsonapi' && Array.isArray(errors) && errors.every((e) => typeof e === 'string')) {
+    if (Array.isArray(errors) && errors.every((e) => typeof e === 'string')) {
       return { status: response.status, body: errorBody(style, response.status, errors as string[]) };
     }
     return response;

@@ -1,4 +1,5 @@
 import { compareTimed, generateDashboards, generateLogs, type DashboardRecord, type StoredLog, type Timed } from './data';
+import { GeneratedLogs, lowerBound, TimedList, type SortedRecords } from './search-records';
 import { generateIncidents, generatePermissions, generateRoles, generateTeams, generateUsers } from './datasets/access';
 import {
   generateDashboardLists,
@@ -97,7 +98,7 @@ export class World {
   readonly teams: Json[];
   readonly incidents: Json[];
   /** Each sorted by (time, id). */
-  private readonly searchData: Record<SearchStream, Timed[]>;
+  private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
 
   constructor(options: WorldOptions = {}) {
@@ -124,8 +125,10 @@ export class World {
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
     const search = (dataset: SearchDataset, i: number) =>
-      generateSearchRecords(dataset, seed * 31 + i + 1, options.search?.[dataset] ?? DEFAULT_SEARCH_COUNTS[dataset], logs.from, logs.to).sort(compareTimed);
-    this.searchData = { logs: generateLogs(seed, logs.count, logs.from, logs.to).sort(compareTimed), audit_logs: [], events: [], rum_events: [], spans: [] };
+      new TimedList(generateSearchRecords(dataset, seed * 31 + i + 1, options.search?.[dataset] ?? DEFAULT_SEARCH_COUNTS[dataset], logs.from, logs.to).sort(compareTimed));
+    const sortedLogs = GeneratedLogs.create(seed, logs.count, logs.from, logs.to) ?? new TimedList(generateLogs(seed, logs.count, logs.from, logs.to).sort(compareTimed));
+    const empty = new TimedList([]);
+    this.searchData = { logs: sortedLogs, audit_logs: empty, events: empty, rum_events: empty, spans: empty };
     SEARCH_DATASETS.forEach((dataset, i) => (this.searchData[dataset] = search(dataset, i)));
     this.nextSeed = seed + 1_000_003;
   }
@@ -137,8 +140,9 @@ export class World {
 
   /** Adds records to a search stream as if they had just been indexed. */
   addSearchRecords(stream: SearchStream, count: number, from: number, to: number): string[] {
-    const added: Timed[] = stream === 'logs' ? generateLogs(this.nextSeed++, count, from, to) : generateSearchRecords(stream, this.nextSeed++, count, from, to);
-    this.searchData[stream] = [...this.searchData[stream], ...added].sort(compareTimed);
+    const added: Timed<SearchRecord>[] =
+      stream === 'logs' ? (generateLogs(this.nextSeed++, count, from, to) as unknown as Timed<SearchRecord>[]) : generateSearchRecords(stream, this.nextSeed++, count, from, to);
+    this.searchData[stream] = new TimedList([...this.searchData[stream].all(), ...added].sort(compareTimed));
     return added.map((l) => l.record.id);
   }
 
@@ -149,11 +153,19 @@ export class World {
 
   /** Visible records of a search stream with from <= time < to, in time order. */
   searchBetween(stream: SearchStream, from: number, to: number): Timed<SearchRecord>[] {
-    const records = this.searchData[stream] as Timed<SearchRecord>[];
+    const records = this.searchData[stream];
     const end = Math.min(to, this.clock() + 1);
     const out: Timed<SearchRecord>[] = [];
-    for (let i = lowerBound(records, from); i < records.length && records[i].ts < end; i++) out.push(records[i]);
+    for (let i = lowerBound(records, from); i < records.length && records.time(i) < end; i++) out.push({ ts: records.time(i), record: records.record(i) });
     return out;
+  }
+
+  /**
+   * A search stream's records by position (sorted by time, id), and the end of what is visible now:
+   * the search route pages through them without copying the range.
+   */
+  searchIndex(stream: SearchStream): { records: SortedRecords; visibleBefore: number } {
+    return { records: this.searchData[stream], visibleBefore: this.clock() + 1 };
   }
 
   /** Hosts the host list shows: those that reported since `from` (default: the last 3 hours). */
@@ -220,15 +232,4 @@ export class World {
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
     }
   }
-}
-
-function lowerBound(records: Timed[], ts: number): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (records[mid].ts < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

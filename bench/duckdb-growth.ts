@@ -1,0 +1,52 @@
+/**
+ * DuckDB writes as a table grows: pages of 1000 simulated logs written through the destination's
+ * `writePage` into one table, printing milliseconds per page and the process's RSS every `--every`
+ * pages, then what DuckDB holds in memory (`duckdb_memory()`).
+ *
+ *   npx ts-node --transpile-only bench/duckdb-growth.ts -- [--rows 4000000] [--every 500]
+ *       [--checkpoint-threshold 256MB] [--memory-limit 512MB]
+ *
+ * `--checkpoint-threshold 16MB` is DuckDB's own default, to compare with the destination's.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ApiRecord } from '../src/datadog/page';
+import { getStream } from '../src/datadog/streams/table';
+import { DuckDbDestination } from '../src/destinations/duckdb';
+import { logAt } from '../src/simulator/data';
+import { DAY, int, option, stringOption, tempDir } from './common';
+
+async function main(): Promise<void> {
+  const rows = option('rows', 4_000_000);
+  const every = option('every', 500);
+  const checkpointThreshold = stringOption('checkpoint-threshold');
+  const memoryLimit = stringOption('memory-limit');
+  const logs = getStream('logs');
+  const destination = await DuckDbDestination.open(join(tempDir(), 'growth.duckdb'), { checkpointThreshold, memoryLimit });
+  await destination.prepare(logs);
+  const settings = await destination.query("SELECT current_setting('checkpoint_threshold') AS checkpoint, current_setting('memory_limit') AS memory");
+  console.log(`${int(rows)} rows in pages of 1000; checkpoint threshold ${settings[0].checkpoint}, memory limit ${settings[0].memory}.`);
+  const now = Date.now();
+  let writing = 0;
+  for (let page = 0; page < rows / 1000; page++) {
+    // Records as the client hands them over: parsed from JSON text.
+    const records = Array.from({ length: 1000 }, (_, i) => JSON.parse(JSON.stringify(logAt(1, page * 1000 + i, now - DAY, now).record)) as ApiRecord);
+    const started = performance.now();
+    await destination.writePage(logs, records, 'growth');
+    writing += performance.now() - started;
+    if ((page + 1) % every === 0) {
+      console.log(`${int((page + 1) * 1000).padStart(10)} rows  ${(writing / every).toFixed(1).padStart(6)} ms a page  RSS ${int(process.memoryUsage().rss / 1024 / 1024)} MiB`);
+      writing = 0;
+    }
+  }
+  const memory = await destination.query(
+    'SELECT tag, memory_usage_bytes // 1048576 AS mib, temporary_storage_bytes // 1048576 AS temporary_mib FROM duckdb_memory() WHERE memory_usage_bytes > 1048576 OR temporary_storage_bytes > 0',
+  );
+  for (const m of memory) console.log(`DuckDB ${String(m.tag).padEnd(16)} ${m.mib} MiB in memory, ${m.temporary_mib} MiB in temporary files`);
+  await destination.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+/**
+ * A search stream's records, sorted by (time, id) and read by position, so a page is found by
+ * binary search and only its own records are built. Logs, the one stream tests and benchmarks make
+ * millions of, are kept as their times and generation order only (12 bytes a log) and made on demand.
+ */
+import { logAt, logTimeAt, type Timed } from './data';
+import type { SearchRecord } from './datasets/events';
+
+export interface SortedRecords {
+  readonly length: number;
+  time(i: number): number;
+  id(i: number): string;
+  record(i: number): SearchRecord;
+  /** All of them as objects, for adding records and for ground truth. */
+  all(): Timed<SearchRecord>[];
+}
+
+/** Records held as objects (every dataset of a small world, and logs once some were added). */
+export class TimedList implements SortedRecords {
+  constructor(private readonly items: Timed<SearchRecord>[]) {}
+  get length(): number {
+    return this.items.length;
+  }
+  time(i: number): number {
+    return this.items[i].ts;
+  }
+  id(i: number): string {
+    return this.items[i].record.id;
+  }
+  record(i: number): SearchRecord {
+    return this.items[i].record;
+  }
+  all(): Timed<SearchRecord>[] {
+    return this.items;
+  }
+}
+
+/**
+ * `generateLogs(seed, count, from, to)` sorted by (time, id) without holding a record: each log is a
+ * pure function of its generation index, so only the sorted times and indexes are stored.
+ */
+export class GeneratedLogs implements SortedRecords {
+  private readonly times: Float64Array;
+  private readonly order: Uint32Array;
+
+  private constructor(
+    private readonly seed: number,
+    private readonly from: number,
+    private readonly to: number,
+    times: Float64Array,
+    order: Uint32Array,
+  ) {
+    this.times = times;
+    this.order = order;
+  }
+
+  /** Undefined when the packed sort keys would not fit (a range of centuries, billions of logs): use objects then. */
+  static create(seed: number, count: number, from: number, to: number): GeneratedLogs | undefined {
+    const bits = Math.max(1, Math.ceil(Math.log2(count + 1)));
+    if (count === 0 || count > 0xffffffff || (to - from) * 2 ** bits >= 2 ** 63) return undefined;
+    // One key per log: its time offset above its index, so a native numeric sort orders by (time, index).
+    const keys = new BigUint64Array(count);
+    const shift = BigInt(bits);
+    for (let i = 0; i < count; i++) keys[i] = (BigInt(logTimeAt(seed, i, from, to) - from) << shift) | BigInt(i);
+    keys.sort();
+    const mask = (1n << shift) - 1n;
+    const times = new Float64Array(count);
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      times[i] = Number(keys[i] >> shift) + from;
+      order[i] = Number(keys[i] & mask);
+    }
+    const logs = new GeneratedLogs(seed, from, to, times, order);
+    logs.sortTiesById();
+    return logs;
+  }
+
+  /** Logs of the same millisecond go by id, as `compareTimed` orders them (stable: equal ids keep generation order). */
+  private sortTiesById(): void {
+    for (let start = 0; start < this.times.length; ) {
+      let end = start + 1;
+      while (end < this.times.length && this.times[end] === this.times[start]) end++;
+      if (end - start > 1) {
+        const run = Array.from(this.order.subarray(start, end), (index) => ({ index, id: this.idOf(index) }));
+        run.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        run.forEach((r, k) => (this.order[start + k] = r.index));
+      }
+      start = end;
+    }
+  }
+
+  private idOf(index: number): string {
+    return logAt(this.seed, index, this.from, this.to).record.id;
+  }
+
+  get length(): number {
+    return this.times.length;
+  }
+  time(i: number): number {
+    return this.times[i];
+  }
+  id(i: number): string {
+    return this.idOf(this.order[i]);
+  }
+  record(i: number): SearchRecord {
+    return logAt(this.seed, this.order[i], this.from, this.to).record as unknown as SearchRecord;
+  }
+  all(): Timed<SearchRecord>[] {
+    return Array.from({ length: this.length }, (_, i) => logAt(this.seed, this.order[i], this.from, this.to) as unknown as Timed<SearchRecord>);
+  }
+}
+
+/** The first position whose time is at least `ts`. */
+export function lowerBound(records: SortedRecords, ts: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (records.time(mid) < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first position whose (time, id) comes after `key`. */
+export function upperBoundKey(records: SortedRecords, key: { ts: number; id: string }): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const ts = records.time(mid);
+    const after = ts > key.ts || (ts === key.ts && records.id(mid) > key.id);
+    if (after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The first position whose (time, id) is at or after `key`. */
+export function lowerBoundKey(records: SortedRecords, key: { ts: number; id: string }): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const ts = records.time(mid);
+    const before = ts < key.ts || (ts === key.ts && records.id(mid) < key.id);
+    if (before) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
