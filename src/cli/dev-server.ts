@@ -45,7 +45,9 @@ export async function ensureDevServer(address: string, log: (line: string) => vo
   const logFd = openSync(join(dataDir, 'temporal.log'), 'a');
   const child = spawn(
     cli,
-    ['server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host === 'localhost' ? '127.0.0.1' : host, '--port', String(port), '--ui-port', String(port + 1000)],
+    ['server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host === 'localhost' ? '127.0.0.1' : host, '--port', String(port), '--ui-port', String(port + 1000),
+      // The dev server's defaults dispatch tasks at most 20 times a second; these make a page's round trip ~7 ms, not ~50 (BENCHMARKS.md).
+      '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000', '--dynamic-config-value', 'system.enableActivityEagerExecution=true'],
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
