@@ -1,18 +1,7 @@
-import { InvalidConfigError } from '../src/config/issues';
 import { parseSyncRequest } from '../src/config/request';
 import { apiBaseUrl, DATADOG_SITES } from '../src/config/sites';
 
-const NOW = Date.parse('2026-06-01T00:00:00Z');
-
-function problems(raw: unknown): string[] {
-  try {
-    parseSyncRequest(raw, NOW);
-  } catch (err) {
-    if (err instanceof InvalidConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { NOW, problems } from './helpers/config';
 
 describe('sync request validation', () => {
   it('accepts a minimal request and fills the defaults', () => {

@@ -1,18 +1,7 @@
-import { InvalidConfigError } from '../src/config/issues';
 import { parseSyncRequest, queryDefinitions, selectedStreams, streamQuery } from '../src/config/request';
 import { STREAM_NAMES } from '../src/datadog/streams/table';
 
-const NOW = Date.parse('2026-06-01T00:00:00Z');
-
-function problems(raw: unknown): string[] {
-  try {
-    parseSyncRequest(raw, NOW);
-  } catch (err) {
-    if (err instanceof InvalidConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { NOW, problems } from './helpers/config';
 
 describe('query streams in the config', () => {
   it("accepts Airbyte's queries and fills each one's interval", () => {
