@@ -14,8 +14,9 @@ export interface HeartbeatOptions {
 export async function withHeartbeat<T>(work: (signal: AbortSignal) => Promise<T>, { details, everyMs = 2_000 }: HeartbeatOptions = {}): Promise<T> {
   const context = Context.current();
   // Always the same details: a bare heartbeat would erase what an earlier attempt left for the next one.
+  // None as the work starts: the server times the first heartbeat from the activity's start, and
+  // keeps the last attempt's details for the next, so a beat now would only cost a round trip a page.
   const beat = () => context.heartbeat(details?.());
-  beat();
   const timer = setInterval(beat, everyMs);
   try {
     return await work(context.cancellationSignal);
