@@ -102,21 +102,29 @@ function scalarType(value: unknown): ColumnType | undefined {
  * so do keys with a dot, which a dotted source path could not name.
  */
 export function newScalarFields(def: StreamDef, known: Column[], records: ApiRecord[]): Omit<Column, 'name'>[] {
-  const sources = new Set(known.map((c) => c.source));
+  // Known fields by their key within the object visited, so the common case (every key known)
+  // looks each key up as it is, without building its path (this runs on every record of every page).
+  const knownTop = new Set<string>();
+  const knownAttributes = new Set<string>();
+  for (const { source } of known) {
+    knownTop.add(source);
+    if (source.startsWith('attributes.')) knownAttributes.add(source.slice('attributes.'.length));
+  }
   const found = new Map<string, ColumnType>();
-  const visit = (object: unknown, prefix: string) => {
+  const visit = (object: unknown, knownKeys: Set<string>, prefix: string) => {
     if (object === null || typeof object !== 'object' || Array.isArray(object)) return;
-    for (const [key, value] of Object.entries(object)) {
+    for (const key in object) {
+      if (knownKeys.has(key) || key.includes('.') || key === '') continue;
       const source = prefix + key;
-      if (key.includes('.') || key === '' || sources.has(source) || found.has(source)) continue;
-      const type = scalarType(value);
+      if (found.has(source)) continue;
+      const type = scalarType((object as Record<string, unknown>)[key]);
       if (type) found.set(source, type);
     }
   };
   const jsonApi = isJsonApi(def);
   for (const record of records) {
-    visit(record, '');
-    if (jsonApi) visit(record.attributes, 'attributes.');
+    visit(record, knownTop, '');
+    if (jsonApi) visit(record.attributes, knownAttributes, 'attributes.');
   }
   return [...found].map(([source, type]) => ({ source, type }));
 }
