@@ -188,6 +188,51 @@ describe('DuckDB and PostgreSQL', () => {
   });
 });
 
+describe('DuckDB', () => {
+  it('lands a page converted ahead (while the page before it is written) exactly as one converted at its write', async () => {
+    const pages = [...logPages(12, 900, 300), EDGE_LOGS, ...logPages(13, 300, 300)];
+    const ahead = await STORES.duckdb();
+    const plain = await STORES.duckdb();
+    try {
+      const destination = ahead.destination as DuckDbDestination;
+      destination.prewrite(logs, pages[0]);
+      for (let i = 0; i < pages.length; i++) {
+        // As fetchPage does: the next page is announced before this one is written.
+        if (i + 1 < pages.length) destination.prewrite(logs, pages[i + 1]);
+        await destination.writePage(logs, pages[i], 'sync-1');
+      }
+      for (const page of pages) await plain.destination.writePage(logs, page, 'sync-1');
+      const strip = (rows: Record<string, unknown>[]) => rows.map(({ _retriever_synced_at, ...row }) => row);
+      const fromAhead = strip(await snapshot(ahead.destination, 'logs', 'id'));
+      expect(fromAhead).toHaveLength(1_200 + EDGE_LOGS.length);
+      expect(fromAhead).toEqual(strip(await snapshot(plain.destination, 'logs', 'id')));
+    } finally {
+      for (const store of [ahead, plain]) await store.destination.close();
+    }
+  });
+
+  it("fills a column the user added to a stream's table with its default", async () => {
+    const store = await STORES.duckdb();
+    let reopened: Destination | undefined;
+    try {
+      const [first, second] = logPages(14, 20, 10);
+      await store.destination.writePage(logs, first, 'sync-1');
+      await store.destination.query(`ALTER TABLE logs ADD COLUMN loaded_by VARCHAR`);
+      await store.destination.query(`ALTER TABLE logs ALTER COLUMN loaded_by SET DEFAULT 'retriever'`);
+      await store.destination.close();
+      reopened = await store.reopen();
+      await reopened.writePage(logs, second, 'sync-1');
+      const rows = await reopened.query(`SELECT loaded_by, count(*) AS n FROM logs GROUP BY 1 ORDER BY 1 NULLS FIRST`);
+      expect(rows.map((r) => [r.loaded_by, Number(r.n)])).toEqual([
+        [null, 10],
+        ['retriever', 10],
+      ]);
+    } finally {
+      await (reopened ?? store.destination).close();
+    }
+  });
+});
+
 describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
   let store: Store;
   beforeEach(async () => {
@@ -219,6 +264,20 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     expect(row).toEqual({ message: 'edited', _retriever_sync_id: 'sync-2' });
     const syncIds = await destination.query(`SELECT DISTINCT _retriever_sync_id AS s FROM logs`);
     expect(syncIds).toEqual([{ s: 'sync-2' }]);
+  });
+
+  it('writes a page of new and existing keys whole: existing rows replaced, new ones added, none twice', async () => {
+    const { destination } = store;
+    const [first, second] = logPages(7, 400, 200);
+    await destination.writePage(logs, first, 'sync-1');
+    const edited = first.slice(100).map((r) => ({ ...r, attributes: { ...(r.attributes as object), message: 'edited' } }));
+    expect(await destination.writePage(logs, [...edited, ...second], 'sync-2')).toBe(300);
+    expect(await destination.countRows('logs')).toBe(400);
+    const counts = await destination.query(`SELECT _retriever_sync_id AS s, count(*) AS n, count(*) FILTER (WHERE message = 'edited') AS e FROM logs GROUP BY 1 ORDER BY 1`);
+    expect(counts.map((r) => [r.s, Number(r.n), Number(r.e)])).toEqual([
+      ['sync-1', 100, 0],
+      ['sync-2', 300, 100],
+    ]);
   });
 
   it('keeps the last copy when one page repeats a key', async () => {

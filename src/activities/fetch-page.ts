@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DatadogClient } from '../datadog/client';
+import type { ApiResponse, DatadogClient } from '../datadog/client';
+import type { Destination } from '../destinations/destination';
 import { DatadogApiError } from '../datadog/errors';
 import { extractRecords, type ApiRecord } from '../datadog/page';
 import { getPath } from '../datadog/paths';
@@ -21,6 +22,9 @@ export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | '
   const window = input.window ? ` · ${new Date(input.window.from).toISOString()}→${new Date(input.window.to).toISOString()}` : '';
   return `${input.stream}${window} · page ${input.pageNumber}`;
 }
+
+/** The records of pages read ahead, by the response `DatadogClient.send` will hand their fetchPage. */
+const readAheadRecords = new WeakMap<ApiResponse, ApiRecord[]>();
 
 /** What one page produced, before it is summarised for the workflow. */
 interface PageRead {
@@ -45,12 +49,24 @@ function roomToReadAhead(rateLimit: RateLimitInfo | undefined): boolean {
  * of the same window is sent ahead (one page at most), so it travels while this page is written and
  * while Temporal schedules the next fetchPage, which then finds the answer waiting (on this worker).
  */
-async function readPage(client: DatadogClient, def: StreamDef, input: FetchPageInput, signal: AbortSignal): Promise<PageRead> {
+async function readPage(client: DatadogClient, def: StreamDef, input: FetchPageInput, signal: AbortSignal, destination: Destination): Promise<PageRead> {
   const pageRequest = (page: PageState) => buildPageRequest(def, { window: input.window, page, pageSize: input.pageSize, query: input.query });
   const response = await client.send(pageRequest(input.page), { signal });
-  const records = extractRecords(def, response.body);
+  const records = readAheadRecords.get(response) ?? extractRecords(def, response.body);
   const nextPage = nextPageState(def.pagination, input.page, response.body, records.length, input.pageSize);
-  if (nextPage && def.method === 'GET' && roomToReadAhead(response.rateLimit)) client.readAhead(pageRequest(nextPage));
+  if (nextPage && def.method === 'GET' && roomToReadAhead(response.rateLimit)) {
+    // When the next page arrives, its records are taken out and handed to the destination to
+    // convert, while this page is still being written; its own fetchPage then finds them ready.
+    client.readAhead(pageRequest(nextPage))?.then((next) => {
+      try {
+        const nextRecords = extractRecords(def, next.body);
+        readAheadRecords.set(next, nextRecords);
+        destination.prewrite?.(def, nextRecords);
+      } catch {
+        // A malformed page: its own fetchPage meets the same error and reports it.
+      }
+    }, () => undefined);
+  }
   return { records, bytes: response.bytes, nextPage, rateLimit: response.rateLimit };
 }
 
@@ -108,7 +124,7 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry }: 
         const def = input.queryStream ? queryStreamDef(input.queryStream) : getStream(input.stream);
         return await withHeartbeat(async (signal) => {
           const client = datadog(input.site);
-          const page = def.parent ? await readChildPage(client, def, input, signal) : await readPage(client, def, input, signal);
+          const page = def.parent ? await readChildPage(client, def, input, signal) : await readPage(client, def, input, signal, destination);
           await destination.writePage(def, page.records, input.syncId);
           let maxCursor: number | undefined;
           if (def.window) {

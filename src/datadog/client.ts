@@ -91,10 +91,11 @@ export class DatadogClient {
    * Sends `request` now, before anyone asks for it: the next `send` of the same request gets this
    * answer, or this error, as if it had sent the request itself at this moment. Used to read the next
    * page of a stream while the current one is being written; at most MAX_READ_AHEAD at a time.
+   * Returns the answer to come (the very object `send` will return), or undefined when not sent.
    */
-  readAhead(request: ApiRequest): void {
+  readAhead(request: ApiRequest): Promise<ApiResponse> | undefined {
     const key = requestKey(request);
-    if (this.ahead.has(key) || this.ahead.size >= MAX_READ_AHEAD) return;
+    if (this.ahead.has(key) || this.ahead.size >= MAX_READ_AHEAD) return undefined;
     const controller = new AbortController();
     const response = this.request(request, { signal: controller.signal });
     // Whoever takes the response sees its error; until then, an unclaimed failure is not unhandled.
@@ -105,6 +106,7 @@ export class DatadogClient {
     }, READ_AHEAD_TTL_MS);
     timer.unref();
     this.ahead.set(key, { response, controller, timer });
+    return response;
   }
 
   async send(request: ApiRequest, options: SendOptions = {}): Promise<ApiResponse> {

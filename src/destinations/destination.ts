@@ -19,6 +19,11 @@ export interface Destination {
   readonly description: string;
   /** Creates the stream's table (and the state tables) when missing. */
   prepare(stream: StreamDef): Promise<void>;
+  /**
+   * Optional: a page read ahead that writePage will be given soon. A store may do the work that needs
+   * no write (converting rows) now, while the page before it is being written. Only a hint.
+   */
+  prewrite?(stream: StreamDef, records: ApiRecord[]): void;
   /** Upserts one page by primary key; returns how many rows it wrote. */
   writePage(stream: StreamDef, records: ApiRecord[], syncId: string): Promise<number>;
   readBookmark(stream: string): Promise<Bookmark | null>;
