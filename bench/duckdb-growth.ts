@@ -35,7 +35,10 @@ async function main(): Promise<void> {
     await destination.writePage(logs, records, 'growth');
     writing += performance.now() - started;
     if ((page + 1) % every === 0) {
-      console.log(`${int((page + 1) * 1000).padStart(10)} rows  ${(writing / every).toFixed(1).padStart(6)} ms a page  RSS ${int(process.memoryUsage().rss / 1024 / 1024)} MiB`);
+      const held = await destination.query('SELECT tag, memory_usage_bytes // 1048576 AS mib FROM duckdb_memory() WHERE memory_usage_bytes > 1048576');
+      const [limit] = await destination.query("SELECT current_setting('memory_limit') AS memory");
+      console.log(`  DuckDB holds ${held.map((m) => `${m.tag} ${m.mib} MiB`).join(' · ')} (limit ${limit.memory})`);
+      console.log(`${int((page + 1) * 1000).padStart(10)} rows  ${(writing / every).toFixed(1).padStart(6)} ms a page  RSS ${int(process.memoryUsage().rss / 1024 / 1024)} MiB (JS heap ${int(process.memoryUsage().heapTotal / 1024 / 1024)} MiB)`);
       writing = 0;
     }
   }

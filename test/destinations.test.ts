@@ -233,6 +233,52 @@ describe('DuckDB', () => {
   });
 });
 
+describe('DuckDB memory', () => {
+  const MiB = 1024 * 1024;
+  const limitOf = async (destination: Destination) => {
+    const [row] = await destination.query("SELECT current_setting('memory_limit') AS limit");
+    return String(row.limit);
+  };
+  const indexBytes = async (destination: Destination) => {
+    const [row] = await destination.query("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT AS n FROM duckdb_memory() WHERE tag = 'ART_INDEX'");
+    return Number(row.n);
+  };
+
+  it('bounds DuckDB by its primary-key index plus a working budget, raised as the index grows', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'retriever-mem-')), 'retriever.duckdb');
+    const destination = await DuckDbDestination.open(path, { workingMemory: 16 * MiB });
+    try {
+      expect(await limitOf(destination)).toBe('16.0 MiB');
+      // 300,000 keys: an index past the budget alone, so a limit that stayed put would fail the writes.
+      for (const page of logPages(21, 300_000, 1_000)) await destination.writePage(logs, page, 'sync-1');
+      expect(await destination.countRows('logs')).toBe(300_000);
+      const index = await indexBytes(destination);
+      expect(index).toBeGreaterThan(16 * MiB);
+      const limit = Number(/^([\d.]+) MiB$/.exec(await limitOf(destination))![1]) * MiB;
+      expect(limit).toBeGreaterThanOrEqual(index);
+      expect(limit).toBeLessThan(index + 64 * MiB);
+    } finally {
+      await destination.close();
+    }
+  });
+
+  it('raises the limit when a file opened again needs more than the budget for its index', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'retriever-mem-')), 'retriever.duckdb');
+    const first = await DuckDbDestination.open(path);
+    const pages = logPages(22, 200_000, 1_000);
+    for (const page of pages.slice(0, -1)) await first.writePage(logs, page, 'sync-1');
+    await first.close();
+    // Opened with a budget the index on file does not fit in: the write still lands.
+    const again = await DuckDbDestination.open(path, { workingMemory: 4 * MiB });
+    try {
+      await again.writePage(logs, pages.at(-1)!, 'sync-1');
+      expect(await again.countRows('logs')).toBe(200_000);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
   let store: Store;
   beforeEach(async () => {

@@ -47,7 +47,7 @@ export function register(program: Command): void {
         log(`DD_API_KEY is not set: reading from the built-in Datadog simulator at ${simulator.url}.`);
       }
 
-      const destination = await DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH);
+      const destination = await DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH, { memoryLimit: env.RETRIEVER_DUCKDB_MEMORY_LIMIT });
       const connection = await NativeConnection.connect(temporalConnection(env));
       const { worker, close } = await createWorker({
         connection,

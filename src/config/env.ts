@@ -31,6 +31,8 @@ const envSchema = z.object({
   /** Where records land: the embedded DuckDB file, or a PostgreSQL database (teams, several workers). */
   RETRIEVER_DESTINATION: z.enum(['duckdb', 'postgres']).default('duckdb'),
   RETRIEVER_DUCKDB_PATH: z.string().min(1).default('data/retriever.duckdb'),
+  /** A fixed DuckDB memory limit (e.g. `4GB`); unset, it follows the primary-key indexes plus 512 MiB. */
+  RETRIEVER_DUCKDB_MEMORY_LIMIT: z.preprocess(unsetIfEmpty, z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 2GB or 512MiB').optional()),
   /** PostgreSQL as a URL; parts it leaves out come from the PG* variables below. */
   DATABASE_URL: optionalText,
   /** PostgreSQL's standard variables, as psql reads them. The password is read only from here or the URL. */

@@ -5,6 +5,7 @@ import type { ApiRecord } from '../datadog/page';
 import type { StreamDef } from '../datadog/streams/types';
 import { DestinationUnavailableError, type Bookmark, type Destination, type SyncRecord } from './destination';
 import { lastPerKey, toRow, type Cell, type Row } from './rows';
+import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { quoteIdent, SerialQueue } from './sql';
 import {
   columnsFor,
@@ -64,6 +65,15 @@ function appendCell(appender: DuckDBAppender, type: ColumnType, cell: Cell): voi
   else appender.appendVarchar(String(cell));
 }
 
+/** Closes an Appender with nothing left to flush; one that failed has already reported why. */
+function closeQuietly(appender: DuckDBAppender): void {
+  try {
+    appender.closeSync();
+  } catch {
+    // Its error was thrown where it happened.
+  }
+}
+
 /** A page converted for writing, against the column list it was converted for. */
 interface ConvertedPage {
   columns: Column[];
@@ -85,11 +95,19 @@ export interface DuckDbSettings {
    * crash, and the data not yet checkpointed held in memory (or DuckDB's temporary files).
    */
   checkpointThreshold?: string;
-  /** DuckDB's memory limit (its default: 80 % of the machine's memory). Below what the primary-key index needs, writes fail. */
+  /**
+   * A fixed DuckDB memory limit. Below what the primary-key indexes need, writes fail. Unset, the
+   * limit follows the indexes: their size plus `workingMemory` (duckdb-memory.ts).
+   */
   memoryLimit?: string;
+  /** With no fixed limit: DuckDB's memory beside its indexes, in bytes (default 512 MiB). */
+  workingMemory?: number;
 }
 
-export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointThreshold'>> = { checkpointThreshold: '256MB' };
+export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointThreshold' | 'workingMemory'>> = {
+  checkpointThreshold: '256MB',
+  workingMemory: 512 * 1024 * 1024,
+};
 
 /** The DuckDB configuration a destination opens its file with (benchmarks open theirs the same way). */
 export function duckDbConfig(settings: DuckDbSettings = {}): Record<string, string> {
@@ -114,14 +132,22 @@ export class DuckDbDestination implements Destination {
   private readonly upsertPages = new Map<string, number>();
   /** Per column list: the table's columns in its own order, as the Appender fills them. */
   private readonly slots = new WeakMap<Column[], Slot[]>();
+  /** Per stream table: its open Appender and the column order it was opened for. */
+  private readonly appenders = new Map<string, { appender: DuckDBAppender; slots: Slot[] }>();
   /** Pages announced by `prewrite`, converted (or being converted) before their writePage. */
   private readonly converted = new WeakMap<ApiRecord[], Promise<ConvertedPage>>();
+
+  /** DuckDB's memory limit, when no fixed one is configured. */
+  private readonly memory?: AdaptiveMemoryLimit;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly description: string,
-  ) {}
+    settings: DuckDbSettings,
+  ) {
+    if (!settings.memoryLimit) this.memory = new AdaptiveMemoryLimit(connection, settings.workingMemory ?? DEFAULT_DUCKDB_SETTINGS.workingMemory);
+  }
 
   static async open(path: string, settings: DuckDbSettings = {}): Promise<DuckDbDestination> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -136,7 +162,8 @@ export class DuckDbDestination implements Destination {
       );
     }
     const connection = await instance.connect();
-    const destination = new DuckDbDestination(instance, connection, `DuckDB ${path}`);
+    const destination = new DuckDbDestination(instance, connection, `DuckDB ${path}`, settings);
+    await destination.memory?.start();
     await destination.createStateTables();
     return destination;
   }
@@ -153,12 +180,29 @@ export class DuckDbDestination implements Destination {
       added_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (stream, column_name))`);
   }
 
+  /**
+   * Work on the connection, one statement at a time. A statement DuckDB refused for want of memory
+   * did nothing: with the limit raised it runs again (an index opened from the file can need more
+   * than the working budget before the limit has seen it).
+   */
+  private onConnection<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      for (;;) {
+        try {
+          return await work();
+        } catch (err) {
+          if (!(isOutOfMemory(err) && (await this.memory?.raise()))) throw err;
+        }
+      }
+    });
+  }
+
   private run(sql: string, params: Param[] = []) {
-    return this.queue.run(() => this.connection.run(sql, params));
+    return this.onConnection(() => this.connection.run(sql, params));
   }
 
   private async rows(sql: string, params: Param[] = []): Promise<Record<string, unknown>[]> {
-    const reader = await this.queue.run(() => this.connection.runAndReadAll(sql, params));
+    const reader = await this.onConnection(() => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   }
 
@@ -275,28 +319,33 @@ export class DuckDbDestination implements Destination {
     // Converted ahead against columns another page has since added to: convert again.
     if (!page || page.columns !== this.tables.get(def.name)) page = await this.convert(def, records);
     const { columns, rows } = page;
-    await this.queue.run(async () => {
-      if ((this.upsertPages.get(def.name) ?? 0) === 0) {
-        try {
-          await this.appendToTable(def, columns, rows, syncId);
-          return;
-        } catch (err) {
-          // Nothing of the page was written (a failed flush writes no row of it): the staging path decides.
-          if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(def.name, UPSERT_PAGES_AFTER_CONFLICT + 1);
-        }
-      }
-      const stage = this.stagingTable(def, columns);
-      // A fresh table per page, dropped after: an in-memory table never reclaims deleted rows, so
-      // emptying one with DELETE or TRUNCATE would keep every page ever written in memory.
-      await this.connection.run(stage.create);
-      try {
-        await this.append(stage, rows);
-        await this.insertFromStage(def.name, stage, syncId);
-      } finally {
-        await this.connection.run(`DROP TABLE IF EXISTS ${stage.name}`);
-      }
-    });
+    await this.onConnection(() => this.writeRows(def, columns, rows, syncId));
+    await this.onConnection(async () => this.memory?.pageWritten());
     return rows.length;
+  }
+
+  /** One page, on the connection: appended as new rows, or through the staging table. */
+  private async writeRows(def: StreamDef, columns: Column[], rows: Row[], syncId: string): Promise<void> {
+    if ((this.upsertPages.get(def.name) ?? 0) === 0) {
+      try {
+        await this.appendToTable(def, columns, rows, syncId);
+        return;
+      } catch (err) {
+        if (isOutOfMemory(err)) throw err;
+        // Nothing of the page was written (a failed flush writes no row of it): the staging path decides.
+        if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(def.name, UPSERT_PAGES_AFTER_CONFLICT + 1);
+      }
+    }
+    const stage = this.stagingTable(def, columns);
+    // A fresh table per page, dropped after: an in-memory table never reclaims deleted rows, so
+    // emptying one with DELETE or TRUNCATE would keep every page ever written in memory.
+    await this.connection.run(stage.create);
+    try {
+      await this.append(stage, rows);
+      await this.insertFromStage(def.name, stage, syncId);
+    } finally {
+      await this.connection.run(`DROP TABLE IF EXISTS ${stage.name}`);
+    }
   }
 
   /**
@@ -306,8 +355,8 @@ export class DuckDbDestination implements Destination {
    */
   private async appendToTable(def: StreamDef, columns: Column[], rows: Row[], syncId: string): Promise<void> {
     const slots = this.slots.get(columns)!;
+    const appender = await this.tableAppender(def, slots);
     const syncedAt = new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n);
-    const appender = await this.connection.createAppender(def.name);
     try {
       for (const row of rows) {
         for (const slot of slots) {
@@ -321,12 +370,26 @@ export class DuckDbDestination implements Destination {
       }
       appender.flushSync();
     } catch (err) {
-      // Whatever of the page is still buffered must not be flushed by the close below.
+      // Nothing of the page may be flushed later: drop what it buffered, and the appender with it.
+      this.appenders.delete(def.name);
       appender.clear();
+      closeQuietly(appender);
       throw err;
-    } finally {
-      appender.closeSync();
     }
+  }
+
+  /**
+   * One Appender per stream table, kept open and flushed once a page: an Appender's native buffers are
+   * freed only when JavaScript collects it, which a small heap seldom does, so one per page would
+   * hold about a megabyte each until then. Made again when the table's columns change.
+   */
+  private async tableAppender(def: StreamDef, slots: Slot[]): Promise<DuckDBAppender> {
+    const open = this.appenders.get(def.name);
+    if (open?.slots === slots) return open.appender;
+    if (open) closeQuietly(open.appender);
+    const appender = await this.connection.createAppender(def.name);
+    this.appenders.set(def.name, { appender, slots });
+    return appender;
   }
 
   /** The staging table of a stream's pages (a text column per column) and its statements, per column list. */
@@ -437,6 +500,8 @@ export class DuckDbDestination implements Destination {
 
   async close(): Promise<void> {
     await this.queue.run(async () => {
+      for (const { appender } of this.appenders.values()) closeQuietly(appender);
+      this.appenders.clear();
       this.connection.closeSync();
       this.instance.closeSync();
     });
