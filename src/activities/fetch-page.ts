@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ApiResponse, DatadogClient } from '../datadog/client';
+import type { DatadogClient } from '../datadog/client';
 import type { Destination } from '../destinations/destination';
 import { DatadogApiError } from '../datadog/errors';
 import { extractRecords, type ApiRecord } from '../datadog/page';
@@ -22,9 +22,6 @@ export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | '
   const window = input.window ? ` · ${new Date(input.window.from).toISOString()}→${new Date(input.window.to).toISOString()}` : '';
   return `${input.stream}${window} · page ${input.pageNumber}`;
 }
-
-/** The records of pages read ahead, by the response `DatadogClient.send` will hand their fetchPage. */
-const readAheadRecords = new WeakMap<ApiResponse, ApiRecord[]>();
 
 /** What one page produced, before it is summarised for the workflow. */
 interface PageRead {
@@ -52,16 +49,16 @@ function roomToReadAhead(rateLimit: RateLimitInfo | undefined): boolean {
 async function readPage(client: DatadogClient, def: StreamDef, input: FetchPageInput, signal: AbortSignal, destination: Destination): Promise<PageRead> {
   const pageRequest = (page: PageState) => buildPageRequest(def, { window: input.window, page, pageSize: input.pageSize, query: input.query });
   const response = await client.send(pageRequest(input.page), { signal });
-  const records = readAheadRecords.get(response) ?? extractRecords(def, response.body);
+  const records = extractRecords(def, response.body);
   const nextPage = nextPageState(def.pagination, input.page, response.body, records.length, input.pageSize);
   if (nextPage && def.method === 'GET' && roomToReadAhead(response.rateLimit)) {
-    // When the next page arrives, its records are taken out and handed to the destination to
-    // convert, while this page is still being written; its own fetchPage then finds them ready.
+    // When the next page arrives, its records are handed to the destination to convert while this
+    // page is still being written. Its own fetchPage extracts the very same array from the same body
+    // (for a list of records, extractRecords returns the body's own), so the destination finds it
+    // converted; a page shaped otherwise is simply converted again at its write.
     client.readAhead(pageRequest(nextPage))?.then((next) => {
       try {
-        const nextRecords = extractRecords(def, next.body);
-        readAheadRecords.set(next, nextRecords);
-        destination.prewrite?.(def, nextRecords);
+        destination.prewrite?.(def, extractRecords(def, next.body));
       } catch {
         // A malformed page: its own fetchPage meets the same error and reports it.
       }
