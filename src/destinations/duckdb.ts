@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
 import type { ApiRecord } from '../datadog/page';
 import type { StreamDef } from '../datadog/streams/types';
 import { DestinationUnavailableError, type Bookmark, type Destination, type SyncRecord } from './destination';
-import { lastPerKey, toRow, type Cell, type Row } from './rows';
+import { lastPerKey, toRow, type Row } from './rows';
+import { appendRows, closeQuietly, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { quoteIdent, SerialQueue } from './sql';
 import {
@@ -18,15 +19,6 @@ import {
   type Column,
   type ColumnType,
 } from './table-model';
-
-const DUCKDB_TYPES: Record<ColumnType, string> = {
-  string: 'VARCHAR',
-  timestamp: 'TIMESTAMPTZ',
-  integer: 'BIGINT',
-  number: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  json: 'JSON',
-};
 
 /** information_schema's data_type back to the model's type, so writes follow the table as it is. */
 const FROM_DUCKDB_TYPE: Record<string, ColumnType> = {
@@ -42,46 +34,11 @@ const FROM_DUCKDB_TYPE: Record<string, ColumnType> = {
 
 type Param = string | number | null;
 
-/** A stream's staging table and the statements that move a page from it into the stream's table. */
-interface StagingTable {
-  /** Its name in the temp catalog, unquoted (for the Appender) and qualified (for SQL). */
-  table: string;
-  name: string;
-  /** The columns it was made for. */
-  signature: string;
-  cells: number;
-  create: string;
-  insert: string;
-  upsert: string;
-}
-
-/** One converted cell into a typed column; text cells (timestamps, big integers, JSON) are cast by DuckDB. */
-function appendCell(appender: DuckDBAppender, type: ColumnType, cell: Cell): void {
-  if (cell === null) appender.appendNull();
-  else if (typeof cell === 'string') appender.appendVarchar(cell);
-  else if (typeof cell === 'boolean') appender.appendBoolean(cell);
-  else if (type === 'integer') appender.appendBigInt(BigInt(cell));
-  else if (type === 'number') appender.appendDouble(cell);
-  else appender.appendVarchar(String(cell));
-}
-
-/** Closes an Appender with nothing left to flush; one that failed has already reported why. */
-function closeQuietly(appender: DuckDBAppender): void {
-  try {
-    appender.closeSync();
-  } catch {
-    // Its error was thrown where it happened.
-  }
-}
-
 /** A page converted for writing, against the column list it was converted for. */
 interface ConvertedPage {
   columns: Column[];
   rows: Row[];
 }
-
-/** Where each of a table's columns, in the table's own order, takes its value from when appended to. */
-type Slot = { cell: number; type: ColumnType } | 'raw' | 'synced_at' | 'sync_id' | 'none';
 
 const UPSERT_PAGES_AFTER_CONFLICT = 8;
 /** Records converted between yields when a page is converted ahead of its write (about 0.3 ms of work). */
@@ -116,9 +73,9 @@ export function duckDbConfig(settings: DuckDbSettings = {}): Record<string, stri
 }
 
 /**
- * The embedded default: one DuckDB file, one connection, statements one at a time. Each page is
- * appended to a staging table and moved into the stream's table by one statement, so it lands whole
- * or not at all.
+ * The embedded default: one DuckDB file, one connection, statements one at a time. A page of new
+ * rows is appended straight into the stream's table; one with keys the table has is upserted through
+ * a staging table (duckdb-pages.ts). Either way it lands whole or not at all.
  */
 export class DuckDbDestination implements Destination {
   private readonly queue = new SerialQueue();
@@ -126,8 +83,8 @@ export class DuckDbDestination implements Destination {
   private readonly changes = new SerialQueue();
   /** Per stream: the table's columns, read once; only this process writes the file. */
   private readonly tables = new Map<string, Column[]>();
-  /** Per stream: its staging table on this connection. */
-  private readonly staging = new Map<string, StagingTable>();
+  /** Per column list: its staging table on this connection. */
+  private readonly staging = new WeakMap<Column[], StagingTable>();
   /** Per stream: pages still to upsert directly since the last page that had existing keys. */
   private readonly upsertPages = new Map<string, number>();
   /** Per column list: the table's columns in its own order, as the Appender fills them. */
@@ -251,16 +208,7 @@ export class DuckDbDestination implements Destination {
       'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
       [def.name],
     );
-    const special: Record<string, Slot> = { [RAW_COLUMN]: 'raw', [SYNCED_AT_COLUMN]: 'synced_at', [SYNC_ID_COLUMN]: 'sync_id' };
-    const index = new Map(columns.map((c, i) => [c.name, i]));
-    this.slots.set(
-      columns,
-      actual.map(({ column_name }) => {
-        const name = String(column_name);
-        const cell = index.get(name);
-        return cell !== undefined ? { cell, type: columns[cell].type } : (special[name] ?? 'none');
-      }),
-    );
+    this.slots.set(columns, slotsFor(actual.map((r) => String(r.column_name)), columns));
   }
 
   /** Schema drift: a new top-level scalar field gets a column, recorded so later runs keep using it. */
@@ -324,58 +272,32 @@ export class DuckDbDestination implements Destination {
     return rows.length;
   }
 
-  /** One page, on the connection: appended as new rows, or through the staging table. */
+  /**
+   * One page, on the connection. New rows, the common case, are appended straight into the table.
+   * A page with a key the table already has writes nothing that way and is upserted through staging
+   * instead (as is one with a cell DuckDB will not cast); so are the next pages of the stream for a
+   * while, since re-read windows and full refreshes bring existing keys page after page.
+   */
   private async writeRows(def: StreamDef, columns: Column[], rows: Row[], syncId: string): Promise<void> {
-    if ((this.upsertPages.get(def.name) ?? 0) === 0) {
+    const upsertPages = this.upsertPages.get(def.name) ?? 0;
+    if (upsertPages > 0) {
+      this.upsertPages.set(def.name, upsertPages - 1);
+    } else {
+      const appender = await this.tableAppender(def, this.slots.get(columns)!);
       try {
-        await this.appendToTable(def, columns, rows, syncId);
+        appendRows(appender.appender, appender.slots, rows, syncId);
         return;
       } catch (err) {
+        // The Appender is dropped with the page it refused.
+        this.appenders.delete(def.name);
+        closeQuietly(appender.appender);
         if (isOutOfMemory(err)) throw err;
-        // Nothing of the page was written (a failed flush writes no row of it): the staging path decides.
-        if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(def.name, UPSERT_PAGES_AFTER_CONFLICT + 1);
+        if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(def.name, UPSERT_PAGES_AFTER_CONFLICT);
       }
     }
-    const stage = this.stagingTable(def, columns);
-    // A fresh table per page, dropped after: an in-memory table never reclaims deleted rows, so
-    // emptying one with DELETE or TRUNCATE would keep every page ever written in memory.
-    await this.connection.run(stage.create);
-    try {
-      await this.append(stage, rows);
-      await this.insertFromStage(def.name, stage, syncId);
-    } finally {
-      await this.connection.run(`DROP TABLE IF EXISTS ${stage.name}`);
-    }
-  }
-
-  /**
-   * New rows, the common case, go straight into the stream's table through the Appender: typed cells
-   * in the table's own column order, one flush. The flush is one transaction, so a page with a key the
-   * table already has, or a cell DuckDB will not cast, writes nothing and throws.
-   */
-  private async appendToTable(def: StreamDef, columns: Column[], rows: Row[], syncId: string): Promise<void> {
-    const slots = this.slots.get(columns)!;
-    const appender = await this.tableAppender(def, slots);
-    const syncedAt = new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n);
-    try {
-      for (const row of rows) {
-        for (const slot of slots) {
-          if (slot === 'raw') appender.appendVarchar(row.raw);
-          else if (slot === 'synced_at') appender.appendTimestampTZ(syncedAt);
-          else if (slot === 'sync_id') appender.appendVarchar(syncId);
-          else if (slot === 'none') appender.appendDefault();
-          else appendCell(appender, slot.type, row.cells[slot.cell]);
-        }
-        appender.endRow();
-      }
-      appender.flushSync();
-    } catch (err) {
-      // Nothing of the page may be flushed later: drop what it buffered, and the appender with it.
-      this.appenders.delete(def.name);
-      appender.clear();
-      closeQuietly(appender);
-      throw err;
-    }
+    let stage = this.staging.get(columns);
+    if (!stage) this.staging.set(columns, (stage = stagingTable(def.name, columns)));
+    await upsertThroughStage(this.connection, stage, rows, syncId);
   }
 
   /**
@@ -383,81 +305,13 @@ export class DuckDbDestination implements Destination {
    * freed only when JavaScript collects it, which a small heap seldom does, so one per page would
    * hold about a megabyte each until then. Made again when the table's columns change.
    */
-  private async tableAppender(def: StreamDef, slots: Slot[]): Promise<DuckDBAppender> {
+  private async tableAppender(def: StreamDef, slots: Slot[]): Promise<{ appender: DuckDBAppender; slots: Slot[] }> {
     const open = this.appenders.get(def.name);
-    if (open?.slots === slots) return open.appender;
+    if (open?.slots === slots) return open;
     if (open) closeQuietly(open.appender);
-    const appender = await this.connection.createAppender(def.name);
-    this.appenders.set(def.name, { appender, slots });
-    return appender;
-  }
-
-  /** The staging table of a stream's pages (a text column per column) and its statements, per column list. */
-  private stagingTable(def: StreamDef, columns: Column[]): StagingTable {
-    const signature = columns.map((c) => `${c.name}:${c.type}`).join(',');
-    const known = this.staging.get(def.name);
-    if (known?.signature === signature) return known;
-    const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
-    const table = `stage_${def.name}`;
-    const name = `temp.main.${quoteIdent(table)}`;
-    const target = `${quoteIdent(def.name)} (${[...names, SYNCED_AT_COLUMN, SYNC_ID_COLUMN].join(', ')})`;
-    const select = `SELECT ${[...columns.map((c) => `TRY_CAST(${quoteIdent(c.name)} AS ${DUCKDB_TYPES[c.type]})`), `${RAW_COLUMN}::JSON`, 'now()', '$1'].join(', ')} FROM ${name}`;
-    const stage: StagingTable = {
-      table,
-      name,
-      signature,
-      cells: columns.length,
-      create: `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (${names.map((n) => `${n} VARCHAR`).join(', ')})`,
-      insert: `INSERT INTO ${target} ${select}`,
-      upsert: `INSERT OR REPLACE INTO ${target} ${select}`,
-    };
-    this.staging.set(def.name, stage);
-    return stage;
-  }
-
-  /**
-   * The page goes into the staging table through DuckDB's Appender (no SQL text, no JSON for DuckDB
-   * to parse again), every cell as text: the INSERT casts it as before, so a value of the wrong type
-   * still becomes NULL in its column.
-   */
-  private async append(stage: StagingTable, rows: Row[]): Promise<void> {
-    const appender = await this.connection.createAppender(stage.table, 'main', 'temp');
-    try {
-      for (const row of rows) {
-        for (let i = 0; i < stage.cells; i++) {
-          const cell = row.cells[i];
-          if (cell === null) appender.appendNull();
-          else appender.appendVarchar(typeof cell === 'string' ? cell : String(cell));
-        }
-        appender.appendVarchar(row.raw);
-        appender.endRow();
-      }
-    } finally {
-      // Flushes what was appended, even after an error: the caller drops the staging table either way.
-      appender.closeSync();
-    }
-  }
-
-  /**
-   * A plain INSERT is about twice as fast as INSERT OR REPLACE when every key is new (the common case:
-   * a sync reading new data). A page with a key already there fails it as a whole, with nothing written,
-   * and is then upserted. After such a page the stream upserts directly for a while, since re-read
-   * windows and full refreshes bring existing keys page after page.
-   */
-  private async insertFromStage(stream: string, stage: StagingTable, syncId: string): Promise<void> {
-    const upsertPages = this.upsertPages.get(stream) ?? 0;
-    if (upsertPages > 0) {
-      this.upsertPages.set(stream, upsertPages - 1);
-    } else {
-      try {
-        await this.connection.run(stage.insert, [syncId]);
-        return;
-      } catch (err) {
-        if (!/^Constraint Error: Duplicate key/.test((err as Error).message)) throw err;
-        this.upsertPages.set(stream, UPSERT_PAGES_AFTER_CONFLICT);
-      }
-    }
-    await this.connection.run(stage.upsert, [syncId]);
+    const opened = { appender: await this.connection.createAppender(def.name), slots };
+    this.appenders.set(def.name, opened);
+    return opened;
   }
 
   async readBookmark(stream: string): Promise<Bookmark | null> {
