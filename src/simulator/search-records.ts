@@ -110,42 +110,35 @@ export class GeneratedLogs implements SortedRecords {
   }
 }
 
-/** The first position whose time is at least `ts`. */
-export function lowerBound(records: SortedRecords, ts: number): number {
+/** The first position at which `reached` holds; it must hold from some position on, never before. */
+function firstWhere(records: SortedRecords, reached: (position: number) => boolean): number {
   let lo = 0;
   let hi = records.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (records.time(mid) < ts) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first position whose (time, id) comes after `key`. */
-export function upperBoundKey(records: SortedRecords, key: { ts: number; id: string }): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const ts = records.time(mid);
-    const after = ts > key.ts || (ts === key.ts && records.id(mid) > key.id);
-    if (after) hi = mid;
+    if (reached(mid)) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
+/** The first position whose time is at least `ts`. */
+export function lowerBound(records: SortedRecords, ts: number): number {
+  return firstWhere(records, (i) => records.time(i) >= ts);
+}
+
+/** The first position whose (time, id) comes after `key`. */
+export function upperBoundKey(records: SortedRecords, key: { ts: number; id: string }): number {
+  return firstWhere(records, (i) => {
+    const ts = records.time(i);
+    return ts > key.ts || (ts === key.ts && records.id(i) > key.id);
+  });
+}
+
 /** The first position whose (time, id) is at or after `key`. */
 export function lowerBoundKey(records: SortedRecords, key: { ts: number; id: string }): number {
-  let lo = 0;
-  let hi = records.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const ts = records.time(mid);
-    const before = ts < key.ts || (ts === key.ts && records.id(mid) < key.id);
-    if (before) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstWhere(records, (i) => {
+    const ts = records.time(i);
+    return ts > key.ts || (ts === key.ts && records.id(i) >= key.id);
+  });
 }
