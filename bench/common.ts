@@ -4,13 +4,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { temporalAnswers, temporalCliPath } from '../src/cli/dev-server';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
+import { freePort } from '../test/helpers/temporal';
 import type { SimulatorOptions } from '../src/simulator/server';
 
 export const ROOT = join(__dirname, '..');
@@ -42,14 +42,13 @@ export function dayStart(daysBack: number): number {
   return Math.floor(Date.now() / DAY) * DAY - daysBack * DAY;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+export { freePort };
+
+/** Runs a bench script's `main`, exiting non-zero on failure. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
   });
 }
 

@@ -14,7 +14,7 @@ import type { ApiRecord } from '../src/datadog/page';
 import { getStream } from '../src/datadog/streams/table';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { logAt } from '../src/simulator/data';
-import { DAY, int, option, stringOption, tempDir } from './common';
+import { DAY, int, option, runMain, stringOption, tempDir } from './common';
 
 async function main(): Promise<void> {
   const rows = option('rows', 4_000_000);
@@ -49,7 +49,4 @@ async function main(): Promise<void> {
   await destination.close();
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -19,7 +19,7 @@ import { DuckDbDestination, duckDbConfig } from '../src/destinations/duckdb';
 import { columnsFor, type Column } from '../src/destinations/table-model';
 import { getPath } from '../src/datadog/paths';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
-import { option, peakRss, stringOption, tempDir } from './common';
+import { option, peakRss, runMain, stringOption, tempDir } from './common';
 
 export interface LimitResult {
   mode: 'bare' | 'duckdb';
@@ -153,7 +153,4 @@ function countRecords(body: Buffer): number {
   return (JSON.parse(body.toString('utf8')) as { data: unknown[] }).data.length;
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

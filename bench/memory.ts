@@ -11,7 +11,7 @@
  * Target: peak RSS at 4N / peak RSS at N <= 1.2.
  */
 import { Client } from 'pg';
-import { dayStart, DAY, flag, int, mib, option, round, startSimulatorProcess, startTemporal, type TemporalServer } from './common';
+import { DAY, dayStart, flag, int, mib, option, round, runMain, startSimulatorProcess, startTemporal, type TemporalServer } from './common';
 import { postgresTarget } from './destination-write';
 import { runRetriever, type BenchDestination, type RetrieverRun } from './retriever-run';
 import { logsSync } from './throughput';
@@ -115,9 +115,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+// Also imported by run-all.ts for its parts.
+if (require.main === module) runMain(main);

@@ -5,7 +5,7 @@
  *
  *   npm run bench:parallel -- [--records 2000000] [--streams 8] [--page-size 1000]
  */
-import { dayStart, DAY, int, option, round, startSimulatorProcess, startTemporal, type TemporalServer } from './common';
+import { DAY, dayStart, int, option, round, runMain, startSimulatorProcess, startTemporal, type TemporalServer } from './common';
 import { runRetriever } from './retriever-run';
 import { logsSync } from './throughput';
 
@@ -65,9 +65,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+// Also imported by run-all.ts for its parts.
+if (require.main === module) runMain(main);

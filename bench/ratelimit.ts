@@ -16,7 +16,7 @@ import { DuckDbDestination } from '../src/destinations/duckdb';
 import { SIMULATOR_KEYS, startSimulator, type RequestLogEntry } from '../src/simulator/server';
 import { createWorker } from '../src/worker';
 import { datadogSync } from '../src/workflows';
-import { startTemporal, workflowBundleFile } from './common';
+import { runMain, startTemporal, workflowBundleFile } from './common';
 
 const DAY = 86_400_000;
 const BUCKET = 'logs_list';
@@ -170,9 +170,5 @@ async function main(): Promise<void> {
   report(await measureRateLimit(options));
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+// Also imported by run-all.ts for its parts.
+if (require.main === module) runMain(main);

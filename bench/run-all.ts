@@ -13,7 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureDestinations, type DestinationFigures } from './destination-write';
-import { int, mib, option, ROOT, round, startSimulatorProcess, startTemporal, stringOption, DAY, dayStart } from './common';
+import { DAY, dayStart, int, mib, option, ROOT, round, runMain, startSimulatorProcess, startTemporal, stringOption } from './common';
 import { memoryFigures, postgresMemory, syncOnce, type MemoryFigures } from './memory';
 import { measureParallel, type ParallelFigures } from './parallel';
 import { DATADOG_LOGS_REQUESTS_PER_HOUR, measureRateLimit, rateLimitTargetMet, type RateLimitFigures } from './ratelimit';
@@ -202,7 +202,4 @@ function printTable(r: Results): void {
   for (const [figure, value, note] of lines) console.log([figure.padEnd(width[0]), value.padStart(width[1]), note].join('  ').trimEnd());
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { Context } from '@temporalio/activity';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { option, startTemporal } from './common';
+import { option, runMain, startTemporal } from './common';
 
 const SETTINGS: [string, Record<string, unknown>][] = [
   ['dev server defaults', {}],
@@ -57,7 +57,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -8,7 +8,7 @@
  *   npm run bench:throughput -- [--records 1000000] [--page-size 1000]
  */
 import type { SyncRequestInput } from '../src/config/request';
-import { args, dayStart, DAY, flag, int, mib, option, round, runScript, stringOption, startSimulatorProcess, startTemporal, tempDir, TUNED_DEV_SERVER, type SimulatorProcess, type TemporalServer } from './common';
+import { args, DAY, dayStart, flag, int, mib, option, round, runMain, runScript, type SimulatorProcess, startSimulatorProcess, startTemporal, stringOption, tempDir, type TemporalServer, TUNED_DEV_SERVER } from './common';
 import { printProfile, summariseProfiles } from './cpu-profile';
 import type { LimitResult } from './limit';
 import { runRetriever, type RetrieverRun } from './retriever-run';
@@ -105,9 +105,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+// Also imported by run-all.ts for its parts.
+if (require.main === module) runMain(main);
