@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { temporalAnswers, temporalCliPath } from '../src/cli/dev-server';
+import { dynamicConfigArgs, temporalAnswers, temporalCliPath, TUNED_DEV_SERVER } from '../src/cli/dev-server';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
 import { freePort } from '../test/helpers/temporal';
 import type { SimulatorOptions } from '../src/simulator/server';
@@ -151,18 +151,7 @@ export interface TemporalServer extends Child {
   connection: Connection;
 }
 
-/**
- * Dev-server settings that take Temporal's own latency out of a single workflow's way:
- * - The history service reads new transfer tasks (an activity or workflow task to dispatch) at most
- *   20 times a second per shard by default, and a dev server has one shard: a sequential workflow
- *   then waits up to 50 ms at every step (an activity round trip took 100 ms; 9 ms with this raised).
- * - Eager activity execution: the activity a workflow task schedules comes back to the worker in the
- *   reply to that workflow task, without a trip through the task queue.
- */
-export const TUNED_DEV_SERVER: Record<string, unknown> = {
-  'history.transferProcessorMaxPollRPS': 1000,
-  'system.enableActivityEagerExecution': true,
-};
+export { TUNED_DEV_SERVER };
 
 /**
  * A Temporal dev server (in-memory SQLite, as tests use it) in its own process, with any
@@ -171,8 +160,7 @@ export const TUNED_DEV_SERVER: Record<string, unknown> = {
 export async function startTemporal(dynamicConfig: Record<string, unknown> = TUNED_DEV_SERVER): Promise<TemporalServer> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const extra = Object.entries(dynamicConfig).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]);
-  const child = spawn(temporalCliPath(), ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...extra], {
+  const child = spawn(temporalCliPath(), ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', ...dynamicConfigArgs(dynamicConfig)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { output, exited } = track(child);

@@ -5,6 +5,25 @@ import { Connection } from '@temporalio/client';
 
 const ROOT = resolve(__dirname, '..', '..');
 
+/**
+ * Dev-server settings that take Temporal's own latency out of a single workflow's way:
+ * - The history service reads new transfer tasks (an activity or workflow task to dispatch) at most
+ *   20 times a second per shard by default, and a dev server has one shard: a sequential workflow
+ *   then waits up to 50 ms at every step (an activity round trip took 100 ms; 9 ms with this raised).
+ * - Eager activity execution: the activity a workflow task schedules comes back to the worker in the
+ *   reply to that workflow task, without a trip through the task queue.
+ * See BENCHMARKS.md.
+ */
+export const TUNED_DEV_SERVER: Record<string, unknown> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+  'system.enableActivityEagerExecution': true,
+};
+
+/** `--dynamic-config-value` arguments for `temporal server start-dev`. */
+export function dynamicConfigArgs(values: Record<string, unknown>): string[] {
+  return Object.entries(values).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]);
+}
+
 /** True when a Temporal frontend answers at `address`. */
 export async function temporalAnswers(address: string): Promise<boolean> {
   try {
@@ -45,9 +64,10 @@ export async function ensureDevServer(address: string, log: (line: string) => vo
   const logFd = openSync(join(dataDir, 'temporal.log'), 'a');
   const child = spawn(
     cli,
-    ['server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host === 'localhost' ? '127.0.0.1' : host, '--port', String(port), '--ui-port', String(port + 1000),
-      // The dev server's defaults dispatch tasks at most 20 times a second; these make a page's round trip ~7 ms, not ~50 (BENCHMARKS.md).
-      '--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000', '--dynamic-config-value', 'system.enableActivityEagerExecution=true'],
+    [
+      ...['server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host === 'localhost' ? '127.0.0.1' : host, '--port', String(port), '--ui-port', String(port + 1000)],
+      ...dynamicConfigArgs(TUNED_DEV_SERVER),
+    ],
     { detached: true, stdio: ['ignore', logFd, logFd] },
   );
   closeSync(logFd);
