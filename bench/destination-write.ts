@@ -9,21 +9,20 @@
  * PostgreSQL is the server in DATABASE_URL or PG* when set, otherwise the local one that
  * scripts/postgres.sh writes to tools/postgres.env; without either it is skipped, with a message.
  */
+import type { JsonRecord } from '../src/shared/json';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { postgresSettings, readEnv, type PostgresSettings } from '../src/config/env';
-import type { ApiRecord } from '../src/datadog/page';
-import { getStream } from '../src/datadog/streams/table';
-import type { Destination } from '../src/destinations/destination';
+import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { PostgresDestination } from '../src/destinations/postgres';
 import { poolConfig } from '../src/destinations/postgres-connection';
 import { generateLogs } from '../src/simulator/data';
 
-const logs = getStream('logs');
+const logs = tableSpec(getStream('logs'));
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,15 +57,15 @@ async function timed(rows: number, work: () => Promise<unknown>): Promise<number
   return rows / ((performance.now() - started) / 1000);
 }
 
-async function measure(name: string, destination: Destination, pages: ApiRecord[][], parallel: number): Promise<DestinationFigures> {
+async function measure(name: string, destination: DuckDbDestination | PostgresDestination, pages: JsonRecord[][], parallel: number): Promise<DestinationFigures> {
   const rows = pages.reduce((n, p) => n + p.length, 0);
-  await destination.prepare(logs);
+  await destination.ensureTable(logs);
   const sequential = async (syncId: string) => {
-    for (const page of pages) await destination.writePage(logs, page, syncId);
+    for (const page of pages) await destination.writePage(await destination.prepare(logs, page), syncId);
   };
   const fresh = await timed(rows, () => sequential('bench-1'));
   const again = await timed(rows, () => sequential('bench-2'));
-  const count = await destination.countRows('logs');
+  const count = Number((await destination.query('SELECT count(*) AS n FROM logs'))[0].n);
   if (count !== rows) throw new Error(`${name}: expected ${rows} rows, found ${count}`);
   let line = `${name.padEnd(10)} new rows ${Math.round(fresh).toLocaleString('en').padStart(9)} rows/s · written again ${Math.round(again).toLocaleString('en').padStart(9)} rows/s`;
   const figures: DestinationFigures = { fresh, again };
@@ -74,7 +73,7 @@ async function measure(name: string, destination: Destination, pages: ApiRecord[
     figures.parallel = await timed(rows, async () => {
       let next = 0;
       const lane = async () => {
-        while (next < pages.length) await destination.writePage(logs, pages[next++], 'bench-3');
+        while (next < pages.length) await destination.writePage(await destination.prepare(logs, pages[next++]), 'bench-3');
       };
       await Promise.all(Array.from({ length: parallel }, lane));
     });
@@ -87,7 +86,7 @@ async function measure(name: string, destination: Destination, pages: ApiRecord[
 /** Writes the pages to DuckDB and, when there is one, to PostgreSQL; prints and returns rows per second. */
 export async function measureDestinations(pageCount: number, pageSize: number, parallel: number): Promise<{ duckdb: DestinationFigures; postgres?: DestinationFigures }> {
   const now = Date.now();
-  const records = generateLogs(1, pageCount * pageSize, now - 86_400_000, now).map((l) => l.record as unknown as ApiRecord);
+  const records = generateLogs(1, pageCount * pageSize, now - 86_400_000, now).map((l) => l.record as unknown as JsonRecord);
   const pages = Array.from({ length: pageCount }, (_, i) => records.slice(i * pageSize, (i + 1) * pageSize));
   const bytes = JSON.stringify(pages[0]).length;
   console.log(`Writing ${pageCount} pages of ${pageSize} logs (~${Math.round(bytes / 1024)} KiB of JSON a page), then the same pages again.`);

@@ -8,10 +8,10 @@
  *
  * `--checkpoint-threshold 16MB` is DuckDB's own default, to compare with the destination's.
  */
+import type { JsonRecord } from '../src/shared/json';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ApiRecord } from '../src/datadog/page';
-import { getStream } from '../src/datadog/streams/table';
+import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { logAt } from '../src/simulator/data';
 import { DAY, int, option, runMain, stringOption, tempDir } from './common';
@@ -21,18 +21,18 @@ async function main(): Promise<void> {
   const every = option('every', 500);
   const checkpointThreshold = stringOption('checkpoint-threshold');
   const memoryLimit = stringOption('memory-limit');
-  const logs = getStream('logs');
+  const logs = tableSpec(getStream('logs'));
   const destination = await DuckDbDestination.open(join(tempDir(), 'growth.duckdb'), { checkpointThreshold, memoryLimit });
-  await destination.prepare(logs);
+  await destination.ensureTable(logs);
   const settings = await destination.query("SELECT current_setting('checkpoint_threshold') AS checkpoint, current_setting('memory_limit') AS memory");
   console.log(`${int(rows)} rows in pages of 1000; checkpoint threshold ${settings[0].checkpoint}, memory limit ${settings[0].memory}.`);
   const now = Date.now();
   let writing = 0;
   for (let page = 0; page < rows / 1000; page++) {
     // Records as the client hands them over: parsed from JSON text.
-    const records = Array.from({ length: 1000 }, (_, i) => JSON.parse(JSON.stringify(logAt(1, page * 1000 + i, now - DAY, now).record)) as ApiRecord);
+    const records = Array.from({ length: 1000 }, (_, i) => JSON.parse(JSON.stringify(logAt(1, page * 1000 + i, now - DAY, now).record)) as JsonRecord);
     const started = performance.now();
-    await destination.writePage(logs, records, 'growth');
+    await destination.writePage(await destination.prepare(logs, records), 'growth');
     writing += performance.now() - started;
     if ((page + 1) % every === 0) {
       const held = await destination.query('SELECT tag, memory_usage_bytes // 1048576 AS mib FROM duckdb_memory() WHERE memory_usage_bytes > 1048576');

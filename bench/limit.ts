@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
 import { Pool } from 'undici';
-import { getStream } from '../src/datadog/streams/table';
+import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { DuckDbDestination, duckDbConfig } from '../src/destinations/duckdb';
 import { columnsFor, type Column } from '../src/destinations/table-model';
-import { getPath } from '../src/datadog/paths';
+import { getPath } from '../src/shared/json';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
 import { option, peakRss, runMain, stringOption, tempDir } from './common';
 
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const to = option('to', 1);
   const pageSize = option('page-size', 1000);
   const mode = stringOption('mode', 'bare') as LimitResult['mode'];
-  const logs = getStream('logs');
+  const logs = tableSpec(getStream('logs'));
 
   let append: ((records: Record<string, unknown>[]) => void) | undefined;
   let close = async () => {};
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     // The table exactly as Retriever creates it, then a plain connection that appends to it.
     const path = join(tempDir(), 'limit.duckdb');
     const created = await DuckDbDestination.open(path);
-    await created.prepare(logs);
+    await created.ensureTable(logs);
     await created.close();
     // The same DuckDB settings Retriever's destination opens its file with.
     const instance = await DuckDBInstance.create(path, duckDbConfig());

@@ -5,11 +5,11 @@
  *
  *   npx ts-node --transpile-only scripts/generate-schemas.ts [path/to/datadog-openapi]
  */
+import type { JsonSchema } from '../src/shared/json';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { STREAMS } from '../src/datadog/streams/table';
-import type { JsonSchema } from '../src/datadog/streams/types';
 
 const specDir = process.argv[2] ?? join(__dirname, '..', 'spec', 'datadog-openapi');
 const MAX_DEPTH = 4;

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DataConverter, Duration } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from './activities';
+import { ReadAhead } from './activities/read-ahead';
 import type { FetchRetryPolicy } from './activities/retry-budget';
 import { dataConverterFromEnv } from './codec/encryption';
 import { datadogCredentials, readEnv, type RetrieverEnv } from './config/env';
@@ -60,7 +61,8 @@ export function datadogClients(
 /** Builds a Worker whose activities close over one set of Datadog clients and one destination. */
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const clients = datadogClients(setup.credentials, setup.baseUrl, setup.http);
-  const deps: ActivityDeps = { datadog: clients.forSite, destination: setup.destination, fetchRetry: setup.fetchRetry };
+  const readAhead = new ReadAhead();
+  const deps: ActivityDeps = { datadog: clients.forSite, destination: setup.destination, fetchRetry: setup.fetchRetry, readAhead };
   const worker = await Worker.create({
     connection: setup.connection,
     namespace: setup.namespace ?? 'default',
@@ -72,7 +74,11 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     maxConcurrentActivityTaskExecutions: setup.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: setup.maxConcurrentWorkflowTasks,
   });
-  return { worker, close: clients.close };
+  const close = async () => {
+    readAhead.close();
+    await clients.close();
+  };
+  return { worker, close };
 }
 
 /**

@@ -1,9 +1,9 @@
+import type { JsonRecord } from '../src/shared/json';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiRecord } from '../src/datadog/page';
-import { getStream, STREAMS } from '../src/datadog/streams/table';
-import { DestinationUnavailableError, type Destination } from '../src/destinations/destination';
+import { getStream, STREAMS, tableSpec } from '../src/datadog/streams/table';
+import { DestinationUnavailableError } from '../src/destinations/destination';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { copyText } from '../src/destinations/pg-copy';
 import { PostgresDestination } from '../src/destinations/postgres';
@@ -11,6 +11,7 @@ import { toCell } from '../src/destinations/rows';
 import { columnsFor, nameColumns, newScalarFields } from '../src/destinations/table-model';
 import { generateDashboards, generateLogs } from '../src/simulator/data';
 import { adminClient, dropSchema, openTestPostgres, testPostgresSettings, uniqueSchema } from './helpers/postgres';
+import { countRows, writeRecords, type QueryableDestination } from './helpers/destinations';
 import { normalise, snapshot } from './helpers/tables';
 
 const logs = getStream('logs');
@@ -21,8 +22,8 @@ const NOW = Date.parse('2025-03-01T12:00:00Z');
 
 /** A store under test: how to open it, open it again as a new process would, and throw it away. */
 interface Store {
-  destination: Destination;
-  reopen(): Promise<Destination>;
+  destination: QueryableDestination;
+  reopen(): Promise<QueryableDestination>;
   cleanup(): Promise<void>;
 }
 
@@ -37,15 +38,15 @@ const STORES: Record<'duckdb' | 'postgres', () => Promise<Store>> = {
   },
 };
 
-function logPages(seed: number, count: number, pageSize: number): ApiRecord[][] {
-  const records = generateLogs(seed, count, NOW - 2 * DAY, NOW).map((l) => l.record as unknown as ApiRecord);
-  const pages: ApiRecord[][] = [];
+function logPages(seed: number, count: number, pageSize: number): JsonRecord[][] {
+  const records = generateLogs(seed, count, NOW - 2 * DAY, NOW).map((l) => l.record as unknown as JsonRecord);
+  const pages: JsonRecord[][] = [];
   for (let i = 0; i < records.length; i += pageSize) pages.push(records.slice(i, i + pageSize));
   return pages;
 }
 
 /** Records that take every conversion path: odd characters, wrong types, bad dates, new fields. */
-const EDGE_LOGS: ApiRecord[] = [
+const EDGE_LOGS: JsonRecord[] = [
   {
     id: 'edge-1',
     type: 'log',
@@ -69,11 +70,11 @@ const EDGE_LOGS: ApiRecord[] = [
   { id: 'edge-3', type: 'log', attributes: { timestamp: '2025-02-30T00:00:00Z', new_count: 2.5 } },
 ];
 
-const EDGE_DASHBOARDS: ApiRecord[] = [
+const EDGE_DASHBOARDS: JsonRecord[] = [
   { id: 'abc-def-ghi', title: 'Odd one', is_read_only: 'yes', created_at: 'yesterday', modified_at: '2025-01-01T00:00:00Z', url: null },
 ];
 
-const MONITORS: ApiRecord[] = Array.from({ length: 40 }, (_, i) => ({
+const MONITORS: JsonRecord[] = Array.from({ length: 40 }, (_, i) => ({
   id: 1_000_000 + i * 7,
   name: `monitor ${i}`,
   type: 'metric alert',
@@ -84,7 +85,7 @@ const MONITORS: ApiRecord[] = Array.from({ length: 40 }, (_, i) => ({
   tags: [`team:${i % 3}`],
 }));
 
-async function microseconds(destination: Destination, id: string): Promise<string> {
+async function microseconds(destination: QueryableDestination, id: string): Promise<string> {
   const sql =
     destination instanceof PostgresDestination
       ? `SELECT (extract(epoch FROM "timestamp") * 1000000)::bigint AS us FROM logs WHERE id = $1`
@@ -95,7 +96,7 @@ async function microseconds(destination: Destination, id: string): Promise<strin
 
 describe('the table model', () => {
   it('types the schema fields and lifts JSON:API attributes to columns', () => {
-    const columns = Object.fromEntries(columnsFor(logs).map((c) => [c.name, `${c.source}:${c.type}`]));
+    const columns = Object.fromEntries(columnsFor(tableSpec(logs)).map((c) => [c.name, `${c.source}:${c.type}`]));
     expect(columns).toMatchObject({
       id: 'id:string',
       type: 'type:string',
@@ -103,11 +104,11 @@ describe('the table model', () => {
       tags: 'attributes.tags:json',
       attributes: 'attributes.attributes:json',
     });
-    expect(Object.fromEntries(columnsFor(monitors).map((c) => [c.name, c.type]))).toMatchObject({ id: 'integer', multi: 'boolean', created: 'timestamp', options: 'json' });
+    expect(Object.fromEntries(columnsFor(tableSpec(monitors)).map((c) => [c.name, c.type]))).toMatchObject({ id: 'integer', multi: 'boolean', created: 'timestamp', options: 'json' });
   });
 
   it('finds new top-level scalars, not nested values, and names them without clashes', () => {
-    const fields = newScalarFields(logs, columnsFor(logs), EDGE_LOGS);
+    const fields = newScalarFields(tableSpec(logs), columnsFor(tableSpec(logs)), EDGE_LOGS);
     expect(fields).toEqual(
       expect.arrayContaining([
         { source: 'attributes.new_flag', type: 'boolean' },
@@ -155,17 +156,17 @@ describe('DuckDB and PostgreSQL', () => {
   });
 
   it('hold the same rows after the same pages', async () => {
-    const pages: [typeof logs, ApiRecord[], string][] = [
-      ...logPages(11, 1_234, 500).map((page): [typeof logs, ApiRecord[], string] => [logs, page, 'sync-a']),
+    const pages: [typeof logs, JsonRecord[], string][] = [
+      ...logPages(11, 1_234, 500).map((page): [typeof logs, JsonRecord[], string] => [logs, page, 'sync-a']),
       [logs, EDGE_LOGS, 'sync-a'],
-      [dashboards, [...(generateDashboards(3, 60, NOW) as unknown as ApiRecord[]), ...EDGE_DASHBOARDS], 'sync-a'],
+      [dashboards, [...(generateDashboards(3, 60, NOW) as unknown as JsonRecord[]), ...EDGE_DASHBOARDS], 'sync-a'],
       [monitors, MONITORS, 'sync-a'],
       // A later sync re-reads part of the logs: rows are replaced, not added.
       [logs, logPages(11, 1_234, 500)[1], 'sync-b'],
     ];
     for (const store of [duck, pg]) {
-      for (const [def] of pages) await store.destination.prepare(def);
-      for (const [def, page, syncId] of pages) await store.destination.writePage(def, page, syncId);
+      for (const [def] of pages) await store.destination.ensureTable(tableSpec(def));
+      for (const [def, page, syncId] of pages) await writeRecords(store.destination, def, page, syncId);
     }
     for (const [table, key, count] of [
       ['logs', 'id', 1_234 + EDGE_LOGS.length],
@@ -194,14 +195,16 @@ describe('DuckDB', () => {
     const ahead = await STORES.duckdb();
     const plain = await STORES.duckdb();
     try {
-      const destination = ahead.destination as DuckDbDestination;
-      destination.prewrite(logs, pages[0]);
+      const { destination } = ahead;
+      const table = tableSpec(logs);
+      // As fetchPage does with a page read ahead: the next page is prepared while this one is written.
+      let next = destination.prepare(table, pages[0], { yielding: true });
       for (let i = 0; i < pages.length; i++) {
-        // As fetchPage does: the next page is announced before this one is written.
-        if (i + 1 < pages.length) destination.prewrite(logs, pages[i + 1]);
-        await destination.writePage(logs, pages[i], 'sync-1');
+        const prepared = next;
+        if (i + 1 < pages.length) next = destination.prepare(table, pages[i + 1], { yielding: true });
+        await destination.writePage(await prepared, 'sync-1');
       }
-      for (const page of pages) await plain.destination.writePage(logs, page, 'sync-1');
+      for (const page of pages) await writeRecords(plain.destination, logs, page, 'sync-1');
       const strip = (rows: Record<string, unknown>[]) => rows.map(({ _retriever_synced_at, ...row }) => row);
       const fromAhead = strip(await snapshot(ahead.destination, 'logs', 'id'));
       expect(fromAhead).toHaveLength(1_200 + EDGE_LOGS.length);
@@ -213,15 +216,15 @@ describe('DuckDB', () => {
 
   it("fills a column the user added to a stream's table with its default", async () => {
     const store = await STORES.duckdb();
-    let reopened: Destination | undefined;
+    let reopened: QueryableDestination | undefined;
     try {
       const [first, second] = logPages(14, 20, 10);
-      await store.destination.writePage(logs, first, 'sync-1');
+      await writeRecords(store.destination, logs, first, 'sync-1');
       await store.destination.query(`ALTER TABLE logs ADD COLUMN loaded_by VARCHAR`);
       await store.destination.query(`ALTER TABLE logs ALTER COLUMN loaded_by SET DEFAULT 'retriever'`);
       await store.destination.close();
       reopened = await store.reopen();
-      await reopened.writePage(logs, second, 'sync-1');
+      await writeRecords(reopened, logs, second, 'sync-1');
       const rows = await reopened.query(`SELECT loaded_by, count(*) AS n FROM logs GROUP BY 1 ORDER BY 1 NULLS FIRST`);
       expect(rows.map((r) => [r.loaded_by, Number(r.n)])).toEqual([
         [null, 10],
@@ -235,11 +238,11 @@ describe('DuckDB', () => {
 
 describe('DuckDB memory', () => {
   const MiB = 1024 * 1024;
-  const limitOf = async (destination: Destination) => {
+  const limitOf = async (destination: QueryableDestination) => {
     const [row] = await destination.query("SELECT current_setting('memory_limit') AS limit");
     return String(row.limit);
   };
-  const indexBytes = async (destination: Destination) => {
+  const indexBytes = async (destination: QueryableDestination) => {
     const [row] = await destination.query("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT AS n FROM duckdb_memory() WHERE tag = 'ART_INDEX'");
     return Number(row.n);
   };
@@ -250,8 +253,8 @@ describe('DuckDB memory', () => {
     try {
       expect(await limitOf(destination)).toBe('16.0 MiB');
       // 300,000 keys: an index past the budget alone, so a limit that stayed put would fail the writes.
-      for (const page of logPages(21, 300_000, 1_000)) await destination.writePage(logs, page, 'sync-1');
-      expect(await destination.countRows('logs')).toBe(300_000);
+      for (const page of logPages(21, 300_000, 1_000)) await writeRecords(destination, logs, page, 'sync-1');
+      expect(await countRows(destination, 'logs')).toBe(300_000);
       const index = await indexBytes(destination);
       expect(index).toBeGreaterThan(16 * MiB);
       const limit = Number(/^([\d.]+) MiB$/.exec(await limitOf(destination))![1]) * MiB;
@@ -266,13 +269,13 @@ describe('DuckDB memory', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'retriever-mem-')), 'retriever.duckdb');
     const first = await DuckDbDestination.open(path);
     const pages = logPages(22, 200_000, 1_000);
-    for (const page of pages.slice(0, -1)) await first.writePage(logs, page, 'sync-1');
+    for (const page of pages.slice(0, -1)) await writeRecords(first, logs, page, 'sync-1');
     await first.close();
     // Opened with a budget the index on file does not fit in: the write still lands.
     const again = await DuckDbDestination.open(path, { workingMemory: 4 * MiB });
     try {
-      await again.writePage(logs, pages.at(-1)!, 'sync-1');
-      expect(await again.countRows('logs')).toBe(200_000);
+      await writeRecords(again, logs, pages.at(-1)!, 'sync-1');
+      expect(await countRows(again, 'logs')).toBe(200_000);
     } finally {
       await again.close();
     }
@@ -291,21 +294,21 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
 
   it('creates a table for every stream in the stream table, keyed by its primary key', async () => {
     for (const def of STREAMS) {
-      await store.destination.prepare(def);
-      expect(await store.destination.countRows(def.name)).toBe(0);
+      await store.destination.ensureTable(tableSpec(def));
+      expect(await countRows(store.destination, def.name)).toBe(0);
     }
   });
 
   it('keeps one copy of a page written twice, as an activity retry does', async () => {
     const { destination } = store;
     const [page] = logPages(5, 300, 300);
-    expect(await destination.writePage(logs, page, 'sync-1')).toBe(300);
-    expect(await destination.writePage(logs, page, 'sync-1')).toBe(300);
-    expect(await destination.countRows('logs')).toBe(300);
+    expect(await writeRecords(destination, logs, page, 'sync-1')).toBe(300);
+    expect(await writeRecords(destination, logs, page, 'sync-1')).toBe(300);
+    expect(await countRows(destination, 'logs')).toBe(300);
     // The retry saw a newer version of one record: the row holds the newer one.
     const changed = { ...page[7], attributes: { ...(page[7].attributes as object), message: 'edited' } };
-    await destination.writePage(logs, [...page.slice(0, 7), changed, ...page.slice(8)], 'sync-2');
-    expect(await destination.countRows('logs')).toBe(300);
+    await writeRecords(destination, logs, [...page.slice(0, 7), changed, ...page.slice(8)], 'sync-2');
+    expect(await countRows(destination, 'logs')).toBe(300);
     const [row] = await destination.query(`SELECT message, _retriever_sync_id FROM logs WHERE id = $1`, [String(page[7].id)]);
     expect(row).toEqual({ message: 'edited', _retriever_sync_id: 'sync-2' });
     const syncIds = await destination.query(`SELECT DISTINCT _retriever_sync_id AS s FROM logs`);
@@ -315,10 +318,10 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
   it('writes a page of new and existing keys whole: existing rows replaced, new ones added, none twice', async () => {
     const { destination } = store;
     const [first, second] = logPages(7, 400, 200);
-    await destination.writePage(logs, first, 'sync-1');
+    await writeRecords(destination, logs, first, 'sync-1');
     const edited = first.slice(100).map((r) => ({ ...r, attributes: { ...(r.attributes as object), message: 'edited' } }));
-    expect(await destination.writePage(logs, [...edited, ...second], 'sync-2')).toBe(300);
-    expect(await destination.countRows('logs')).toBe(400);
+    expect(await writeRecords(destination, logs, [...edited, ...second], 'sync-2')).toBe(300);
+    expect(await countRows(destination, 'logs')).toBe(400);
     const counts = await destination.query(`SELECT _retriever_sync_id AS s, count(*) AS n, count(*) FILTER (WHERE message = 'edited') AS e FROM logs GROUP BY 1 ORDER BY 1`);
     expect(counts.map((r) => [r.s, Number(r.n), Number(r.e)])).toEqual([
       ['sync-1', 100, 0],
@@ -330,14 +333,14 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     const { destination } = store;
     const [a, b] = logPages(6, 2, 2)[0];
     const later = { ...a, attributes: { ...(a.attributes as object), message: 'second copy' } };
-    expect(await destination.writePage(logs, [a, b, later], 'sync-1')).toBe(2);
+    expect(await writeRecords(destination, logs, [a, b, later], 'sync-1')).toBe(2);
     const [row] = await destination.query(`SELECT message FROM logs WHERE id = $1`, [String(a.id)]);
     expect(row.message).toBe('second copy');
   });
 
   it('adds a column for a new top-level scalar, keeps nested newcomers in _raw, and remembers it on reopening', async () => {
     const { destination } = store;
-    await destination.writePage(logs, EDGE_LOGS, 'sync-1');
+    await writeRecords(destination, logs, EDGE_LOGS, 'sync-1');
     const [row] = await destination.query(`SELECT new_flag, new_count, extra_top, _raw FROM logs WHERE id = 'edge-2'`);
     expect(row.new_flag).toBe(false);
     expect(row.new_count).toBe(3);
@@ -347,7 +350,7 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
 
     // A new process, and a top-level field whose name a lifted attribute already has.
     store.destination = await store.reopen();
-    await store.destination.writePage(logs, [{ id: 'edge-4', type: 'log', host: 'top-level host', attributes: { host: 'attr host', new_count: 9 } }], 'sync-2');
+    await writeRecords(store.destination, logs, [{ id: 'edge-4', type: 'log', host: 'top-level host', attributes: { host: 'attr host', new_count: 9 } }], 'sync-2');
     const [again] = await store.destination.query(`SELECT host, host_2, new_count FROM logs WHERE id = 'edge-4'`);
     expect(again).toEqual({ host: 'attr host', host_2: 'top-level host', new_count: 9 });
     const added = await store.destination.query(`SELECT column_name, source FROM _retriever_columns WHERE stream = 'logs' ORDER BY column_name`);
@@ -361,7 +364,7 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
 
   it('keeps bookmarks and sync records, and a full refresh drops what it did not see', async () => {
     const { destination } = store;
-    await destination.prepare(logs);
+    await destination.ensureTable(tableSpec(logs));
     expect(await destination.readBookmark('logs')).toBeNull();
     await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-1' });
     await destination.commitBookmark('logs', { cursor: NOW + 60_000, syncId: 'sync-2' });
@@ -375,11 +378,11 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     expect(sync.finished_at).toBeInstanceOf(Date);
     expect(normalise(sync.streams)).toEqual({ logs: { records: 5, status: 'completed' } });
 
-    const all = generateDashboards(4, 20, NOW) as unknown as ApiRecord[];
-    await destination.writePage(dashboards, all, 'full-1');
-    await destination.writePage(dashboards, all.slice(5), 'full-2');
-    expect(await destination.removeRowsNotIn(dashboards, 'full-2')).toBe(5);
-    expect(await destination.countRows('dashboards')).toBe(15);
+    const all = generateDashboards(4, 20, NOW) as unknown as JsonRecord[];
+    await writeRecords(destination, dashboards, all, 'full-1');
+    await writeRecords(destination, dashboards, all.slice(5), 'full-2');
+    expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'full-2')).toBe(5);
+    expect(await countRows(destination, 'dashboards')).toBe(15);
   });
 });
 
@@ -398,12 +401,12 @@ describe('PostgreSQL with several writers', () => {
   });
 
   it('fills a drift column another worker added, and clears it when the field goes', async () => {
-    await a.prepare(logs);
-    await b.prepare(logs);
-    await a.writePage(logs, [{ id: 'w-1', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z', zeta: 'from a' } }], 's1');
+    await a.ensureTable(tableSpec(logs));
+    await b.ensureTable(tableSpec(logs));
+    await writeRecords(a, logs, [{ id: 'w-1', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z', zeta: 'from a' } }], 's1');
     // b read the table before a added `zeta`: its write must still know the column.
-    await b.writePage(logs, [{ id: 'w-1', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z' } }], 's2');
-    await b.writePage(logs, [{ id: 'w-2', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z', zeta: 'from b' } }], 's2');
+    await writeRecords(b, logs, [{ id: 'w-1', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z' } }], 's2');
+    await writeRecords(b, logs, [{ id: 'w-2', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z', zeta: 'from b' } }], 's2');
     expect(await a.query(`SELECT id, zeta FROM logs ORDER BY id`)).toEqual([
       { id: 'w-1', zeta: null },
       { id: 'w-2', zeta: 'from b' },
@@ -415,7 +418,7 @@ describe('PostgreSQL with several writers', () => {
     const records = logPages(9, 600, 600)[0];
     const shuffled = (seed: number) => [...records].sort((x, y) => ((String(x.id).charCodeAt(seed % 20) ^ seed) - (String(y.id).charCodeAt(seed % 20) ^ seed)));
     const pages = Array.from({ length: 8 }, (_, i) => shuffled(i).slice(0, 400 + i * 20));
-    await Promise.all(pages.map((page, i) => (i % 2 === 0 ? a : b).writePage(logs, page, `overlap-${i}`)));
+    await Promise.all(pages.map((page, i) => writeRecords(i % 2 === 0 ? a : b, logs, page, `overlap-${i}`)));
     const written = new Set(pages.flat().map((r) => String(r.id)));
     const ids = await a.query(`SELECT id FROM logs WHERE id NOT LIKE 'w-%' ORDER BY id`);
     expect(written.size).toBeGreaterThan(500);
@@ -426,7 +429,7 @@ describe('PostgreSQL with several writers', () => {
     const settings = { ...testPostgresSettings(schema), applicationName: `retriever-test-${process.pid}` };
     const destination = await PostgresDestination.open(settings);
     try {
-      await destination.writePage(dashboards, generateDashboards(8, 5, NOW) as unknown as ApiRecord[], 'before');
+      await writeRecords(destination, dashboards, generateDashboards(8, 5, NOW) as unknown as JsonRecord[], 'before');
       const admin = await adminClient();
       try {
         const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [settings.applicationName]);
@@ -434,8 +437,8 @@ describe('PostgreSQL with several writers', () => {
       } finally {
         await admin.end();
       }
-      await destination.writePage(dashboards, generateDashboards(8, 5, NOW) as unknown as ApiRecord[], 'after');
-      expect(await destination.countRows('dashboards')).toBe(5);
+      await writeRecords(destination, dashboards, generateDashboards(8, 5, NOW) as unknown as JsonRecord[], 'after');
+      expect(await countRows(destination, 'dashboards')).toBe(5);
     } finally {
       await destination.close();
     }

@@ -1,8 +1,9 @@
+import type { JsonRecord } from '../src/shared/json';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createFetchPageActivities } from '../src/activities/fetch-page';
 import { DatadogClient } from '../src/datadog/client';
-import type { ApiRecord } from '../src/datadog/page';
-import type { Destination } from '../src/destinations/destination';
+import { ReadAhead } from '../src/activities/read-ahead';
+import type { Destination, PreparedPage, TableSpec } from '../src/destinations/destination';
 import { SIMULATOR_KEYS, startSimulator, type Simulator } from '../src/simulator';
 import type { FetchPageInput, PageSummary } from '../src/workflows/types';
 
@@ -21,18 +22,21 @@ describe('fetchPage reading the next page ahead', () => {
     await simulator.close();
   });
 
-  it('asks Datadog for each page once, and has the destination convert the next page before its own fetchPage writes it', async () => {
-    const prewritten: ApiRecord[][] = [];
-    const written: ApiRecord[][] = [];
-    let announced: () => void = () => undefined;
+  it('asks Datadog for each page once, and has the destination prepare the next page before its own fetchPage writes it', async () => {
+    const prepared: { records: JsonRecord[]; ahead: boolean }[] = [];
+    const written: PreparedPage[] = [];
+    let preparedAhead: () => void = () => undefined;
     const destination = {
-      prewrite: (_def: unknown, records: ApiRecord[]) => {
-        prewritten.push(records);
-        announced();
+      prepare: async (table: TableSpec, records: JsonRecord[], options?: { yielding?: boolean }) => {
+        const page = { table, records, columns: [], rows: records.map(() => ({ cells: [], raw: '' })) };
+        prepared.push({ records, ahead: Boolean(options?.yielding) });
+        if (options?.yielding) preparedAhead();
+        return page;
       },
-      writePage: async (_def: unknown, records: ApiRecord[]) => (written.push(records), records.length),
+      writePage: async (page: PreparedPage) => (written.push(page), page.rows.length),
     } as unknown as Destination;
-    const { fetchPage } = createFetchPageActivities({ datadog: () => client, destination });
+    const readAhead = new ReadAhead();
+    const { fetchPage } = createFetchPageActivities({ datadog: () => client, destination, readAhead });
     const input = (page: FetchPageInput['page'], pageNumber: number): FetchPageInput => ({
       syncId: 'sync-1',
       stream: 'logs',
@@ -46,20 +50,23 @@ describe('fetchPage reading the next page ahead', () => {
       new MockActivityEnvironment().run(fetchPage, input(page, pageNumber)) as Promise<PageSummary>;
     const logRequests = () => simulator.requests.filter((r) => r.path === '/api/v2/logs/events');
 
-    const second = new Promise<void>((resolve) => (announced = resolve));
+    const second = new Promise<void>((resolve) => (preparedAhead = resolve));
     const first = await run({}, 1);
-    expect(first.records).toBe(1_000);
+    expect(first.recordCount).toBe(1_000);
     await second;
-    // The second page was asked for once, while the first was being written, and handed over converted.
+    // The second page was asked for once, while the first was being written, and prepared ahead.
     expect(logRequests()).toHaveLength(2);
-    expect(prewritten).toHaveLength(1);
+    expect(prepared.map((p) => p.ahead)).toEqual([false, true]);
 
     const next = await run(first.nextPage!, 2);
-    expect(next.records).toBe(1_000);
-    expect(written[1]).toBe(prewritten[0]);
-    // Its own fetchPage sent nothing for it: still one request with its cursor.
+    expect(next.recordCount).toBe(1_000);
+    // Its own fetchPage wrote the page prepared ahead, and prepared nothing itself.
+    expect(written[1].records).toBe(prepared[1].records);
+    expect(prepared.filter((p) => !p.ahead)).toHaveLength(1);
+    // It sent nothing for it either: still one request with its cursor.
     const cursor = (first.nextPage as { cursor: string }).cursor;
     expect(logRequests().filter((r) => r.query['page[cursor]'] === cursor)).toHaveLength(1);
-    expect(new Set(written.flat().map((r) => r.id)).size).toBe(2_000);
+    expect(new Set(written.flatMap((p) => p.records).map((r) => r.id)).size).toBe(2_000);
+    readAhead.close();
   });
 });

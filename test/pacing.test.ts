@@ -1,7 +1,8 @@
-import { FALLBACK_RATE_LIMIT_WAIT_MS, INITIAL_PACING, pace, RESET_MARGIN_MS, resetWaitMs, type PacingState, type RateLimitSeen } from '../src/workflows/pacing';
+import { INITIAL_PACING, pace, type PacingState } from '../src/workflows/pacing';
+import { FALLBACK_RATE_LIMIT_WAIT_MS, RESET_MARGIN_MS, resetWaitMs, type RateLimitInfo } from '../src/shared/rate-limit';
 
 /** Runs `pace` over a stream's successive responses; returns the index of each page after which it waited. */
-function waitsOver(responses: RateLimitSeen[]): { waits: number[]; state: PacingState } {
+function waitsOver(responses: RateLimitInfo[]): { waits: number[]; state: PacingState } {
   let state = INITIAL_PACING;
   const waits: number[] = [];
   responses.forEach((seen, i) => {
@@ -13,7 +14,7 @@ function waitsOver(responses: RateLimitSeen[]): { waits: number[]; state: Pacing
 }
 
 describe('pacing a stream on the rate-limit headers', () => {
-  const seen = (remaining: number, reset = 30): RateLimitSeen => ({ remaining, reset, limit: 10, period: 60, name: 'logs_list' });
+  const seen = (remaining: number, reset = 30): RateLimitInfo => ({ remaining, reset, limit: 10, period: 60, name: 'logs_list' });
 
   it('alone on its bucket, spends every unit and then waits exactly for the reset', () => {
     const { waits } = waitsOver([9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((r) => seen(r)));

@@ -1,11 +1,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from 'pg';
 import { parseSyncRequest, queryDefinitions, type SyncRequestInput } from '../src/config/request';
-import { queryStreamDef, STREAMS } from '../src/datadog/streams/table';
+import { queryStreamDef, STREAMS, tableSpec } from '../src/datadog/streams/table';
 import type { Destination } from '../src/destinations/destination';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import type { PostgresDestination } from '../src/destinations/postgres';
-import { primaryKeyColumn } from '../src/destinations/table-model';
+import { keyColumn } from '../src/destinations/table-model';
+import { countRows, type QueryableDestination } from './helpers/destinations';
 import { SIMULATOR_KEYS, startSimulator, type Simulator } from '../src/simulator';
 import { createWorker } from '../src/worker';
 import { datadogSync } from '../src/workflows';
@@ -70,7 +71,7 @@ describe('syncs into PostgreSQL through Temporal', () => {
   }
 
   /** Sorted here, not in SQL: a server's collation may order text differently from JavaScript. */
-  async function ids(destination: Destination, table: string): Promise<string[]> {
+  async function ids(destination: QueryableDestination, table: string): Promise<string[]> {
     return (await destination.query(`SELECT id FROM "${table}"`)).map((r) => String(r.id)).sort();
   }
 
@@ -165,7 +166,7 @@ describe('syncs into PostgreSQL through Temporal', () => {
       const defs = [...STREAMS, ...queryDefinitions(parseSyncRequest(everything, now)).map(queryStreamDef)];
       let rows = 0;
       for (const def of defs) {
-        const key = primaryKeyColumn(def).name;
+        const key = keyColumn(tableSpec(def)).name;
         const fromPg = withoutSyncId(await snapshot(pg, def.name, key));
         expect({ stream: def.name, rows: fromPg }).toEqual({ stream: def.name, rows: withoutSyncId(await snapshot(duck, def.name, key)) });
         rows += fromPg.length;
@@ -227,7 +228,7 @@ describe('syncs into PostgreSQL through Temporal', () => {
       .map((r) => Date.parse(r.query['filter[from]']));
     expect(Math.min(...froms)).toBe(start);
     expect(await ids(destination, 'logs')).toEqual(simulator.world.groundTruth('logs'));
-    expect(await destination.countRows('logs')).toBe(6_000);
+    expect(await countRows(destination, 'logs')).toBe(6_000);
     expect(await destination.readBookmark('logs')).toEqual({ cursor: result.streams[0].bookmark, syncId: workflowId });
     await second.kill('SIGTERM');
   });

@@ -1,4 +1,4 @@
-import { parseSyncRequest, queryDefinitions, selectedStreams, streamQuery } from '../src/config/request';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch } from '../src/config/request';
 import { STREAM_NAMES } from '../src/datadog/streams/table';
 
 import { NOW, problems } from './helpers/config';
@@ -55,10 +55,10 @@ describe('query streams in the config', () => {
 describe('search filters', () => {
   it('take stream_options.<stream>.query, and Airbyte\'s top-level query for logs', () => {
     const request = parseSyncRequest({ query: 'service:web', stream_options: { audit_logs: { query: '@evt.name:dashboard' } } }, NOW);
-    expect(streamQuery(request, 'logs')).toBe('service:web');
-    expect(streamQuery(request, 'audit_logs')).toBe('@evt.name:dashboard');
-    expect(streamQuery(request, 'spans')).toBeUndefined();
-    expect(streamQuery(parseSyncRequest({ query: 'a', stream_options: { logs: { query: 'b' } } }, NOW), 'logs')).toBe('b');
+    expect(streamSearch(request, 'logs')).toBe('service:web');
+    expect(streamSearch(request, 'audit_logs')).toBe('@evt.name:dashboard');
+    expect(streamSearch(request, 'spans')).toBeUndefined();
+    expect(streamSearch(parseSyncRequest({ query: 'a', stream_options: { logs: { query: 'b' } } }, NOW), 'logs')).toBe('b');
   });
 
   it('are refused for streams that take none', () => {

@@ -5,7 +5,7 @@ import { backoffMs, DEFAULT_FETCH_RETRY, RetryBudget } from '../src/activities/r
 import type { DatadogClient } from '../src/datadog/client';
 import { DatadogApiError } from '../src/datadog/errors';
 import type { Destination } from '../src/destinations/destination';
-import { FAILURE } from '../src/workflows/failure-types';
+import { FAILURE } from '../src/shared/failure-types';
 import type { FetchPageInput } from '../src/workflows/types';
 
 describe('backoff with jitter', () => {

@@ -6,9 +6,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { queryDefinitions, parseSyncRequest, type SyncRequestInput } from '../src/config/request';
-import { queryStreamDef, STREAMS } from '../src/datadog/streams/table';
+import { queryStreamDef, STREAMS, tableSpec } from '../src/datadog/streams/table';
 import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
-import { primaryKeyColumn } from '../src/destinations/table-model';
+import { keyColumn } from '../src/destinations/table-model';
 import type { DuckDbDestination } from '../src/destinations/duckdb';
 import type { TimeseriesQueryBody } from '../src/simulator/datasets/timeseries';
 import type { World } from '../src/simulator';
@@ -29,7 +29,7 @@ const QUERIES: SyncRequestInput['queries'] = [
 
 /** The primary keys a table holds, as sorted strings. */
 async function keys(destination: DuckDbDestination, def: StreamDef): Promise<string[]> {
-  const column = primaryKeyColumn(def).name;
+  const column = keyColumn(tableSpec(def)).name;
   const rows = await destination.query(`SELECT "${column}" AS k FROM "${def.name}"`);
   return rows.map((r) => String(r.k)).sort();
 }

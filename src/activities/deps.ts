@@ -1,6 +1,7 @@
 import type { DatadogSite } from '../config/sites';
 import type { DatadogClient } from '../datadog/client';
 import type { Destination } from '../destinations/destination';
+import type { ReadAhead } from './read-ahead';
 import type { FetchRetryPolicy } from './retry-budget';
 
 /** What activities close over. Workers build it from their environment; tests pass their own. */
@@ -11,4 +12,6 @@ export interface ActivityDeps {
   now?: () => number;
   /** How a failing page is retried (see retry-budget.ts for the defaults). */
   fetchRetry?: Partial<FetchRetryPolicy>;
+  /** Pages read ahead on this worker (one per worker; a new one when not given). */
+  readAhead?: ReadAhead;
 }

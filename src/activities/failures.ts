@@ -2,8 +2,8 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import { InvalidConfigError } from '../config/issues';
 import { DatadogApiError, type DatadogErrorKind } from '../datadog/errors';
 import { DestinationUnavailableError } from '../destinations/destination';
-import { FAILURE } from '../workflows/failure-types';
-import { resetWaitMs } from '../workflows/pacing';
+import { FAILURE } from '../shared/failure-types';
+import { resetWaitMs } from '../shared/rate-limit';
 
 const FAILURE_TYPES: Record<DatadogErrorKind, string> = {
   auth: FAILURE.auth,

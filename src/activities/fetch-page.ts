@@ -1,21 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DatadogClient } from '../datadog/client';
-import type { Destination } from '../destinations/destination';
-import { DatadogApiError } from '../datadog/errors';
-import { extractRecords, type ApiRecord } from '../datadog/page';
-import { getPath } from '../datadog/paths';
-import { nextPageState, type PageState } from '../datadog/pagination';
-import { buildPageRequest, parseTime } from '../datadog/request';
-import { getStream, queryStreamDef } from '../datadog/streams/table';
+import { pageFromResponse, pageRequest, readChildPage, type PageAt, type PageRead } from '../datadog/pages';
+import { getStream, tableSpec } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
-import type { RateLimitInfo } from '../datadog/errors';
+import type { Destination, PreparedPage } from '../destinations/destination';
+import { FAILURE } from '../shared/failure-types';
 import type { FetchPageInput, PageSummary } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { recordFailureMetrics, recordPageMetrics, recordRetryMetrics } from './metrics';
-import { FAILURE } from '../workflows/failure-types';
+import { ReadAhead, roomToReadAhead } from './read-ahead';
 import { DEFAULT_FETCH_RETRY, RetryBudget, type FetchRetryPolicy } from './retry-budget';
 
 export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | 'pageNumber'>): string {
@@ -23,87 +19,45 @@ export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | '
   return `${input.stream}${window} · page ${input.pageNumber}`;
 }
 
-/** What one page produced, before it is summarised for the workflow. */
-interface PageRead {
-  records: ApiRecord[];
-  bytes: number;
-  nextPage: PageState | null;
-  rateLimit?: RateLimitInfo;
+/** A page read and prepared for its write. */
+interface ReadyPage {
+  read: PageRead;
+  prepared: PreparedPage;
 }
 
 /**
- * Whether the next page may be requested before the workflow asks for it: only while the bucket has
- * clearly more left than pacing keeps in reserve (at most a quarter of the limit), so reading ahead
- * never spends a request pacing would have held back.
+ * One page of a stream that has its own pages: the answer read ahead for it when there is one, else
+ * sent now. Once its body is in, the next page of the same window is read ahead (read-ahead.ts).
  */
-function roomToReadAhead(rateLimit: RateLimitInfo | undefined): boolean {
-  const { remaining, limit } = rateLimit ?? {};
-  return remaining !== undefined && limit !== undefined && remaining > Math.ceil(limit / 4) + 1;
-}
-
-/**
- * One page of a stream that has its own pages. Once its body is in, the request for the next page
- * of the same window is sent ahead (one page at most), so it travels while this page is written and
- * while Temporal schedules the next fetchPage, which then finds the answer waiting (on this worker).
- */
-async function readPage(client: DatadogClient, def: StreamDef, input: FetchPageInput, signal: AbortSignal, destination: Destination): Promise<PageRead> {
-  const pageRequest = (page: PageState) => buildPageRequest(def, { window: input.window, page, pageSize: input.pageSize, query: input.query });
-  const response = await client.send(pageRequest(input.page), { signal });
-  const records = extractRecords(def, response.body);
-  const nextPage = nextPageState(def.pagination, input.page, response.body, records.length, input.pageSize);
-  if (nextPage && def.method === 'GET' && roomToReadAhead(response.rateLimit)) {
-    // When the next page arrives, its records are handed to the destination to convert while this
-    // page is still being written. Its own fetchPage extracts the very same array from the same body
-    // (for a list of records, extractRecords returns the body's own), so the destination finds it
-    // converted; a page shaped otherwise is simply converted again at its write.
-    client.readAhead(pageRequest(nextPage))?.then((next) => {
-      try {
-        destination.prewrite?.(def, extractRecords(def, next.body));
-      } catch {
-        // A malformed page: its own fetchPage meets the same error and reports it.
-      }
-    }, () => undefined);
+async function readOwnPage(
+  client: DatadogClient,
+  def: StreamDef,
+  at: PageAt,
+  { destination, readAhead }: { destination: Destination; readAhead: ReadAhead },
+  signal: AbortSignal,
+): Promise<ReadyPage> {
+  const table = tableSpec(def);
+  const request = pageRequest(def, at);
+  const early = readAhead.take(client, request, signal);
+  const read = pageFromResponse(def, at, await (early?.response ?? client.send(request, { signal })));
+  if (read.nextPage && def.method === 'GET' && roomToReadAhead(read.rateLimit)) {
+    const next = { ...at, page: read.nextPage };
+    readAhead.start(client, pageRequest(def, next), (response) =>
+      destination.prepare(table, pageFromResponse(def, next, response).records, { yielding: true }),
+    );
   }
-  return { records, bytes: response.bytes, nextPage, rateLimit: response.rateLimit };
+  const prepared = (await early?.prepared) ?? (await destination.prepare(table, read.records));
+  return { read, prepared };
 }
 
-/**
- * One page of a dependent stream: a page of its parent (e.g. a few SLOs), then one request per parent
- * for the current window. The page state is the parent's, so a retried page repeats only these parents.
- */
-async function readChildPage(client: DatadogClient, def: StreamDef, input: FetchPageInput, signal: AbortSignal): Promise<PageRead> {
-  const link = def.parent!;
-  const parentDef = getStream(link.stream);
-  const parentResponse = await client.send(buildPageRequest(parentDef, { page: input.page, pageSize: input.pageSize }), { signal });
-  const parents = extractRecords(parentDef, parentResponse.body);
-  const records: ApiRecord[] = [];
-  let bytes = parentResponse.bytes;
-  let rateLimit = parentResponse.rateLimit;
-  for (const parent of parents) {
-    const id = String(getPath(parent, link.key));
-    const request = buildPageRequest(def, { window: input.window, page: {}, pageSize: 0, query: input.query, pathParams: { [link.pathParam]: id } });
-    let response;
-    try {
-      response = await client.send(request, { signal });
-    } catch (err) {
-      // The parent was listed a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
-      if (err instanceof DatadogApiError && err.kind === 'not_found') continue;
-      throw err;
-    }
-    records.push(...extractRecords(def, response.body, { fields: { [link.field]: id } }));
-    bytes += response.bytes;
-    rateLimit = response.rateLimit ?? rateLimit;
-  }
-  return {
-    records,
-    bytes,
-    nextPage: nextPageState(parentDef.pagination, input.page, parentResponse.body, parents.length, input.pageSize),
-    rateLimit,
-  };
+/** One page of a dependent stream (a page of parents, a request each), prepared for its write. */
+async function readDependentPage(client: DatadogClient, def: StreamDef, at: PageAt, destination: Destination, signal: AbortSignal): Promise<ReadyPage> {
+  const read = await readChildPage(client, def, at, signal);
+  return { read, prepared: await destination.prepare(tableSpec(def), read.records) };
 }
 
 /** fetchPage's dependencies: the common ones, and how it retries a failing page. */
-export function createFetchPageActivities({ datadog, destination, fetchRetry }: ActivityDeps) {
+export function createFetchPageActivities({ datadog, destination, fetchRetry, readAhead = new ReadAhead() }: ActivityDeps) {
   const retryPolicy: FetchRetryPolicy = { ...DEFAULT_FETCH_RETRY, ...fetchRetry };
   return {
     /**
@@ -118,28 +72,25 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry }: 
       if (spent) throw spent;
       recordRetryMetrics(input.stream);
       try {
-        const def = input.queryStream ? queryStreamDef(input.queryStream) : getStream(input.stream);
-        return await withHeartbeat(async (signal) => {
-          const client = datadog(input.site);
-          const page = def.parent ? await readChildPage(client, def, input, signal) : await readPage(client, def, input, signal, destination);
-          await destination.writePage(def, page.records, input.syncId);
-          let maxCursor: number | undefined;
-          if (def.window) {
-            for (const record of page.records) {
-              const time = parseTime(getPath(record, def.window.cursorField), def.window.cursorUnit ?? 'iso');
-              if (!Number.isNaN(time) && (maxCursor === undefined || time > maxCursor)) maxCursor = time;
-            }
-          }
-          const { remaining, reset, limit, period, name } = page.rateLimit ?? {};
-          recordPageMetrics(input.stream, { records: page.records.length, bytes: page.bytes });
-          return {
-            records: page.records.length,
-            bytes: page.bytes,
-            nextPage: page.nextPage,
-            maxCursor,
-            rateLimit: page.rateLimit ? { remaining, reset, limit, period, name } : undefined,
-          };
-        }, { details: () => ledger });
+        const def = getStream(input.stream, input.timeseriesQuery ? [input.timeseriesQuery] : []);
+        const at: PageAt = { window: input.window, page: input.page, pageSize: input.pageSize, search: input.search };
+        return await withHeartbeat(
+          async (signal) => {
+            const client = datadog(input.site);
+            const { read, prepared } = def.parent
+              ? await readDependentPage(client, def, at, destination, signal)
+              : await readOwnPage(client, def, at, { destination, readAhead }, signal);
+            await destination.writePage(prepared, input.syncId);
+            recordPageMetrics(input.stream, { records: read.records.length, bytes: read.bytes });
+            const { remaining, reset, limit, period, name } = read.rateLimit ?? {};
+            return {
+              recordCount: read.records.length,
+              nextPage: read.nextPage,
+              rateLimit: read.rateLimit ? { remaining, reset, limit, period, name } : undefined,
+            };
+          },
+          { details: () => ledger },
+        );
       } catch (err) {
         const failure = toFailure(err, describePage(input));
         const type = failure instanceof ApplicationFailure ? (failure.type ?? 'Error') : 'Cancelled';

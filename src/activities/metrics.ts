@@ -1,15 +1,13 @@
 import { Context } from '@temporalio/activity';
-import type { PageSummary } from '../workflows/types';
-
 /**
  * Retriever's own counters, emitted through Temporal's metric meter so they appear on the worker's
  * Prometheus endpoint beside the SDK's metrics, tagged by stream.
  */
-export function recordPageMetrics(stream: string, summary: Pick<PageSummary, 'records' | 'bytes'>): void {
+export function recordPageMetrics(stream: string, page: { records: number; bytes: number }): void {
   const meter = Context.current().metricMeter.withTags({ stream });
-  meter.createCounter('retriever_records', 'records', 'records written to the destination').add(summary.records);
+  meter.createCounter('retriever_records', 'records', 'records written to the destination').add(page.records);
   meter.createCounter('retriever_pages', 'pages', 'pages fetched and written').add(1);
-  meter.createCounter('retriever_bytes', 'bytes', 'response bytes read from Datadog').add(summary.bytes);
+  meter.createCounter('retriever_bytes', 'bytes', 'response bytes read from Datadog').add(page.bytes);
 }
 
 /** A failed page attempt, by failure type; 429s are also counted on their own. */

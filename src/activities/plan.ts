@@ -1,10 +1,10 @@
 import { parseDuration } from '../config/duration';
-import { parseSyncRequest, queryDefinitions, selectedStreams, streamQuery } from '../config/request';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch } from '../config/request';
 import { DatadogApiError } from '../datadog/errors';
 import { effectivePageSize } from '../datadog/pagination';
-import { getStream, resolveStream } from '../datadog/streams/table';
+import { getStream, tableSpec } from '../datadog/streams/table';
 import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE } from '../workflows/failure-types';
+import { FAILURE } from '../shared/failure-types';
 import type { StreamTask, SyncPlan } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
@@ -65,40 +65,39 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
       const tasks: StreamTask[] = [];
       const queries = queryDefinitions(request);
       for (const name of selectedStreams(request)) {
-        const def = resolveStream(name, queries);
-        const queryStream = queries.find((q) => q.name === name);
-        await destination.prepare(def);
-        const task: StreamTask = {
+        const def = getStream(name, queries);
+        const timeseriesQuery = queries.find((q) => q.name === name);
+        await destination.ensureTable(tableSpec(def));
+        const common = {
           syncId: input.syncId,
           stream: name,
           site: request.site,
-          mode: def.window ? 'incremental' : 'full_refresh',
           // A dependent stream's pages are pages of its parent, a few parents at a time.
           pageSize: def.parent
             ? Math.min(def.parent.batchSize, effectivePageSize(getStream(def.parent.stream).pagination, request.max_records_per_request))
             : effectivePageSize(def.pagination, request.max_records_per_request),
-          query: streamQuery(request, name),
+          search: streamSearch(request, name),
           permission: def.permission,
           strict: request.strict,
-          ...(queryStream ? { queryStream } : {}),
+          ...(timeseriesQuery ? { timeseriesQuery } : {}),
         };
-        if (def.window) {
-          const bookmark = await destination.readBookmark(name);
-          let from = bookmark?.cursor ?? start;
-          let to = end;
-          if (queryStream) {
-            // Windows that start and end on multiples of the interval never split one point between two reads.
-            from = Math.floor(from / queryStream.interval) * queryStream.interval;
-            to = Math.floor(to / queryStream.interval) * queryStream.interval;
-          }
-          task.window = { from, to, size: parseDuration(request.window_size) };
+        if (!def.window) {
+          tasks.push({ ...common, mode: 'full_refresh' });
+          continue;
         }
-        tasks.push(task);
+        const bookmark = await destination.readBookmark(name);
+        let from = bookmark?.cursor ?? start;
+        let to = end;
+        if (timeseriesQuery) {
+          // Windows that start and end on multiples of the interval never split one point between two reads.
+          from = Math.floor(from / timeseriesQuery.interval) * timeseriesQuery.interval;
+          to = Math.floor(to / timeseriesQuery.interval) * timeseriesQuery.interval;
+        }
+        tasks.push({ ...common, mode: 'incremental', window: { from, to, size: parseDuration(request.window_size) } });
       }
       await destination.recordSync({ syncId: input.syncId, status: 'running' });
       const since = request.start_date ? ` · since ${request.start_date.slice(0, 10)}` : '';
       return {
-        syncId: input.syncId,
         tasks,
         summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${since}`,
         maxParallelStreams: request.max_parallel_streams,

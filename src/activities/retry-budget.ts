@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE } from '../workflows/failure-types';
+import { FAILURE } from '../shared/failure-types';
 
 /**
  * How fetchPage retries a page that failed for a reason worth retrying (5xx, network, timeout, a bad

@@ -1,4 +1,4 @@
-import { getStream } from '../datadog/streams/table';
+import { getStream, tableSpec } from '../datadog/streams/table';
 import type { SyncRecord } from '../destinations/destination';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
@@ -17,7 +17,7 @@ export function createStateActivities({ destination }: ActivityDeps) {
     /** Ends a full refresh: rows this sync did not see are gone upstream. */
     async completeFullRefresh(input: { stream: string; syncId: string }): Promise<number> {
       try {
-        return await destination.removeRowsNotIn(getStream(input.stream), input.syncId);
+        return await destination.removeRowsNotIn(tableSpec(getStream(input.stream)), input.syncId);
       } catch (err) {
         throw toFailure(err, `${input.stream}: completing full refresh`);
       }

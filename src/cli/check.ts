@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { datadogCredentials, readEnv } from '../config/env';
-import { parseSyncRequest, queryDefinitions, selectedStreams, streamQuery, type SyncRequest } from '../config/request';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch, type SyncRequest } from '../config/request';
 import { apiBaseUrl } from '../config/sites';
 import { DatadogClient } from '../datadog/client';
 import { DatadogApiError } from '../datadog/errors';
-import { extractRecords } from '../datadog/page';
-import { getPath } from '../datadog/paths';
-import { buildPageRequest, type ApiRequest, type Window } from '../datadog/request';
-import { getStream, resolveStream } from '../datadog/streams/table';
+import { readPage } from '../datadog/pages';
+import type { ApiRequest, Window } from '../datadog/request';
+import { getStream } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import { loadConfigFile } from './config-file';
 import { textTable } from './discover';
@@ -35,7 +34,7 @@ export interface CheckReport {
 
 const PROBE_WINDOW_MS = 3_600_000;
 
-/** A single cheap request per stream: the first page, one record, over the last hour. */
+/** A single cheap page per stream, read as a sync reads it: the first page, one record, over the last hour. */
 async function probe(client: DatadogClient, def: StreamDef, request: SyncRequest, now: number): Promise<void> {
   const query = queryDefinitions(request).find((q) => q.name === def.name);
   let window: Window | undefined;
@@ -44,17 +43,9 @@ async function probe(client: DatadogClient, def: StreamDef, request: SyncRequest
     const to = Math.floor(now / step) * step;
     window = { from: to - Math.max(step, PROBE_WINDOW_MS), to };
   }
-  const pageSize = def.pagination.kind === 'none' ? 0 : 1;
-  if (!def.parent) {
-    await client.send(buildPageRequest(def, { window, page: {}, pageSize, query: streamQuery(request, def.name) }));
-    return;
-  }
-  // A dependent stream is readable if its parents can be listed and one parent's records read.
-  const parentDef = getStream(def.parent.stream);
-  const parents = extractRecords(parentDef, (await client.send(buildPageRequest(parentDef, { page: {}, pageSize: 1 }))).body);
-  if (parents.length === 0) return;
-  const id = String(getPath(parents[0], def.parent.key));
-  await client.send(buildPageRequest(def, { window, page: {}, pageSize: 0, pathParams: { [def.parent.pathParam]: id } }));
+  // A dependent stream's page is a page of its parents: one parent, and its records for the window.
+  const pagination = def.parent ? getStream(def.parent.stream).pagination : def.pagination;
+  await readPage(client, def, { window, page: {}, pageSize: pagination.kind === 'none' ? 0 : 1, search: streamSearch(request, def.name) });
 }
 
 function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'permission'> {
@@ -99,7 +90,7 @@ export async function checkAccess(client: DatadogClient, request: SyncRequest, n
   const queries = queryDefinitions(request);
   const streams: StreamCheck[] = [];
   for (const name of selectedStreams(request)) {
-    const def = resolveStream(name, queries);
+    const def = getStream(name, queries);
     if (!api.valid || !application.valid) {
       streams.push({ stream: name, readable: false, permission: def.permission, message: 'not checked: a key was rejected' });
       continue;

@@ -1,7 +1,8 @@
+import type { JsonSchema } from '../shared/json';
 import type { Command } from 'commander';
 import { parseSyncRequest, queryDefinitions, type SyncRequest } from '../config/request';
 import { queryStreamDef, streamSchema, STREAMS } from '../datadog/streams/table';
-import type { JsonSchema, StreamDef } from '../datadog/streams/types';
+import type { StreamDef } from '../datadog/streams/types';
 import { loadConfigFile } from './config-file';
 
 /** One stream as `discover` describes it. */

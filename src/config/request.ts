@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findStream, STREAM_NAMES } from '../datadog/streams/table';
+import { getStream, STREAMS, STREAM_NAMES } from '../datadog/streams/table';
 import { EVENTS_AGGREGATIONS, QUERY_DATA_SOURCES, type QueryDefinition } from '../datadog/streams/types';
 import { DURATION_PATTERN, parseDuration } from './duration';
 import { formatIssues, InvalidConfigError } from './issues';
@@ -64,7 +64,7 @@ export const syncRequestSchema = z
     lag: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 1m or 5m').default('1m'),
     /** Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search streams. */
     stream_options: z.record(streamName, z.strictObject({ query: z.string().min(1).optional() })).default({}),
-    /** Airbyte's `query`: a search filter for `logs` (`stream_options.logs.query` wins when both are set). */
+    /** Airbyte's `query`: a search filter for the streams whose row says so, i.e. `logs` (`stream_options.logs.query` wins). */
     query: z.string().optional(),
     /** Timeseries queries, each read from `POST /api/v2/query/timeseries` into a stream of its own name. */
     queries: z.array(timeseriesQuery).default([]),
@@ -77,8 +77,9 @@ export const syncRequestSchema = z
   .check(z.superRefine(checkIntervals, { when: () => true }))
   .superRefine((req, ctx) => {
     for (const [stream, options] of Object.entries(req.stream_options)) {
-      if (options.query !== undefined && !findStream(stream)?.queryParam) {
-        const searchable = STREAM_NAMES.filter((n) => findStream(n)?.queryParam);
+      // Runs only once every name is known (streamName checked the keys).
+      if (options.query !== undefined && !getStream(stream).queryParam) {
+        const searchable = STREAMS.filter((s) => s.queryParam).map((s) => s.name);
         ctx.addIssue({ code: 'custom', path: ['stream_options', stream, 'query'], message: `${stream} takes no search query; only ${searchable.join(', ')} do` });
       }
     }
@@ -173,7 +174,9 @@ export function queryDefinitions(request: Pick<SyncRequest, 'queries'>): QueryDe
   }));
 }
 
-/** The search filter for a stream: its own `stream_options` query, or Airbyte's top-level `query` for logs. */
-export function streamQuery(request: Pick<SyncRequest, 'stream_options' | 'query'>, stream: string): string | undefined {
-  return request.stream_options[stream]?.query ?? (stream === 'logs' && request.query ? request.query : undefined);
+/** The search filter for a stream: its own `stream_options` query, or the top-level `query` where its row takes it. */
+export function streamSearch(request: Pick<SyncRequest, 'stream_options' | 'query' | 'queries'>, stream: string): string | undefined {
+  const own = request.stream_options[stream]?.query;
+  if (own !== undefined) return own;
+  return request.query && getStream(stream, queryDefinitions(request)).topLevelQuery ? request.query : undefined;
 }

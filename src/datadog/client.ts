@@ -1,5 +1,6 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { DatadogApiError, errorMessages, kindForStatus, parseRateLimit, type RateLimitInfo } from './errors';
+import type { RateLimitInfo } from '../shared/rate-limit';
+import { DatadogApiError, errorMessages, kindForStatus, parseRateLimit } from './errors';
 import type { ApiRequest } from './request';
 
 export interface DatadogCredentials {
@@ -50,27 +51,10 @@ export interface SendOptions {
   apiKeyOnly?: boolean;
 }
 
-/** Requests sent ahead of time and not yet asked for; more are not sent. */
-const MAX_READ_AHEAD = 16;
-/** A response read ahead and not asked for within this long is dropped (and its request aborted). */
-const READ_AHEAD_TTL_MS = 30_000;
-
-interface ReadAhead {
-  response: Promise<ApiResponse>;
-  controller: AbortController;
-  timer: NodeJS.Timeout;
-}
-
-/** The identity of a request: what must match for a response read ahead to answer it. */
-function requestKey(request: ApiRequest): string {
-  return `${request.method} ${request.path}?${new URLSearchParams(request.query).toString()} ${request.body ? JSON.stringify(request.body) : ''}`;
-}
-
 /** A thin Datadog HTTP client: auth headers, a keep-alive pool, timeouts, size limits and classified errors. */
 export class DatadogClient {
   private readonly pool: Pool;
   private readonly limits: Required<DatadogClientLimits>;
-  private readonly ahead = new Map<string, ReadAhead>();
 
   constructor(private readonly options: DatadogClientOptions) {
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
@@ -87,46 +71,7 @@ export class DatadogClient {
     return this.options.baseUrl;
   }
 
-  /**
-   * Sends `request` now, before anyone asks for it: the next `send` of the same request gets this
-   * answer, or this error, as if it had sent the request itself at this moment. Used to read the next
-   * page of a stream while the current one is being written; at most MAX_READ_AHEAD at a time.
-   * Returns the answer to come (the very object `send` will return), or undefined when not sent.
-   */
-  readAhead(request: ApiRequest): Promise<ApiResponse> | undefined {
-    const key = requestKey(request);
-    if (this.ahead.has(key) || this.ahead.size >= MAX_READ_AHEAD) return undefined;
-    const controller = new AbortController();
-    const response = this.request(request, { signal: controller.signal });
-    // Whoever takes the response sees its error; until then, an unclaimed failure is not unhandled.
-    response.catch(() => undefined);
-    const timer = setTimeout(() => {
-      this.ahead.delete(key);
-      controller.abort();
-    }, READ_AHEAD_TTL_MS);
-    timer.unref();
-    this.ahead.set(key, { response, controller, timer });
-    return response;
-  }
-
   async send(request: ApiRequest, options: SendOptions = {}): Promise<ApiResponse> {
-    const key = this.ahead.size > 0 ? requestKey(request) : undefined;
-    const early = key === undefined ? undefined : this.ahead.get(key);
-    if (!early) return this.request(request, options);
-    this.ahead.delete(key!);
-    clearTimeout(early.timer);
-    // The caller's cancellation still applies to a request sent on its behalf.
-    const abort = () => early.controller.abort(options.signal?.reason);
-    if (options.signal?.aborted) abort();
-    options.signal?.addEventListener('abort', abort, { once: true });
-    try {
-      return await early.response;
-    } finally {
-      options.signal?.removeEventListener('abort', abort);
-    }
-  }
-
-  private async request(request: ApiRequest, options: SendOptions = {}): Promise<ApiResponse> {
     const search = new URLSearchParams(request.query).toString();
     const base = new URL(this.options.baseUrl);
     const path = `${base.pathname.replace(/\/$/, '')}${request.path}${search ? `?${search}` : ''}`;
@@ -196,11 +141,6 @@ export class DatadogClient {
   }
 
   async close(): Promise<void> {
-    for (const { controller, timer } of this.ahead.values()) {
-      clearTimeout(timer);
-      controller.abort();
-    }
-    this.ahead.clear();
     await this.pool.close();
   }
 }

@@ -1,3 +1,5 @@
+import type { RateLimitInfo } from '../shared/rate-limit';
+
 /** What went wrong talking to Datadog, in the terms that decide what to do next. */
 export type DatadogErrorKind =
   | 'auth' //          401: a key is wrong
@@ -12,16 +14,6 @@ export type DatadogErrorKind =
   | 'truncated' //     the connection closed before the whole body arrived
   | 'too_large' //     a body over the client's size limit: the same request would be as large again
   | 'partial'; //      200 with `meta.status: timeout` or warnings: results may be incomplete
-
-export interface RateLimitInfo {
-  limit?: number;
-  /** Seconds; Datadog's periods are calendar-aligned. */
-  period?: number;
-  remaining?: number;
-  /** Seconds until the current period ends. */
-  reset?: number;
-  name?: string;
-}
 
 const RETRYABLE: ReadonlySet<DatadogErrorKind> = new Set(['rate_limited', 'server', 'network', 'timeout', 'malformed', 'truncated', 'partial']);
 

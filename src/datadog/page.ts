@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { DatadogApiError } from './errors';
-import { getPath, setPath } from './paths';
+import { getPath, setPath, type JsonRecord } from '../shared/json';
 import type { StreamDef } from './streams/types';
-
-export type ApiRecord = Record<string, unknown>;
 
 const searchMeta = z
   .object({
@@ -28,7 +26,7 @@ export interface ExtractContext {
  * objects, each with its primary key. A search response that says it is partial
  * (`meta.status: "timeout"` or `meta.warnings`) is refused so the page is retried, never half-kept.
  */
-export function extractRecords(def: StreamDef, body: unknown, context: ExtractContext = {}): ApiRecord[] {
+export function extractRecords(def: StreamDef, body: unknown, context: ExtractContext = {}): JsonRecord[] {
   const where = `${def.name} (${def.path})`;
   refusePartial(def, body, where);
   const records = recordsOf(def, body, where);
@@ -37,14 +35,14 @@ export function extractRecords(def: StreamDef, body: unknown, context: ExtractCo
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       throw new DatadogApiError('malformed', `${where}: record ${i} is ${describe(record)}, not an object`, { path: def.path });
     }
-    for (const [field, value] of Object.entries(context.fields ?? {})) setPath(record as ApiRecord, field, value);
+    for (const [field, value] of Object.entries(context.fields ?? {})) setPath(record as JsonRecord, field, value);
     if (def.derivedKey) {
       const parts = def.derivedKey.from.map((p) => getPath(record, p));
       const missing = def.derivedKey.from.filter((_, j) => parts[j] === undefined || parts[j] === null || parts[j] === '');
       if (missing.length > 0) {
         throw new DatadogApiError('malformed', `${where}: record ${i} has no ${missing.map((m) => `"${m}"`).join(', ')} (its key is made of them)`, { path: def.path });
       }
-      setPath(record as ApiRecord, def.derivedKey.field, parts.map(String).join(':'));
+      setPath(record as JsonRecord, def.derivedKey.field, parts.map(String).join(':'));
     }
     const key = getPath(record, def.primaryKey);
     if (key === undefined || key === null || key === '') {
@@ -54,7 +52,7 @@ export function extractRecords(def: StreamDef, body: unknown, context: ExtractCo
       throw new DatadogApiError('malformed', `${where}: record ${i} has ${describe(key)} as "${def.primaryKey}", not a string or number`, { path: def.path });
     }
   }
-  return records as ApiRecord[];
+  return records as JsonRecord[];
 }
 
 function refusePartial(def: StreamDef, body: unknown, where: string): void {
@@ -96,7 +94,7 @@ function recordsOf(def: StreamDef, body: unknown, where: string): unknown[] {
  * interval without a value (null) is not a row. The key is the series' group and the time, both
  * stable across re-reads, so a re-read window overwrites its own rows.
  */
-export function timeseriesRows(def: StreamDef, attributes: unknown, where = def.name): ApiRecord[] {
+export function timeseriesRows(def: StreamDef, attributes: unknown, where = def.name): JsonRecord[] {
   if (attributes === undefined || attributes === null) return [];
   const parsed = timeseriesAttributes.safeParse(attributes);
   if (!parsed.success) {
@@ -106,7 +104,7 @@ export function timeseriesRows(def: StreamDef, attributes: unknown, where = def.
   if (values.length !== series.length || values.some((v) => v.length !== times.length)) {
     throw new DatadogApiError('malformed', `${where}: ${series.length} series, ${values.length} value lists and ${times.length} times do not line up`, { path: def.path });
   }
-  const rows: ApiRecord[] = [];
+  const rows: JsonRecord[] = [];
   series.forEach((s, i) => {
     const tags = [...(s.group_tags ?? [])].sort();
     const group = tags.length > 0 ? tags.join(',') : '*';

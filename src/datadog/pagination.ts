@@ -1,4 +1,4 @@
-import { getPath } from './paths';
+import { getPath } from '../shared/json';
 import type { Pagination } from './streams/types';
 
 /** Where a stream is within its pages. `{}` is the first page. Small and JSON-safe: it lives in workflow state. */

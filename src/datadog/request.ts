@@ -1,5 +1,5 @@
 import { pageParams, type PageState } from './pagination';
-import { setPath } from './paths';
+import { setPath } from '../shared/json';
 import type { StreamDef, TimeUnit } from './streams/types';
 
 export interface Window {

@@ -1,5 +1,9 @@
-import type { ApiRecord } from '../datadog/page';
-import type { StreamDef } from '../datadog/streams/types';
+import type { JsonRecord } from '../shared/json';
+import type { PreparedPage } from './rows';
+import type { TableSpec } from './table-model';
+
+export type { PreparedPage } from './rows';
+export type { TableSpec } from './table-model';
 
 /** Where a stream stands between syncs: the end of the last window whose data is committed. */
 export interface Bookmark {
@@ -14,27 +18,32 @@ export interface SyncRecord {
   streams?: Record<string, { records: number; status: string }>;
 }
 
-/** One interface for every store. Every write is idempotent: repeating it leaves the same rows. */
+export interface PrepareOptions {
+  /** Convert in slices, letting other work run between them (for a page prepared ahead of its turn). */
+  yielding?: boolean;
+}
+
+/**
+ * One interface for every store. It sees tables (name, key, schema) and plain records, nothing of
+ * the Datadog API. Every write is idempotent: repeating it leaves the same rows.
+ */
 export interface Destination {
   readonly description: string;
-  /** Creates the stream's table (and the state tables) when missing. */
-  prepare(stream: StreamDef): Promise<void>;
+  /** Creates the table (and the state tables) when missing, and columns its schema gained since. */
+  ensureTable(table: TableSpec): Promise<void>;
   /**
-   * Optional: a page read ahead that writePage will be given soon. A store may do the work that needs
-   * no write (converting rows) now, while the page before it is being written. Only a hint.
+   * Everything a write needs that is not the write: one record per key, schema-drift columns, rows
+   * converted. May run while the page before it is being written.
    */
-  prewrite?(stream: StreamDef, records: ApiRecord[]): void;
-  /** Upserts one page by primary key; returns how many rows it wrote. */
-  writePage(stream: StreamDef, records: ApiRecord[], syncId: string): Promise<number>;
+  prepare(table: TableSpec, records: JsonRecord[], options?: PrepareOptions): Promise<PreparedPage>;
+  /** Upserts a prepared page by primary key, whole or not at all; returns how many rows it wrote. */
+  writePage(page: PreparedPage, syncId: string): Promise<number>;
   readBookmark(stream: string): Promise<Bookmark | null>;
   /** Called only after the data up to `bookmark.cursor` is written. */
   commitBookmark(stream: string, bookmark: Bookmark): Promise<void>;
   /** After a complete full refresh: drop rows this sync did not see (deleted upstream). */
-  removeRowsNotIn(stream: StreamDef, syncId: string): Promise<number>;
+  removeRowsNotIn(table: TableSpec, syncId: string): Promise<number>;
   recordSync(sync: SyncRecord): Promise<void>;
-  countRows(stream: string): Promise<number>;
-  /** Read-only SQL in the store's own dialect, for tests and the CLI; stream tables by their plain names. */
-  query(sql: string, params?: (string | number | null)[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Cell, Row } from './rows';
-import { quoteIdent } from './sql';
+import { quoteIdent } from './sql-tables';
 import { RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type ColumnType } from './table-model';
 
 /** How a page's rows get into a DuckDB table: straight through the Appender, or through a staging table. */
@@ -62,12 +62,15 @@ export function appendRows(appender: DuckDBAppender, slots: Slot[], rows: Row[],
   }
 }
 
-/** Closes an Appender with nothing left to flush; one that failed has already reported why. */
-export function closeQuietly(appender: DuckDBAppender): void {
+/**
+ * Closes an Appender. One that has just refused a page (`refused`) throws that refusal again as it
+ * closes, and it was handled where it happened; any other failure to close is logged.
+ */
+export function closeAppender(appender: DuckDBAppender, refused?: unknown): void {
   try {
     appender.closeSync();
-  } catch {
-    // Its error was thrown where it happened.
+  } catch (err) {
+    if (refused === undefined) console.warn(`retriever: closing a DuckDB appender failed: ${(err as Error).message}`);
   }
 }
 

@@ -1,48 +1,31 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
-import type { ApiRecord } from '../datadog/page';
-import type { StreamDef } from '../datadog/streams/types';
-import { DestinationUnavailableError, type Bookmark, type Destination, type SyncRecord } from './destination';
-import { lastPerKey, toRow, type Row } from './rows';
-import { appendRows, closeQuietly, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
+import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import type { JsonRecord } from '../shared/json';
+import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type SyncRecord } from './destination';
+import { convertPage, lastPerKey, type PreparedPage, type Row } from './rows';
+import { appendRows, closeAppender, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
-import { quoteIdent, SerialQueue } from './sql';
-import {
-  columnsFor,
-  mergeColumns,
-  nameColumns,
-  newScalarFields,
-  RAW_COLUMN,
-  SYNC_ID_COLUMN,
-  SYNCED_AT_COLUMN,
-  type Column,
-  type ColumnType,
-} from './table-model';
+import { SerialQueue } from './serial-queue';
+import { SqlTables, type SqlDialect } from './sql-tables';
+import { nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
 
-/** information_schema's data_type back to the model's type, so writes follow the table as it is. */
-const FROM_DUCKDB_TYPE: Record<string, ColumnType> = {
-  VARCHAR: 'string',
-  'TIMESTAMP WITH TIME ZONE': 'timestamp',
-  BIGINT: 'integer',
-  INTEGER: 'integer',
-  DOUBLE: 'number',
-  FLOAT: 'number',
-  BOOLEAN: 'boolean',
-  JSON: 'json',
+const DUCKDB: SqlDialect = {
+  types: DUCKDB_TYPES,
+  fromType: {
+    VARCHAR: 'string',
+    'TIMESTAMP WITH TIME ZONE': 'timestamp',
+    BIGINT: 'integer',
+    INTEGER: 'integer',
+    DOUBLE: 'number',
+    FLOAT: 'number',
+    BOOLEAN: 'boolean',
+    JSON: 'json',
+  },
+  epochMs: (param) => `epoch_ms(${param}::BIGINT)`,
 };
 
-type Param = string | number | null;
-
-/** A page converted for writing, against the column list it was converted for. */
-interface ConvertedPage {
-  columns: Column[];
-  rows: Row[];
-}
-
 const UPSERT_PAGES_AFTER_CONFLICT = 8;
-/** Records converted between yields when a page is converted ahead of its write (about 0.3 ms of work). */
-const CONVERT_SLICE = 100;
 
 export interface DuckDbSettings {
   /**
@@ -81,6 +64,7 @@ export class DuckDbDestination implements Destination {
   private readonly queue = new SerialQueue();
   /** Table changes one at a time, so two pages that bring the same new field add one column. */
   private readonly changes = new SerialQueue();
+  private readonly sql = new SqlTables(DUCKDB, 'main');
   /** Per stream: the table's columns, read once; only this process writes the file. */
   private readonly tables = new Map<string, Column[]>();
   /** Per column list: its staging table on this connection. */
@@ -91,8 +75,6 @@ export class DuckDbDestination implements Destination {
   private readonly slots = new WeakMap<Column[], Slot[]>();
   /** Per stream table: its open Appender and the column order it was opened for. */
   private readonly appenders = new Map<string, { appender: DuckDBAppender; slots: Slot[] }>();
-  /** Pages announced by `prewrite`, converted (or being converted) before their writePage. */
-  private readonly converted = new WeakMap<ApiRecord[], Promise<ConvertedPage>>();
 
   /** DuckDB's memory limit, when no fixed one is configured. */
   private readonly memory?: AdaptiveMemoryLimit;
@@ -121,20 +103,8 @@ export class DuckDbDestination implements Destination {
     const connection = await instance.connect();
     const destination = new DuckDbDestination(instance, connection, `DuckDB ${path}`, settings);
     await destination.memory?.start();
-    await destination.createStateTables();
+    for (const statement of destination.sql.stateTables()) await destination.run(statement);
     return destination;
-  }
-
-  private async createStateTables(): Promise<void> {
-    await this.connection.run(`CREATE TABLE IF NOT EXISTS _retriever_state (
-      stream VARCHAR PRIMARY KEY, cursor_ms BIGINT NOT NULL, cursor TIMESTAMPTZ NOT NULL,
-      sync_id VARCHAR NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
-    await this.connection.run(`CREATE TABLE IF NOT EXISTS _retriever_syncs (
-      sync_id VARCHAR PRIMARY KEY, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
-      status VARCHAR NOT NULL, streams JSON)`);
-    await this.connection.run(`CREATE TABLE IF NOT EXISTS _retriever_columns (
-      stream VARCHAR NOT NULL, column_name VARCHAR NOT NULL, source VARCHAR NOT NULL, type VARCHAR NOT NULL,
-      added_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (stream, column_name))`);
   }
 
   /**
@@ -154,120 +124,67 @@ export class DuckDbDestination implements Destination {
     });
   }
 
-  private run(sql: string, params: Param[] = []) {
-    return this.onConnection(() => this.connection.run(sql, params));
+  private run(sql: string, params: unknown[] = []) {
+    return this.onConnection(() => this.connection.run(sql, params as DuckDBValue[]));
   }
 
-  private async rows(sql: string, params: Param[] = []): Promise<Record<string, unknown>[]> {
-    const reader = await this.onConnection(() => this.connection.runAndReadAll(sql, params));
+  private readonly rows = async (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
+    const reader = await this.onConnection(() => this.connection.runAndReadAll(sql, params as DuckDBValue[]));
     return reader.getRowObjectsJS() as Record<string, unknown>[];
-  }
-
-  /** The columns the table has: the schema's, drift columns added earlier, types as stored. */
-  private async readTable(def: StreamDef): Promise<{ columns: Column[]; existing: Map<string, ColumnType | undefined> }> {
-    const actual = await this.rows(
-      'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
-      [def.name],
-    );
-    const existing = new Map(actual.map((r) => [String(r.column_name), FROM_DUCKDB_TYPE[String(r.data_type)]]));
-    const added = await this.rows('SELECT column_name, source, type FROM _retriever_columns WHERE stream = $1 ORDER BY added_at, column_name', [
-      def.name,
-    ]);
-    const columns = mergeColumns(
-      columnsFor(def),
-      added.map((r) => ({ name: String(r.column_name), source: String(r.source), type: String(r.type) as ColumnType })),
-    );
-    return { columns: columns.map((c) => ({ ...c, type: existing.get(c.name) ?? c.type })), existing };
-  }
-
-  private async addColumn(def: StreamDef, column: Column): Promise<void> {
-    await this.run(`ALTER TABLE ${quoteIdent(def.name)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${DUCKDB_TYPES[column.type]}`);
-  }
+  };
 
   /** Creates the table when missing and adds columns the schema declares that it lacks (a newer Retriever). */
-  prepare(def: StreamDef): Promise<void> {
-    return this.changes.run(() => this.createTable(def));
-  }
-
-  private async createTable(def: StreamDef): Promise<void> {
-    if (this.tables.has(def.name)) return;
-    const declared = columnsFor(def);
-    const key = declared.find((c) => c.source === def.primaryKey)!;
-    const definitions = declared.map((c) => `${quoteIdent(c.name)} ${DUCKDB_TYPES[c.type]}${c === key ? ' PRIMARY KEY' : ''}`);
-    definitions.push(`${RAW_COLUMN} JSON NOT NULL`, `${SYNCED_AT_COLUMN} TIMESTAMPTZ NOT NULL`, `${SYNC_ID_COLUMN} VARCHAR NOT NULL`);
-    await this.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(def.name)} (${definitions.join(', ')})`);
-    const { columns, existing } = await this.readTable(def);
-    for (const column of columns) if (!existing.has(column.name)) await this.addColumn(def, column);
-    this.tables.set(def.name, columns);
-    await this.readSlots(def, columns);
+  ensureTable(table: TableSpec): Promise<void> {
+    return this.changes.run(async () => {
+      if (this.tables.has(table.name)) return;
+      await this.run(this.sql.createTable(table));
+      const current = await this.sql.readColumns(this.rows, table);
+      for (const column of this.sql.missingColumns(current)) await this.run(this.sql.addColumn(table, column));
+      this.tables.set(table.name, current.columns);
+      await this.readSlots(table, current.columns);
+    });
   }
 
   /** The table's columns in their own order (ALTER TABLE adds at the end), mapped to a page's cells. */
-  private async readSlots(def: StreamDef, columns: Column[]): Promise<void> {
+  private async readSlots(table: TableSpec, columns: Column[]): Promise<void> {
     const actual = await this.rows(
       'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
-      [def.name],
+      [table.name],
     );
     this.slots.set(columns, slotsFor(actual.map((r) => String(r.column_name)), columns));
   }
 
   /** Schema drift: a new top-level scalar field gets a column, recorded so later runs keep using it. */
-  private async columnsWithDrift(def: StreamDef, records: ApiRecord[]): Promise<Column[]> {
-    await this.prepare(def);
-    if (newScalarFields(def, this.tables.get(def.name)!, records).length === 0) return this.tables.get(def.name)!;
+  private async columnsWithDrift(table: TableSpec, records: JsonRecord[]): Promise<Column[]> {
+    await this.ensureTable(table);
+    if (newScalarFields(table, this.tables.get(table.name)!, records).length === 0) return this.tables.get(table.name)!;
     return this.changes.run(async () => {
       // Asked again: a page ahead in the queue may have brought the same fields.
-      const columns = this.tables.get(def.name)!;
-      const { existing } = await this.readTable(def);
-      const fresh = nameColumns(newScalarFields(def, columns, records), existing.keys());
+      const columns = this.tables.get(table.name)!;
+      const { existing } = await this.sql.readColumns(this.rows, table);
+      const fresh = nameColumns(newScalarFields(table, columns, records), existing.keys());
       for (const column of fresh) {
-        await this.addColumn(def, column);
-        await this.run('INSERT INTO _retriever_columns VALUES ($1, $2, $3, $4, now())', [def.name, column.name, column.source, column.type]);
+        for (const [statement, params] of this.sql.addDriftColumn(table, column)) await this.run(statement, params);
       }
       const all = [...columns, ...fresh];
-      await this.readSlots(def, all);
-      this.tables.set(def.name, all);
+      await this.readSlots(table, all);
+      this.tables.set(table.name, all);
       return all;
     });
   }
 
-  /**
-   * Converts a page read ahead while the page before it is still being written, so that its own
-   * writePage only has to write. Drift columns it finds are added now: a column a few pages early.
-   */
-  prewrite(def: StreamDef, records: ApiRecord[]): void {
-    if (records.length === 0 || this.converted.has(records)) return;
-    const page = this.convert(def, records, { yielding: true });
-    // A failure here is met again, and reported, by the page's own writePage.
-    page.catch(() => undefined);
-    this.converted.set(records, page);
+  /** Drift columns a page brings are added here, when it is prepared: for a page read ahead, a few pages early. */
+  async prepare(table: TableSpec, records: JsonRecord[], options: PrepareOptions = {}): Promise<PreparedPage> {
+    const unique = lastPerKey(table, records);
+    return convertPage(table, await this.columnsWithDrift(table, unique), unique, options);
   }
 
-  /**
-   * `yielding`: in slices, letting other work run between them. Converting a page read ahead is not
-   * urgent, while the worker's Temporal traffic (the activity's completion, the next workflow task)
-   * is on the stream's critical path and would otherwise wait for the whole page.
-   */
-  private async convert(def: StreamDef, records: ApiRecord[], { yielding = false } = {}): Promise<ConvertedPage> {
-    const unique = lastPerKey(def, records);
-    const columns = await this.columnsWithDrift(def, unique);
-    if (!yielding) return { columns, rows: unique.map((record) => toRow(columns, record)) };
-    const rows: Row[] = [];
-    for (let i = 0; i < unique.length; i += CONVERT_SLICE) {
-      await new Promise(setImmediate);
-      for (const record of unique.slice(i, i + CONVERT_SLICE)) rows.push(toRow(columns, record));
-    }
-    return { columns, rows };
-  }
-
-  async writePage(def: StreamDef, records: ApiRecord[], syncId: string): Promise<number> {
-    if (records.length === 0) return 0;
-    let page = await this.converted.get(records)?.catch(() => undefined);
-    this.converted.delete(records);
-    // Converted ahead against columns another page has since added to: convert again.
-    if (!page || page.columns !== this.tables.get(def.name)) page = await this.convert(def, records);
-    const { columns, rows } = page;
-    await this.onConnection(() => this.writeRows(def, columns, rows, syncId));
+  async writePage(page: PreparedPage, syncId: string): Promise<number> {
+    if (page.rows.length === 0) return 0;
+    // Prepared against columns another page has since added to: convert again.
+    if (page.columns !== this.tables.get(page.table.name)) page = await this.prepare(page.table, page.records);
+    const { table, columns, rows } = page;
+    await this.onConnection(() => this.writeRows(table, columns, rows, syncId));
     await this.onConnection(async () => this.memory?.pageWritten());
     return rows.length;
   }
@@ -278,25 +195,25 @@ export class DuckDbDestination implements Destination {
    * instead (as is one with a cell DuckDB will not cast); so are the next pages of the stream for a
    * while, since re-read windows and full refreshes bring existing keys page after page.
    */
-  private async writeRows(def: StreamDef, columns: Column[], rows: Row[], syncId: string): Promise<void> {
-    const upsertPages = this.upsertPages.get(def.name) ?? 0;
+  private async writeRows(table: TableSpec, columns: Column[], rows: Row[], syncId: string): Promise<void> {
+    const upsertPages = this.upsertPages.get(table.name) ?? 0;
     if (upsertPages > 0) {
-      this.upsertPages.set(def.name, upsertPages - 1);
+      this.upsertPages.set(table.name, upsertPages - 1);
     } else {
-      const appender = await this.tableAppender(def, this.slots.get(columns)!);
+      const appender = await this.tableAppender(table, this.slots.get(columns)!);
       try {
         appendRows(appender.appender, appender.slots, rows, syncId);
         return;
       } catch (err) {
         // The Appender is dropped with the page it refused.
-        this.appenders.delete(def.name);
-        closeQuietly(appender.appender);
+        this.appenders.delete(table.name);
+        closeAppender(appender.appender, err);
         if (isOutOfMemory(err)) throw err;
-        if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(def.name, UPSERT_PAGES_AFTER_CONFLICT);
+        if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(table.name, UPSERT_PAGES_AFTER_CONFLICT);
       }
     }
     let stage = this.staging.get(columns);
-    if (!stage) this.staging.set(columns, (stage = stagingTable(def.name, columns)));
+    if (!stage) this.staging.set(columns, (stage = stagingTable(table.name, columns)));
     await upsertThroughStage(this.connection, stage, rows, syncId);
   }
 
@@ -305,56 +222,41 @@ export class DuckDbDestination implements Destination {
    * freed only when JavaScript collects it, which a small heap seldom does, so one per page would
    * hold about a megabyte each until then. Made again when the table's columns change.
    */
-  private async tableAppender(def: StreamDef, slots: Slot[]): Promise<{ appender: DuckDBAppender; slots: Slot[] }> {
-    const open = this.appenders.get(def.name);
+  private async tableAppender(table: TableSpec, slots: Slot[]): Promise<{ appender: DuckDBAppender; slots: Slot[] }> {
+    const open = this.appenders.get(table.name);
     if (open?.slots === slots) return open;
-    if (open) closeQuietly(open.appender);
-    const opened = { appender: await this.connection.createAppender(def.name), slots };
-    this.appenders.set(def.name, opened);
+    if (open) closeAppender(open.appender);
+    const opened = { appender: await this.connection.createAppender(table.name), slots };
+    this.appenders.set(table.name, opened);
     return opened;
   }
 
-  async readBookmark(stream: string): Promise<Bookmark | null> {
-    const [row] = await this.rows('SELECT cursor_ms, sync_id FROM _retriever_state WHERE stream = $1', [stream]);
-    return row ? { cursor: Number(row.cursor_ms), syncId: String(row.sync_id) } : null;
+  readBookmark(stream: string): Promise<Bookmark | null> {
+    return this.sql.readBookmark(this.rows, stream);
   }
 
   async commitBookmark(stream: string, bookmark: Bookmark): Promise<void> {
-    await this.run(`INSERT OR REPLACE INTO _retriever_state VALUES ($1, $2, epoch_ms($2::BIGINT), $3, now())`, [stream, bookmark.cursor, bookmark.syncId]);
+    await this.run(...this.sql.commitBookmark(stream, bookmark));
   }
 
-  async removeRowsNotIn(def: StreamDef, syncId: string): Promise<number> {
-    await this.prepare(def);
-    const result = await this.run(`DELETE FROM ${quoteIdent(def.name)} WHERE ${SYNC_ID_COLUMN} <> $1`, [syncId]);
+  async removeRowsNotIn(table: TableSpec, syncId: string): Promise<number> {
+    await this.ensureTable(table);
+    const result = await this.run(...this.sql.removeRowsNotIn(table, syncId));
     return result.rowsChanged;
   }
 
   async recordSync(sync: SyncRecord): Promise<void> {
-    const streams = sync.streams ? JSON.stringify(sync.streams) : null;
-    if (sync.status === 'running') {
-      await this.run(`INSERT INTO _retriever_syncs VALUES ($1, now(), NULL, 'running', NULL) ON CONFLICT (sync_id) DO NOTHING`, [sync.syncId]);
-    } else {
-      await this.run(
-        `INSERT INTO _retriever_syncs VALUES ($1, now(), now(), $2, $3)
-         ON CONFLICT (sync_id) DO UPDATE SET finished_at = now(), status = excluded.status, streams = excluded.streams`,
-        [sync.syncId, sync.status, streams],
-      );
-    }
+    await this.run(...this.sql.recordSync(sync));
   }
 
-  async countRows(stream: string): Promise<number> {
-    const [row] = await this.rows(`SELECT count(*) AS n FROM ${quoteIdent(stream)}`);
-    return Number(row.n);
-  }
-
-  /** For tests and the CLI: arbitrary read-only SQL. */
-  query(sql: string, params: Param[] = []): Promise<Record<string, unknown>[]> {
+  /** Read-only SQL on the file (tests, exports): stream tables by their plain names. */
+  query(sql: string, params: (string | number | null)[] = []): Promise<Record<string, unknown>[]> {
     return this.rows(sql, params);
   }
 
   async close(): Promise<void> {
     await this.queue.run(async () => {
-      for (const { appender } of this.appenders.values()) closeQuietly(appender);
+      for (const { appender } of this.appenders.values()) closeAppender(appender);
       this.appenders.clear();
       this.connection.closeSync();
       this.instance.closeSync();

@@ -1,12 +1,21 @@
-import type { ApiRecord } from '../datadog/page';
-import { streamSchema } from '../datadog/streams/table';
-import type { JsonSchema, StreamDef } from '../datadog/streams/types';
+import type { JsonRecord, JsonSchema } from '../shared/json';
+
+/**
+ * What a destination knows of a stream's table: its name, the record field that is its key, and
+ * the records' JSON schema. Nothing of the Datadog API beyond that.
+ */
+export interface TableSpec {
+  name: string;
+  /** Dotted path of each record's unique id. */
+  primaryKey: string;
+  schema: JsonSchema;
+}
 
 export type ColumnType = 'string' | 'timestamp' | 'integer' | 'number' | 'boolean' | 'json';
 
 export interface Column {
   name: string;
-  /** Dotted path of the value in the API record. */
+  /** Dotted path of the value in the record. */
   source: string;
   type: ColumnType;
 }
@@ -41,8 +50,8 @@ export function columnName(field: string): string {
 }
 
 /** JSON:API records (`id`, `type`, `attributes`) have their attributes lifted to columns. */
-export function isJsonApi(def: StreamDef): boolean {
-  const properties = streamSchema(def).properties ?? {};
+export function isJsonApi(table: TableSpec): boolean {
+  const properties = table.schema.properties ?? {};
   return properties.attributes?.properties !== undefined && 'id' in properties;
 }
 
@@ -51,8 +60,8 @@ export function isJsonApi(def: StreamDef): boolean {
  * JSON). JSON:API records (`id`, `type`, `attributes`) get their attributes lifted to columns; an
  * attribute whose name is taken by a top-level field becomes `attributes_<name>`.
  */
-export function columnsFor(def: StreamDef): Column[] {
-  const properties = streamSchema(def).properties ?? {};
+export function columnsFor(table: TableSpec): Column[] {
+  const properties = table.schema.properties ?? {};
   const columns: Column[] = [];
   const taken = new Set<string>(SYSTEM_COLUMNS);
   const add = (field: string, source: string, schema: JsonSchema) => {
@@ -61,20 +70,23 @@ export function columnsFor(def: StreamDef): Column[] {
     taken.add(name);
     columns.push({ name, source, type: columnType(schema) });
   };
-  const jsonApi = isJsonApi(def);
+  const jsonApi = isJsonApi(table);
   for (const [field, schema] of Object.entries(properties)) {
     if (jsonApi && field === 'attributes') continue;
     add(field, field, schema);
   }
   if (jsonApi) for (const [field, schema] of Object.entries(properties.attributes!.properties!)) add(field, `attributes.${field}`, schema);
-  if (!columns.some((c) => c.source === def.primaryKey)) {
-    columns.unshift({ name: uniqueName(columnName(def.primaryKey), taken), source: def.primaryKey, type: 'string' });
+  if (!columns.some((c) => c.source === table.primaryKey)) {
+    columns.unshift({ name: uniqueName(columnName(table.primaryKey), taken), source: table.primaryKey, type: 'string' });
   }
   return columns;
 }
 
-export function primaryKeyColumn(def: StreamDef): Column {
-  return columnsFor(def).find((c) => c.source === def.primaryKey)!;
+/** The column holding the table's primary key (always among `columns`: columnsFor adds it). */
+export function keyColumn(table: TableSpec, columns: Column[] = columnsFor(table)): Column {
+  const key = columns.find((c) => c.source === table.primaryKey);
+  if (!key) throw new Error(`table ${table.name} has no column for its primary key ${table.primaryKey}`);
+  return key;
 }
 
 /**
@@ -101,7 +113,7 @@ function scalarType(value: unknown): ColumnType | undefined {
  * holds yet, typed from the first value seen. Nested values and nulls stay in the raw JSON only, and
  * so do keys with a dot, which a dotted source path could not name.
  */
-export function newScalarFields(def: StreamDef, known: Column[], records: ApiRecord[]): Omit<Column, 'name'>[] {
+export function newScalarFields(table: TableSpec, known: Column[], records: JsonRecord[]): Omit<Column, 'name'>[] {
   // Known fields by their key within the object visited, so the common case (every key known)
   // looks each key up as it is, without building its path (this runs on every record of every page).
   const knownTop = new Set<string>();
@@ -121,7 +133,7 @@ export function newScalarFields(def: StreamDef, known: Column[], records: ApiRec
       if (type) found.set(source, type);
     }
   };
-  const jsonApi = isJsonApi(def);
+  const jsonApi = isJsonApi(table);
   for (const record of records) {
     visit(record, knownTop, '');
     if (jsonApi) visit(record.attributes, knownAttributes, 'attributes.');

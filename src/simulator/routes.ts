@@ -11,6 +11,7 @@ import {
 } from './routes/catalog';
 import { listMetrics, listSlos, queryTimeseries, sloHistory } from './routes/metrics';
 import { searchRoute } from './routes/search';
+import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
 
 export { badRequest, type Route, type SimRequest, type SimResponse } from './http';
@@ -18,42 +19,72 @@ export { badRequest, type Route, type SimRequest, type SimResponse } from './htt
 export interface RouteEntry {
   route: Route;
   /** The streams this route serves: `forbiddenStreams` naming one of them makes it answer 403. */
-  streams?: readonly string[];
-  /** The permission the route needs: `forbiddenPermissions` naming it makes it answer 403. */
+  streams: readonly string[];
+  /** The permission the route needs, as the stream table states it: `forbiddenPermissions` can take it away. */
   permission?: string;
   /** How the endpoint writes errors (the spec's error schema for it). */
   errors?: ErrorStyle;
 }
 
 /**
- * Routes that need both keys, by "METHOD path"; `{name}` matches one path segment.
- * `/api/v1/validate` is served by the server itself.
+ * How the simulator answers each stream of the table. Method, path and permission are the stream's
+ * own (its row in the stream table); streams that share an endpoint share one route.
  */
-export const ROUTES: Record<string, RouteEntry> = {
-  'GET /api/v1/dashboard': { route: listDashboards, streams: ['dashboards'], permission: 'dashboards_read' },
-  'GET /api/v1/dashboard/lists/manual': { route: listDashboardLists, streams: ['dashboard_lists'], permission: 'dashboards_read' },
-  'GET /api/v1/monitor': { route: listMonitors, streams: ['monitors'], permission: 'monitors_read' },
-  'GET /api/v2/downtime': { route: listDowntimes, streams: ['downtimes'], permission: 'monitors_downtime' },
-  'GET /api/v1/synthetics/tests': { route: listSyntheticTests, streams: ['synthetic_tests'], permission: 'synthetics_read' },
-  'GET /api/v1/synthetics/variables': { route: listGlobalVariables, streams: ['synthetic_global_variables'], permission: 'synthetics_global_variable_read' },
-  'GET /api/v1/notebooks': { route: listNotebooks, streams: ['notebooks'], permission: 'notebooks_read' },
-  'GET /api/v1/hosts': { route: listHosts, streams: ['hosts'], permission: 'hosts_read' },
-  'GET /api/v2/metrics': { route: listMetrics, streams: ['metrics'], permission: 'metrics_read' },
-  'POST /api/v2/query/timeseries': { route: queryTimeseries, permission: 'timeseries_query' },
-  'GET /api/v1/slo': { route: listSlos, streams: ['service_level_objectives'], permission: 'slos_read' },
-  'GET /api/v1/slo/{slo_id}/history': { route: sloHistory, streams: ['slo_history'], permission: 'slos_read' },
-  'GET /api/v2/incidents': { route: listIncidents, streams: ['incidents'], permission: 'incident_read' },
-  'GET /api/v2/team': { route: listTeams, streams: ['teams', 'incident_teams'], permission: 'teams_read' },
-  'GET /api/v2/users': { route: listUsers, streams: ['users'], permission: 'user_access_read' },
-  'GET /api/v2/roles': { route: listRoles, streams: ['roles'], permission: 'user_access_read' },
-  'GET /api/v2/permissions': { route: listPermissions, streams: ['permissions'], permission: 'user_access_read' },
-  'GET /api/v2/logs/events': { route: searchRoute('logs'), streams: ['logs'], permission: 'logs_read_data' },
-  'GET /api/v2/audit/events': { route: searchRoute('audit_logs'), streams: ['audit_logs'], permission: 'audit_logs_read' },
-  'GET /api/v2/events': { route: searchRoute('events'), streams: ['events'], permission: 'events_read' },
-  'GET /api/v2/rum/events': { route: searchRoute('rum_events'), streams: ['rum_events'], permission: 'rum_apps_read' },
-  'GET /api/v2/spans/events': { route: searchRoute('spans'), streams: ['spans'], permission: 'apm_read', errors: 'jsonapi' },
-  'GET /api/v2/current_user': { route: currentUser },
+const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
+  dashboards: { route: listDashboards },
+  dashboard_lists: { route: listDashboardLists },
+  monitors: { route: listMonitors },
+  downtimes: { route: listDowntimes },
+  synthetic_tests: { route: listSyntheticTests },
+  synthetic_global_variables: { route: listGlobalVariables },
+  notebooks: { route: listNotebooks },
+  hosts: { route: listHosts },
+  metrics: { route: listMetrics },
+  service_level_objectives: { route: listSlos },
+  slo_history: { route: sloHistory },
+  incidents: { route: listIncidents },
+  teams: { route: listTeams },
+  incident_teams: { route: listTeams },
+  users: { route: listUsers },
+  roles: { route: listRoles },
+  permissions: { route: listPermissions },
+  logs: { route: searchRoute('logs') },
+  audit_logs: { route: searchRoute('audit_logs') },
+  events: { route: searchRoute('events') },
+  rum_events: { route: searchRoute('rum_events') },
+  spans: { route: searchRoute('spans'), errors: 'jsonapi' },
 };
+
+/** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */
+const OTHER_ROUTES: Record<string, RouteEntry> = {
+  [`${TIMESERIES_ENDPOINT.method} ${TIMESERIES_ENDPOINT.path}`]: { route: queryTimeseries, streams: [], permission: TIMESERIES_ENDPOINT.permission },
+  'GET /api/v2/current_user': { route: currentUser, streams: [] },
+};
+
+function routesByEndpoint(): Record<string, RouteEntry> {
+  const routes: Record<string, RouteEntry> = { ...OTHER_ROUTES };
+  for (const def of STREAMS) {
+    const served = STREAM_ROUTES[def.name];
+    if (!served) throw new Error(`the simulator has no route for stream ${def.name} (${def.method} ${def.path})`);
+    const key = `${def.method} ${def.path}`;
+    const shared = routes[key];
+    routes[key] = { ...served, permission: def.permission, streams: [...(shared?.streams ?? []), def.name] };
+  }
+  return routes;
+}
+
+/** Every route that needs both keys, by "METHOD path"; `{name}` matches one path segment. */
+export const ROUTES: Record<string, RouteEntry> = routesByEndpoint();
+
+/**
+ * Whether an application key without `forbidden` may not call an endpoint needing `permission`:
+ * alternatives (" or ") all taken away, or any one of several required together (" and ").
+ */
+export function lacksPermission(permission: string | undefined, forbidden: ReadonlySet<string>): boolean {
+  if (!permission || forbidden.size === 0) return false;
+  if (permission.includes(' or ')) return permission.split(' or ').every((p) => forbidden.has(p.trim()));
+  return permission.split(' and ').some((p) => forbidden.has(p.trim()));
+}
 
 const TEMPLATES = Object.entries(ROUTES).map(([key, entry]) => {
   const [method, path] = key.split(' ');

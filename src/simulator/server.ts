@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deliver, faultStatus, FaultInjector, type FaultKind, type FaultOptions } from './faults';
 import { errorBody } from './http';
 import { RateLimiter, type RateLimitDecision, type RateLimitOptions, type RawResponse } from './rate-limits';
-import { matchRoute, type SimResponse } from './routes';
+import { lacksPermission, matchRoute, type SimResponse } from './routes';
 import { World, type WorldOptions } from './world';
 
 /** The keys the simulator accepts unless told otherwise; they unlock nothing real. */
@@ -76,7 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const style = entry.errors ?? 'strings';
     const refused = (status: number, message: string) => ({ status, body: errorBody(style, status, [message]) });
     if (!apiKeyOk || req.headers['dd-application-key'] !== appKey) return refused(403, 'Forbidden');
-    if (entry.streams?.some((s) => forbidden.has(s)) || (entry.permission && forbiddenPermissions.has(entry.permission))) {
+    if (entry.streams.some((s) => forbidden.has(s)) || lacksPermission(entry.permission, forbiddenPermissions)) {
       return refused(403, `Forbidden: the application key lacks the ${entry.permission ?? 'needed'} permission`);
     }
     let body: unknown;

@@ -6,17 +6,7 @@
  * sent it, and every response says where that shared count stands. So the headers are the one budget
  * all workers share; a stream only has to stop before it is spent.
  */
-
-/** What one response said about its bucket (from `PageSummary.rateLimit`). */
-export interface RateLimitSeen {
-  limit?: number;
-  /** Seconds. */
-  period?: number;
-  remaining?: number;
-  /** Seconds until the current period ends. */
-  reset?: number;
-  name?: string;
-}
+import { resetWaitMs, type RateLimitInfo } from '../shared/rate-limit';
 
 /** What a stream remembers between pages; small, carried across continue-as-new. */
 export interface PacingState {
@@ -32,19 +22,6 @@ export interface PacingState {
 
 export const INITIAL_PACING: PacingState = { reserve: 0 };
 
-/** Added to every reset wait: the header counts whole seconds, and clocks and hops differ a little. */
-export const RESET_MARGIN_MS = 250;
-
-/** Used when a 429 names no reset and no period (Datadog always sends them; a proxy might not). */
-export const FALLBACK_RATE_LIMIT_WAIT_MS = 60_000;
-
-/** How long to wait for the bucket's next period: the announced reset, never a guess from backoff. */
-export function resetWaitMs(seen: RateLimitSeen | undefined): number {
-  if (seen?.reset !== undefined) return Math.max(0, seen.reset) * 1000 + RESET_MARGIN_MS;
-  if (seen?.period !== undefined) return seen.period * 1000 + RESET_MARGIN_MS;
-  return FALLBACK_RATE_LIMIT_WAIT_MS;
-}
-
 export interface PacingDecision {
   state: PacingState;
   /** Present when the stream should wait for the next period before its next request. */
@@ -57,7 +34,7 @@ export interface PacingDecision {
  * Called after each page. Tracks how fast others spend the bucket (the drop in `remaining` across one
  * page beyond this stream's own request) and asks for a wait when what is left would not cover them.
  */
-export function pace(state: PacingState, seen: RateLimitSeen | undefined): PacingDecision {
+export function pace(state: PacingState, seen: RateLimitInfo | undefined): PacingDecision {
   if (seen?.remaining === undefined) return { state };
   let reserve = state.reserve;
   if (state.remaining !== undefined && seen.remaining < state.remaining) {

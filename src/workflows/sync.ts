@@ -10,14 +10,16 @@ import {
   setHandler,
   startChild,
   workflowInfo,
+  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { SyncRequestInput } from '../config/request';
-import { NON_RETRYABLE } from './failure-types';
+import { NON_RETRYABLE } from '../shared/failure-types';
+import { syncDetails } from './progress';
 import { progressQuery } from './queries';
 import { streamSync } from './stream';
-import type { StreamProgress, StreamResult, SyncResult } from './types';
+import type { StreamProgress, StreamTask, SyncResult } from './types';
 
 /** Set by Temporal on runs a Schedule starts; a backfilled run reads only up to its scheduled time. */
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
@@ -40,54 +42,50 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime();
   const plan = await planSync({ syncId, request, scheduledAt }).catch(surfaceCause);
   const progress = new Map<string, StreamProgress>(
-    plan.tasks.map((t) => [t.stream, { stream: t.stream, status: 'pending', records: 0, pages: 0, bookmark: t.window?.from }]),
+    plan.tasks.map((t) => [t.stream, { stream: t.stream, status: 'pending', records: 0, pages: 0, bookmark: t.mode === 'incremental' ? t.window.from : undefined }]),
   );
   const warnings: string[] = [];
   const failures: string[] = [];
   setHandler(progressQuery, () => [...progress.values()]);
-
-  const showDetails = () => {
-    const rows = [...progress.values()].map((p) => `| ${p.stream} | ${p.status} | ${p.records} | ${p.pages} | ${p.message ?? ''} |`);
-    setCurrentDetails([`${plan.summary}`, '', '| stream | state | records | pages | note |', '|---|---|---|---|---|', ...rows].join('\n'));
-  };
-  showDetails();
+  const report = () => setCurrentDetails(syncDetails(plan.summary, [...progress.values()]));
+  report();
 
   let running = 0;
-  const finished: Promise<void>[] = [];
+  /** Follows one child to its end; a failed stream is noted, and the others go on. */
+  async function follow(task: StreamTask, child: ChildWorkflowHandle<typeof streamSync>): Promise<void> {
+    const entry = progress.get(task.stream)!;
+    try {
+      const result = await child.result();
+      Object.assign(entry, { status: result.status, records: result.records, pages: result.pages, bookmark: result.bookmark ?? entry.bookmark });
+      if (result.warning) {
+        entry.message = result.warning;
+        warnings.push(result.warning);
+      }
+    } catch (err) {
+      if (isCancellation(err)) {
+        entry.status = 'cancelled';
+        throw err;
+      }
+      entry.status = 'failed';
+      entry.message = failureMessage(err);
+      failures.push(`${task.stream}: ${entry.message}`);
+    } finally {
+      running--;
+      report();
+    }
+  }
+
   try {
+    const children: Promise<void>[] = [];
     for (const task of plan.tasks) {
       await condition(() => running < plan.maxParallelStreams);
       running++;
-      const entry = progress.get(task.stream)!;
-      entry.status = 'running';
-      showDetails();
+      progress.get(task.stream)!.status = 'running';
+      report();
       const child = await startChild(streamSync, { workflowId: `${syncId}/${task.stream}`, args: [task], staticSummary: `${task.stream} · ${task.mode}` });
-      finished.push(
-        child
-          .result()
-          .then((result: StreamResult) => {
-            Object.assign(entry, { status: result.status, records: result.records, pages: result.pages, bookmark: result.bookmark ?? entry.bookmark });
-            if (result.warning) {
-              entry.message = result.warning;
-              warnings.push(result.warning);
-            }
-          })
-          .catch((err: unknown) => {
-            if (isCancellation(err)) {
-              entry.status = 'cancelled';
-              throw err;
-            }
-            entry.status = 'failed';
-            entry.message = failureMessage(err);
-            failures.push(`${task.stream}: ${entry.message}`);
-          })
-          .finally(() => {
-            running--;
-            showDetails();
-          }),
-      );
+      children.push(follow(task, child));
     }
-    await Promise.all(finished);
+    await Promise.all(children);
   } catch (err) {
     if (isCancellation(err)) {
       // Windows already finished keep their bookmarks; the next sync resumes from there.
@@ -98,20 +96,11 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
 
   const status = failures.length > 0 ? 'failed' : 'completed';
   await recordSync({ syncId, status, streams: streamTotals(progress) });
-  const result: SyncResult = {
-    syncId,
-    status,
-    streams: [...progress.values()],
-    records: [...progress.values()].reduce((n, p) => n + p.records, 0),
-    warnings,
-  };
+  const streams = [...progress.values()];
+  const result: SyncResult = { syncId, status, streams, records: streams.reduce((n, p) => n + p.records, 0), warnings };
   if (failures.length > 0) {
-    throw ApplicationFailure.create({
-      message: `${failures.length} of ${plan.tasks.length} streams failed:\n${failures.join('\n')}`,
-      type: 'SyncFailed',
-      nonRetryable: true,
-      details: [result],
-    });
+    const message = `${failures.length} of ${plan.tasks.length} streams failed:\n${failures.join('\n')}`;
+    throw ApplicationFailure.create({ message, type: 'SyncFailed', nonRetryable: true, details: [result] });
   }
   return result;
 }

@@ -5,31 +5,43 @@
 import type { DatadogSite } from '../config/sites';
 import type { PageState } from '../datadog/pagination';
 import type { Window } from '../datadog/request';
-import type { PacingState, RateLimitSeen } from './pacing';
 import type { QueryDefinition } from '../datadog/streams/types';
+import type { RateLimitInfo } from '../shared/rate-limit';
+import type { PacingState } from './pacing';
 
 export type { PageState, Window };
 
-/** One stream's share of a sync, as planned by `planSync` and run by a `streamSync` child. */
-export interface StreamTask {
+/** What every stream task carries, whatever its mode. */
+interface StreamTaskBase {
   syncId: string;
   stream: string;
   site: DatadogSite;
-  mode: 'incremental' | 'full_refresh';
   pageSize: number;
-  query?: string;
+  /** The stream's search filter, for streams that take one. */
+  search?: string;
   /** The Datadog permission the stream's endpoint needs, for messages when it is refused. */
   permission: string;
-  /** Incremental streams: read [from, to) in windows of `size` ms, each ending on a multiple of `size`. */
-  window?: Window & { size: number };
   /** Fail instead of skipping when the stream is not readable (403/404). */
   strict: boolean;
   /** Set for a timeseries query stream: the query it reads (no secret in it). */
-  queryStream?: QueryDefinition;
+  timeseriesQuery?: QueryDefinition;
 }
 
+/** A stream read by time: [from, to) in windows of `size` ms, each ending on a multiple of `size`. */
+export interface IncrementalTask extends StreamTaskBase {
+  mode: 'incremental';
+  window: Window & { size: number };
+}
+
+/** A stream read whole each time; rows no longer listed are removed at the end. */
+export interface FullRefreshTask extends StreamTaskBase {
+  mode: 'full_refresh';
+}
+
+/** One stream's share of a sync, as planned by `planSync` and run by a `streamSync` child. */
+export type StreamTask = IncrementalTask | FullRefreshTask;
+
 export interface SyncPlan {
-  syncId: string;
   tasks: StreamTask[];
   /** One line for the Web UI. */
   summary: string;
@@ -46,8 +58,6 @@ export interface StreamPosition {
   pages: number;
   records: number;
   windowsDone: number;
-  /** Newest record time seen (epoch ms), for progress. */
-  maxCursor?: number;
   /** What the stream knows about its rate-limit bucket. */
   pacing?: PacingState;
 }
@@ -95,19 +105,18 @@ export interface FetchPageInput {
   window?: Window;
   page: PageState;
   pageSize: number;
-  query?: string;
+  search?: string;
   /** 1-based page number within the window, for messages. */
   pageNumber: number;
   /** Set for a timeseries query stream: the query it reads. */
-  queryStream?: QueryDefinition;
+  timeseriesQuery?: QueryDefinition;
 }
 
 /** What `fetchPage` returns: a summary, never the records themselves. */
 export interface PageSummary {
-  records: number;
-  bytes: number;
+  /** Records the page held, and wrote. */
+  recordCount: number;
   nextPage: PageState | null;
-  maxCursor?: number;
   /** The rate-limit headers of the page's (last) response; the stream paces on them. */
-  rateLimit?: RateLimitSeen;
+  rateLimit?: RateLimitInfo;
 }

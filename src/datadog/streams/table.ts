@@ -1,5 +1,7 @@
+import type { JsonSchema } from '../../shared/json';
+import type { TableSpec } from '../../destinations/table-model';
 import schemas from './schemas.json';
-import type { JsonSchema, Pagination, QueryDefinition, StreamDef, TimeWindow } from './types';
+import type { Pagination, QueryDefinition, StreamDef, TimeWindow } from './types';
 
 /**
  * Every stream Retriever reads, one row per Datadog list endpoint. Paths, parameters, page-size
@@ -52,6 +54,8 @@ export const STREAMS: readonly StreamDef[] = [
   {
     name: 'monitors',
     description: 'Monitors, GET /api/v1/monitor',
+    notes:
+      'Always sends `page`: without it Datadog returns every monitor in one response.',
     method: 'GET',
     path: '/api/v1/monitor',
     recordsPath: '',
@@ -123,6 +127,9 @@ export const STREAMS: readonly StreamDef[] = [
   {
     name: 'hosts',
     description: 'Hosts that reported in the last 3 hours (Datadog keeps 7 days), GET /api/v1/hosts',
+    notes:
+      'Lists hosts that reported in the last 3 hours (Datadog\'s default; it keeps 7 days). Its key is `host_name`, not `id`: for an EC2 instance Datadog sends `aws_id` instead of `id`. ' +
+      '`start` is read as a 0-based offset. The spec\'s example suggests it may be 1-based; if so, each page repeats one host, and the upsert absorbs that.',
     method: 'GET',
     path: '/api/v1/hosts',
     recordsPath: 'host_list',
@@ -137,6 +144,9 @@ export const STREAMS: readonly StreamDef[] = [
   {
     name: 'metrics',
     description: 'Metrics reporting in the last 30 days, GET /api/v2/metrics',
+    notes:
+      'Sends `window[seconds]=2592000` (30 days, the maximum). With Datadog\'s one-hour default, a metric quiet for an hour would disappear from the table on each full refresh. ' +
+      'Records are `Metric` or `MetricTagConfiguration`; the schema is the second one, which contains the first.',
     method: 'GET',
     path: '/api/v2/metrics',
     recordsPath: 'data',
@@ -163,8 +173,9 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'incident_teams',
-    // The incident-teams endpoint (/api/v2/teams) is deprecated and gone from later specs; teams moved here.
     description: 'Teams, under the name older connectors gave them, GET /api/v2/team',
+    notes:
+      'Keeps the name older connectors used. Its old endpoint (`/api/v2/teams`) is deprecated and no longer in Datadog\'s spec, so it reads `GET /api/v2/team`, the same as `teams`.',
     method: 'GET',
     path: '/api/v2/team',
     recordsPath: 'data',
@@ -229,6 +240,7 @@ export const STREAMS: readonly StreamDef[] = [
     pagination: EVENTS_CURSOR,
     window: eventsWindow('iso'),
     queryParam: 'filter[query]',
+    topLevelQuery: true,
     permission: 'logs_read_data',
     schemaSource: { spec: 'v2', component: 'Log' },
   },
@@ -275,6 +287,8 @@ export const STREAMS: readonly StreamDef[] = [
   {
     name: 'spans',
     description: 'Indexed APM spans, GET /api/v2/spans/events (Datadog allows 300 requests an hour)',
+    notes:
+      'Has no `x-permission` in the spec; the table names its OAuth scope, `apm_read`. Datadog allows it 300 requests an hour.',
     method: 'GET',
     path: '/api/v2/spans/events',
     recordsPath: 'data',
@@ -289,6 +303,9 @@ export const STREAMS: readonly StreamDef[] = [
   {
     name: 'slo_history',
     description: 'SLI history of each SLO, one row per SLO and window, GET /api/v1/slo/{slo_id}/history',
+    notes:
+      'Each page lists 10 SLOs and reads the history of each for the current window, one row per SLO and window, with the added fields `id` and `slo_id`. ' +
+      'An SLO deleted between the listing and its history request (404) is passed over. With the default `window_size` of `1d` a row holds one day\'s SLI.',
     method: 'GET',
     path: '/api/v1/slo/{slo_id}/history',
     recordsPath: 'data',
@@ -312,16 +329,6 @@ export const STREAMS: readonly StreamDef[] = [
 
 export const STREAM_NAMES: readonly string[] = STREAMS.map((s) => s.name);
 
-export function findStream(name: string): StreamDef | undefined {
-  return STREAMS.find((s) => s.name === name);
-}
-
-export function getStream(name: string): StreamDef {
-  const def = findStream(name);
-  if (!def) throw new Error(`unknown stream "${name}"; known streams: ${STREAM_NAMES.join(', ')}`);
-  return def;
-}
-
 /** One row of a timeseries query stream: a series (its group tags) at one time. */
 export const TIMESERIES_ROW_SCHEMA: JsonSchema = {
   type: 'object',
@@ -337,6 +344,9 @@ export const TIMESERIES_ROW_SCHEMA: JsonSchema = {
   },
 };
 
+/** The endpoint of every configured query. */
+export const TIMESERIES_ENDPOINT = { method: 'POST', path: '/api/v2/query/timeseries', permission: 'timeseries_query' } as const;
+
 /**
  * The template every configured query follows: `POST /api/v2/query/timeseries` over one window at a
  * time (epoch ms, `from` inclusive, `to` exclusive), no paging, one row per series and timestamp.
@@ -345,8 +355,8 @@ export function queryStreamDef(query: QueryDefinition): StreamDef {
   return {
     name: query.name,
     description: `Timeseries query "${query.query}" (${query.data_source}), POST /api/v2/query/timeseries`,
-    method: 'POST',
-    path: '/api/v2/query/timeseries',
+    method: TIMESERIES_ENDPOINT.method,
+    path: TIMESERIES_ENDPOINT.path,
     recordsPath: 'data.attributes',
     recordShape: 'timeseries',
     primaryKey: 'id',
@@ -357,7 +367,7 @@ export function queryStreamDef(query: QueryDefinition): StreamDef {
       'data.attributes.interval': query.interval,
       'data.attributes.queries': [timeseriesQuery(query)],
     },
-    permission: 'timeseries_query',
+    permission: TIMESERIES_ENDPOINT.permission,
     schemaSource: { inline: TIMESERIES_ROW_SCHEMA },
   };
 }
@@ -379,10 +389,13 @@ function timeseriesQuery(query: QueryDefinition): Record<string, unknown> {
   };
 }
 
-/** The definition of a stream by name: a table row, or one of the configured queries. */
-export function resolveStream(name: string, queries: readonly QueryDefinition[] = []): StreamDef {
+/** A stream by name: one of the configured timeseries queries, or a row of the table. */
+export function getStream(name: string, queries: readonly QueryDefinition[] = []): StreamDef {
   const query = queries.find((q) => q.name === name);
-  return query ? queryStreamDef(query) : getStream(name);
+  if (query) return queryStreamDef(query);
+  const def = STREAMS.find((s) => s.name === name);
+  if (!def) throw new Error(`unknown stream "${name}"; known streams: ${[...STREAM_NAMES, ...queries.map((q) => q.name)].join(', ')}`);
+  return def;
 }
 
 /** A stream's record schema: from the spec (generated into schemas.json) or its inline one. */
@@ -391,4 +404,9 @@ export function streamSchema(def: StreamDef): JsonSchema {
   const schema = (schemas as Record<string, JsonSchema>)[def.name];
   if (!schema) throw new Error(`no schema for stream "${def.name}": run scripts/generate-schemas.ts`);
   return schema;
+}
+
+/** What the destination is told about a stream's table: its name, key and record schema. */
+export function tableSpec(def: StreamDef): TableSpec {
+  return { name: def.name, primaryKey: def.primaryKey, schema: streamSchema(def) };
 }

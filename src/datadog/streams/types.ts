@@ -1,3 +1,5 @@
+import type { JsonSchema } from '../../shared/json';
+
 /** The shape of one row of the stream table: a Datadog list endpoint described as data. */
 
 export type HttpMethod = 'GET' | 'POST';
@@ -70,6 +72,8 @@ export type SchemaSource =
 export interface StreamDef {
   name: string;
   description: string;
+  /** What a user should know of the stream beyond its row (docs/streams.md prints it). */
+  notes?: string;
   method: HttpMethod;
   /** The endpoint; `{name}` placeholders are filled from the parent record (dependent streams). */
   path: string;
@@ -88,6 +92,8 @@ export interface StreamDef {
   window?: TimeWindow;
   /** Parameter holding the per-stream search query (`filter[query]`), for streams that take one. */
   queryParam?: string;
+  /** The request's top-level `query` (Airbyte's, which filters logs) applies to this stream too. */
+  topLevelQuery?: boolean;
   /** Fixed query parameters sent with every request. */
   params?: Record<string, string>;
   /** Fixed JSON body fields of a POST, by dotted path. */
@@ -121,16 +127,4 @@ export interface QueryDefinition {
   /** Logs and rum only: what to compute per interval, and the facets to split by. */
   compute?: { aggregation: (typeof EVENTS_AGGREGATIONS)[number]; metric?: string };
   group_by?: string[];
-}
-
-/** Minimal JSON Schema, as much as the table model and validators read. */
-export interface JsonSchema {
-  type?: string | string[];
-  format?: string;
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-  items?: JsonSchema;
-  additionalProperties?: boolean | JsonSchema;
-  enum?: unknown[];
-  nullable?: boolean;
 }

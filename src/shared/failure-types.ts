@@ -1,4 +1,4 @@
-/** Failure types raised by activities. Pure data: both workflows and activities import it. */
+/** Failure types raised by activities and acted on by workflows. Pure data: both sides import it. */
 export const FAILURE = {
   auth: 'DatadogAuthFailed',
   forbidden: 'DatadogForbidden',

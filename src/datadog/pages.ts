@@ -1,0 +1,86 @@
+import type { JsonRecord } from '../shared/json';
+import { getPath } from '../shared/json';
+import type { RateLimitInfo } from '../shared/rate-limit';
+import type { ApiResponse, DatadogClient } from './client';
+import { DatadogApiError } from './errors';
+import { extractRecords } from './page';
+import { nextPageState, type PageState } from './pagination';
+import { buildPageRequest, type ApiRequest, type Window } from './request';
+import { getStream } from './streams/table';
+import type { StreamDef } from './streams/types';
+
+/**
+ * Reading one page of a stream: the request, its records and where the next page is. The sync's
+ * fetchPage and `retriever check` both read pages this way.
+ */
+
+/** Which page of a stream to read. */
+export interface PageAt {
+  window?: Window;
+  page: PageState;
+  pageSize: number;
+  /** The stream's search filter, for streams that take one. */
+  search?: string;
+}
+
+export interface PageRead {
+  records: JsonRecord[];
+  nextPage: PageState | null;
+  /** Response bytes, for metrics. */
+  bytes: number;
+  /** The rate-limit headers of the page's (last) response. */
+  rateLimit?: RateLimitInfo;
+}
+
+/** The request for one page of a stream that has pages of its own (not a dependent stream). */
+export function pageRequest(def: StreamDef, at: PageAt): ApiRequest {
+  return buildPageRequest(def, { window: at.window, page: at.page, pageSize: at.pageSize, query: at.search });
+}
+
+/** The page a response to `pageRequest(def, at)` holds. */
+export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiResponse): PageRead {
+  const records = extractRecords(def, response.body);
+  const nextPage = nextPageState(def.pagination, at.page, response.body, records.length, at.pageSize);
+  return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit };
+}
+
+/**
+ * One page of a dependent stream: a page of its parent (e.g. a few SLOs), then one request per parent
+ * for the window. The page state is the parent's, so a retried page repeats only these parents.
+ */
+export async function readChildPage(client: DatadogClient, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
+  const link = def.parent!;
+  const parentDef = getStream(link.stream);
+  const parentResponse = await client.send(buildPageRequest(parentDef, { page: at.page, pageSize: at.pageSize }), { signal });
+  const parents = extractRecords(parentDef, parentResponse.body);
+  const records: JsonRecord[] = [];
+  let bytes = parentResponse.bytes;
+  let rateLimit = parentResponse.rateLimit;
+  for (const parent of parents) {
+    const id = String(getPath(parent, link.key));
+    const request = buildPageRequest(def, { window: at.window, page: {}, pageSize: 0, query: at.search, pathParams: { [link.pathParam]: id } });
+    let response;
+    try {
+      response = await client.send(request, { signal });
+    } catch (err) {
+      // The parent was listed a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
+      if (err instanceof DatadogApiError && err.kind === 'not_found') continue;
+      throw err;
+    }
+    records.push(...extractRecords(def, response.body, { fields: { [link.field]: id } }));
+    bytes += response.bytes;
+    rateLimit = response.rateLimit ?? rateLimit;
+  }
+  return {
+    records,
+    bytes,
+    nextPage: nextPageState(parentDef.pagination, at.page, parentResponse.body, parents.length, at.pageSize),
+    rateLimit,
+  };
+}
+
+/** One page of any stream, sent now. */
+export async function readPage(client: DatadogClient, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
+  if (def.parent) return readChildPage(client, def, at, signal);
+  return pageFromResponse(def, at, await client.send(pageRequest(def, at), { signal }));
+}

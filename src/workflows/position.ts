@@ -1,0 +1,43 @@
+import { windowAt } from './windows';
+import type { PageSummary, StreamPosition, StreamTask, Window } from './types';
+
+/**
+ * A stream's position and how it moves: pure functions over the durable state a `streamSync` child
+ * carries (and hands to its next run on continue-as-new).
+ */
+
+export function startPosition(task: StreamTask): StreamPosition {
+  return { windowFrom: task.mode === 'incremental' ? task.window.from : undefined, page: {}, pageInWindow: 0, pages: 0, records: 0, windowsDone: 0 };
+}
+
+/** The window being read; undefined for a full refresh, or once every window is read. */
+export function currentWindow(task: StreamTask, position: StreamPosition): Window | undefined {
+  if (task.mode !== 'incremental') return undefined;
+  const from = position.windowFrom ?? task.window.from;
+  return from < task.window.to ? windowAt(from, task.window) : undefined;
+}
+
+/** Whether an incremental stream has windows left to read (a full refresh reads until its last page). */
+export function windowsLeft(task: StreamTask, position: StreamPosition): boolean {
+  return task.mode !== 'incremental' || currentWindow(task, position) !== undefined;
+}
+
+/** Counts a page just written. */
+export function pageWritten(position: StreamPosition, summary: Pick<PageSummary, 'recordCount'>): void {
+  position.pages++;
+  position.pageInWindow++;
+  position.records += summary.recordCount;
+}
+
+/** Moves to the next window once every page of `window` is written (and its bookmark committed). */
+export function windowFinished(position: StreamPosition, window: Window): void {
+  position.windowFrom = window.to;
+  position.page = {};
+  position.pageInWindow = 0;
+  position.windowsDone++;
+}
+
+/** Whether a page with no next page is the stream's last: after it, nothing is left to pace for. */
+export function isLastPage(task: StreamTask, window: Window | undefined, summary: Pick<PageSummary, 'nextPage'>): boolean {
+  return !summary.nextPage && (task.mode !== 'incremental' || window === undefined || window.to >= task.window.to);
+}

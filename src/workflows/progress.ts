@@ -1,0 +1,50 @@
+import { countWindows } from './windows';
+import { currentWindow } from './position';
+import type { StreamPosition, StreamProgress, StreamStatus, StreamTask, Window } from './types';
+
+/** What people see of a sync: the progress query's rows and the Web UI's lines. Pure functions. */
+
+function isoMinute(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** A stream's row: where its position stands. */
+export function streamProgress(task: StreamTask, position: StreamPosition, status: StreamStatus, message?: string): StreamProgress {
+  const incremental = task.mode === 'incremental';
+  return {
+    stream: task.stream,
+    status,
+    records: position.records,
+    pages: position.pages,
+    window: currentWindow(task, position),
+    windowsDone: incremental ? position.windowsDone : undefined,
+    windowsTotal: incremental ? countWindows(task.window) : undefined,
+    bookmark: incremental ? (position.windowFrom ?? task.window.from) : undefined,
+    message,
+  };
+}
+
+/** A child's current details: one line. */
+export function streamDetails(p: StreamProgress): string {
+  const where = p.window ? ` · window ${isoMinute(p.window.from)} → ${isoMinute(p.window.to)} (${p.windowsDone}/${p.windowsTotal})` : '';
+  return `**${p.stream}** · ${p.status} · ${p.records} records · ${p.pages} pages${where}${p.message ? ` · ${p.message}` : ''}`;
+}
+
+/** The parent's current details: its summary and a table of its streams. */
+export function syncDetails(summary: string, rows: StreamProgress[]): string {
+  const lines = rows.map((p) => `| ${p.stream} | ${p.status} | ${p.records} | ${p.pages} | ${p.message ?? ''} |`);
+  return [summary, '', '| stream | state | records | pages | note |', '|---|---|---|---|---|', ...lines].join('\n');
+}
+
+/** A fetchPage activity's summary in the Web UI, e.g. `logs · 2026-11-20 00:00→2026-11-21 00:00 · page 7`. */
+export function pageLabel(stream: string, window: Window | undefined, pageNumber: number): string {
+  return `${stream}${window ? ` · ${isoMinute(window.from)}→${isoMinute(window.to)}` : ''} · page ${pageNumber}`;
+}
+
+/** Why a stream was skipped rather than read. */
+export function skipWarning(task: Pick<StreamTask, 'stream' | 'permission'>, refusal: string): string {
+  return (
+    `${task.stream} skipped: Datadog refused it (${refusal}). ` +
+    `The application key needs the "${task.permission}" permission (or the feature is not enabled); set strict to fail instead.`
+  );
+}
