@@ -1,9 +1,20 @@
-/** Tests run serially (--runInBand): each integration file starts its own Temporal dev server. */
-module.exports = {
+/**
+ * Two projects, both run by `npm test`: `unit` (no Temporal server, or an in-memory one with fake
+ * activities; seconds) and `e2e` (*.e2e.test.ts: real dev servers, the simulator, the stores).
+ * `npm run test:unit` runs the first alone. Tests run serially (--runInBand): each end-to-end file
+ * starts its own Temporal dev server.
+ */
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
-  testTimeout: 180_000,
   setupFiles: ['<rootDir>/test/setup-env.js'],
+};
+
+module.exports = {
+  testTimeout: 180_000,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['\\.e2e\\.test\\.ts$'] },
+    { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.test.ts'] },
+  ],
 };

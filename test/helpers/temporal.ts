@@ -49,3 +49,16 @@ function quietRuntime(): void {
     // Installed already by an earlier test file in this process: keep that one.
   }
 }
+
+/** Temporal's time-skipping test server installed by scripts/install-test-server.sh (run by `npm test`'s pretest). */
+export function testServer(): string {
+  const path = process.env.TEMPORAL_TEST_SERVER ?? join(__dirname, '..', '..', 'tools', 'temporal-test-server');
+  if (!existsSync(path)) throw new Error(`no Temporal test server at ${path}: run bash scripts/install-test-server.sh`);
+  return path;
+}
+
+/** A time-skipping environment: timers fire at once while no activity runs, so hours of waiting take no time. */
+export function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer() } } });
+}
