@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { generateKeyPair } from 'jose';
 import { codecAuthenticator, type CodecAuthSettings } from '../src/codec/auth';
 import { codecKeysFromEnv, EncryptionCodec } from '../src/codec/encryption';
 import { startCodecServer, type CodecServerOptions } from '../src/codec/server';
 import { codecServerSettings } from '../src/config/codec-server';
 import { readEnv } from '../src/config/env';
+import { identityProvider, type IdentityProvider } from './helpers/identity-provider';
 
 const key1 = randomBytes(32);
 const key2 = randomBytes(32);
@@ -53,9 +53,8 @@ describe('payload encryption', () => {
 });
 
 const REQUEST = { streams: ['logs'], start_date: '2026-01-01' };
-const ISSUER = 'https://idp.example.test/';
-const AUDIENCE = 'retriever-codec';
 const STATIC_TOKEN = randomBytes(32).toString('base64');
+const ISSUER = 'https://idp.example.test/';
 
 const toJson = (p: Payload) => ({
   metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
@@ -66,31 +65,12 @@ const fromJson = (p: { metadata: Record<string, string>; data: string }): Payloa
   data: Buffer.from(p.data, 'base64'),
 });
 
-/** The identity provider's side: a key pair of our own, its public half served as a JWKS document. */
-async function identityProvider(): Promise<{ jwksUrl: string; sign: (claims?: object, key?: KeyLike) => Promise<string>; close: () => Promise<void> }> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' };
-  const server: Server = createServer((_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
-    sign: (claims = {}, key = privateKey) =>
-      new SignJWT({ sub: 'ana@example.test', iss: ISSUER, aud: AUDIENCE, ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
-        .setIssuedAt()
-        .setExpirationTime((claims as { exp?: number }).exp ?? '5m')
-        .sign(key),
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
-
 describe('codec server', () => {
   const codec = new EncryptionCodec({ currentKeyId: 'k1', keys: new Map([['k1', key1]]) });
-  let idp: Awaited<ReturnType<typeof identityProvider>>;
+  let idp: IdentityProvider;
   let server: { url: string; close: () => Promise<void> };
   let logged: string[];
-  const auth = (): CodecAuthSettings => ({ token: STATIC_TOKEN, jwt: { jwksUrl: idp.jwksUrl, issuer: ISSUER, audience: [AUDIENCE], algorithms: ['RS256'] } });
+  const auth = (): CodecAuthSettings => ({ token: STATIC_TOKEN, jwt: { jwksUrl: idp.jwksUrl, issuer: idp.issuer, audience: [idp.audience], algorithms: ['RS256'] } });
   const start = (options: Partial<CodecServerOptions> = {}) =>
     startCodecServer(codec, { port: 0, origins: ['http://localhost:8233'], authenticate: codecAuthenticator(auth()), namespaces: ['default'], maxBodyBytes: 4 * 1024 * 1024, log: (l) => logged.push(l), ...options });
 
@@ -216,7 +196,7 @@ describe('codec server', () => {
   });
 
   it('answers 503 when the identity provider cannot be reached, and 401 still to callers without a token', async () => {
-    const unreachable = { jwt: { jwksUrl: 'http://127.0.0.1:9/jwks.json', issuer: ISSUER, audience: [AUDIENCE], algorithms: ['RS256'] } };
+    const unreachable = { jwt: { jwksUrl: 'http://127.0.0.1:9/jwks.json', issuer: idp.issuer, audience: [idp.audience], algorithms: ['RS256'] } };
     const offline = await start({ authenticate: codecAuthenticator(unreachable) });
     try {
       expect((await post('decode', plainBody, bearer(await idp.sign()), offline.url)).status).toBe(503);
