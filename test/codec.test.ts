@@ -261,7 +261,7 @@ describe('codec server settings', () => {
   it('`retriever codec-server` will not start on 0.0.0.0 without authentication, and says why', async () => {
     const bin = join(__dirname, '..', 'bin', 'retriever.js');
     const env = { ...process.env, RETRIEVER_CODEC_KEYS: `k1:${key1.toString('base64')}`, RETRIEVER_CODEC_AUTH_TOKEN: '', RETRIEVER_CODEC_JWKS_URL: '' };
-    const failure = await promisify(execFile)('node', [bin, 'codec-server', '--host', '0.0.0.0', '--port', '0'], { env }).catch((err: { code: number; stderr: string }) => err);
+    const failure = await promisify(execFile)('node', [bin, 'codec-server', '--host', '0.0.0.0', '--port', '0'], { env, timeout: 60_000 }).catch((err: { code: number; stderr: string }) => err);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toContain('refusing to listen on 0.0.0.0 without authentication: anyone who can reach it could decrypt every payload');
   });
