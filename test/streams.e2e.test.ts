@@ -12,6 +12,7 @@ import { primaryKeyColumn } from '../src/destinations/table-model';
 import type { DuckDbDestination } from '../src/destinations/duckdb';
 import type { TimeseriesQueryBody } from '../src/simulator/datasets/timeseries';
 import type { World } from '../src/simulator';
+import { unreadableReason } from '../src/workflows/unreadable';
 import { harness, type Harness } from './helpers/retriever';
 import { startDevServer } from './helpers/temporal';
 
@@ -199,23 +200,32 @@ describe('every stream, end to end', () => {
         logs: { count: 200, from: anchor - DAY, to: Date.now() },
         forbiddenStreams: ['audit_logs', 'monitors'],
         forbiddenPermissions: ['timeseries_query'],
+        // An endpoint the organisation does not have answers 404.
+        missingRoutes: ['GET /api/v2/rum/events'],
       });
     });
     afterAll(async () => {
       await limited?.close();
     });
 
-    const streams = ['audit_logs', 'monitors', 'cpu_by_host', 'dashboards', 'users', 'logs'];
+    const streams = ['audit_logs', 'monitors', 'cpu_by_host', 'rum_events', 'dashboards', 'users', 'logs'];
 
-    it('skips the streams it may not read, naming the permission, and completes the others', async () => {
+    it('skips the streams it may not read, naming the permission (403) or saying the endpoint is not there (404), and completes the others', async () => {
       const result = await limited.sync({ ...request(anchor, streams), start_date: new Date(anchor - DAY).toISOString() });
       expect(result.status).toBe('completed');
       const status = Object.fromEntries(result.streams.map((s) => [s.stream, s.status]));
-      expect(status).toEqual({ audit_logs: 'skipped', monitors: 'skipped', cpu_by_host: 'skipped', dashboards: 'completed', users: 'completed', logs: 'completed' });
-      expect(result.warnings).toHaveLength(3);
+      expect(status).toEqual({ audit_logs: 'skipped', monitors: 'skipped', cpu_by_host: 'skipped', rum_events: 'skipped', dashboards: 'completed', users: 'completed', logs: 'completed' });
+      expect(result.warnings).toHaveLength(4);
       for (const [stream, permission] of [['audit_logs', 'audit_logs_read'], ['monitors', 'monitors_read'], ['cpu_by_host', 'timeseries_query']]) {
-        expect(result.warnings.find((w) => w.startsWith(`${stream} skipped`))).toContain(`"${permission}"`);
+        const warning = result.warnings.find((w) => w.startsWith(`${stream} skipped`));
+        expect(warning).toContain(`"${permission}"`);
+        expect(warning).toContain(unreadableReason(403, permission));
       }
+      // The same words `retriever check` uses: no permission would make a missing endpoint readable.
+      const missing = result.warnings.find((w) => w.startsWith('rum_events skipped'))!;
+      expect(missing).toContain(unreadableReason(404, 'rum_apps_read'));
+      expect(missing).toMatch(/^rum_events skipped: not available: the product or endpoint is not available for this organisation/);
+      expect(missing).not.toContain('permission');
       for (const name of ['dashboards', 'users']) {
         const def = STREAMS.find((s) => s.name === name)!;
         expect(await keys(limited.destination, def)).toEqual(limited.simulator.world.groundTruth(name));
