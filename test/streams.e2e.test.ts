@@ -87,7 +87,7 @@ describe('every stream, end to end', () => {
       dashboards: 45,
       logs: { count: 1_500, from: anchor - 3 * DAY, to: Date.now() },
       search: { audit_logs: 240, events: 200, rum_events: 260, spans: 220 },
-      counts: { monitors: 80, users: 90, hosts: 30, metrics: 50, incidents: 45, service_level_objectives: 12, teams: 41, synthetic_tests: 41 },
+      counts: { monitors: 80, users: 90, hosts: 90, metrics: 50, incidents: 45, service_level_objectives: 12, teams: 41, synthetic_tests: 41 },
       // Search pages end early at 4-hour boundaries, cursor and all: a client that stops on a short page loses records.
       searchPartitionMs: 4 * HOUR,
     });
@@ -160,6 +160,24 @@ describe('every stream, end to end', () => {
     expect(Number(hosts.n)).toBe(h.simulator.world.groundTruth('hosts').length);
     expect(Number(hosts.with_id)).toBeLessThan(Number(hosts.n));
     expect(typeof hosts.top === 'bigint' || typeof hosts.top === 'number').toBe(true);
+    // Datadog lists a host for 7 days after its last report, but only the last 3 hours' unless asked with `from`:
+    // hosts quiet for hours or days are in the table, those silent for over a week Datadog no longer lists.
+    const nowS = Date.now() / 1000;
+    const silentFor = (host: Record<string, unknown>) => nowS - Number(host.last_reported_time);
+    const named = (list: Record<string, unknown>[]) => list.map((host) => String(host.host_name));
+    const quiet = named(h.simulator.world.hosts.filter((host) => silentFor(host) > 4 * 3600 && silentFor(host) < 6 * 86_400 + 600));
+    const gone = named(h.simulator.world.hosts.filter((host) => silentFor(host) > 7 * 86_400 + 600));
+    expect(quiet.length).toBeGreaterThan(3);
+    expect(gone.length).toBeGreaterThan(0);
+    const synced = await keys(h.destination, STREAMS.find((s) => s.name === 'hosts')!);
+    expect(synced).toEqual(expect.arrayContaining(quiet));
+    expect(synced.filter((name) => gone.includes(name))).toEqual([]);
+    // Every page of the refresh asked from the same time, fixed when the sync was planned: a week before it.
+    const hostPages = h.simulator.requests.filter((r) => r.path === '/api/v1/hosts' && r.status === 200);
+    expect(hostPages.length).toBeGreaterThan(1);
+    const froms = [...new Set(hostPages.map((r) => r.query.from))];
+    expect(froms).toHaveLength(1);
+    expect(Math.abs(nowS - Number(froms[0]) - 7 * 86_400)).toBeLessThan(600);
   });
 
   it('reads only what follows each bookmark on the next run, and duplicates nothing', async () => {

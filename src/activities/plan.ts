@@ -3,6 +3,7 @@ import { parseSyncRequest, queryDefinitions, selectedStreams, streamQuery } from
 import { DatadogApiError } from '../datadog/errors';
 import { checkApiKey, checkApplicationKey, type Send } from '../datadog/keys';
 import { effectivePageSize } from '../datadog/pagination';
+import { sinceFor } from '../datadog/request';
 import { getStream, resolveStream } from '../datadog/streams/table';
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -86,6 +87,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
             ? Math.min(def.parent.batchSize, effectivePageSize(getStream(def.parent.stream).pagination, request.max_records_per_request))
             : effectivePageSize(def.pagination, request.max_records_per_request),
           query: streamQuery(request, name),
+          ...(def.since ? { since: sinceFor(def, current) } : {}),
           permission: def.permission,
           strict: request.strict,
           ...(queryStream ? { queryStream } : {}),

@@ -7,7 +7,7 @@ import { DatadogApiError } from '../datadog/errors';
 import { extractRecords } from '../datadog/page';
 import { getPath } from '../datadog/paths';
 import { checkApiKey, checkApplicationKey, type KeyVerdict, type Send } from '../datadog/keys';
-import { buildPageRequest, type Window } from '../datadog/request';
+import { buildPageRequest, sinceFor, type Window } from '../datadog/request';
 import { getStream, resolveStream } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import { withRetries, type RetryLoopOptions } from '../activities/retry-budget';
@@ -56,7 +56,7 @@ async function probe(send: Send, def: StreamDef, request: SyncRequest, now: numb
   }
   const pageSize = def.pagination.kind === 'none' ? 0 : 1;
   if (!def.parent) {
-    await send(buildPageRequest(def, { window, page: {}, pageSize, query: streamQuery(request, def.name) }));
+    await send(buildPageRequest(def, { window, since: sinceFor(def, now), page: {}, pageSize, query: streamQuery(request, def.name) }));
     return;
   }
   // A dependent stream is readable if its parents can be listed and one parent's records read.

@@ -85,7 +85,7 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       const pageNumber = position.pageInWindow + 1;
       const label = `${task.stream}${window ? ` · ${isoMinute(window.from)}→${isoMinute(window.to)}` : ''} · page ${pageNumber}`;
       const summary = await fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: label }, [
-        { syncId: task.syncId, stream: task.stream, site: task.site, window, page: position.page, pageSize: task.pageSize, query: task.query, pageNumber, queryStream: task.queryStream },
+        { syncId: task.syncId, stream: task.stream, site: task.site, window, since: task.since, page: position.page, pageSize: task.pageSize, query: task.query, pageNumber, queryStream: task.queryStream },
       ]);
       position.pages++;
       position.pageInWindow++;
