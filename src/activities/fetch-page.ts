@@ -47,7 +47,7 @@ function roomToReadAhead(rateLimit: RateLimitInfo | undefined): boolean {
  * while Temporal schedules the next fetchPage, which then finds the answer waiting (on this worker).
  */
 async function readPage(client: DatadogClient, def: StreamDef, input: FetchPageInput, signal: AbortSignal, destination: Destination): Promise<PageRead> {
-  const pageRequest = (page: PageState) => buildPageRequest(def, { window: input.window, page, pageSize: input.pageSize, query: input.query });
+  const pageRequest = (page: PageState) => buildPageRequest(def, { window: input.window, since: input.since, page, pageSize: input.pageSize, query: input.query });
   const response = await client.send(pageRequest(input.page), { signal });
   const records = extractRecords(def, response.body);
   const nextPage = nextPageState(def.pagination, input.page, response.body, records.length, input.pageSize);

@@ -6,9 +6,12 @@ import { DatadogClient } from '../datadog/client';
 import { DatadogApiError } from '../datadog/errors';
 import { extractRecords } from '../datadog/page';
 import { getPath } from '../datadog/paths';
-import { buildPageRequest, type ApiRequest, type Window } from '../datadog/request';
+import { checkApiKey, checkApplicationKey, type KeyVerdict, type Send } from '../datadog/keys';
+import { buildPageRequest, sinceFor, type Window } from '../datadog/request';
 import { getStream, resolveStream } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
+import { withRetries, type RetryLoopOptions } from '../activities/retry-budget';
+import { unreadableReason } from '../workflows/unreadable';
 import { loadConfigFile } from './config-file';
 import { textTable } from './discover';
 
@@ -35,8 +38,15 @@ export interface CheckReport {
 
 const PROBE_WINDOW_MS = 3_600_000;
 
+export interface CheckOptions {
+  /** "Now", for the probes' time windows. */
+  now?: number;
+  /** How transient faults are retried: a sync's policy (retry-budget.ts) unless changed. */
+  retry?: RetryLoopOptions;
+}
+
 /** A single cheap request per stream: the first page, one record, over the last hour. */
-async function probe(client: DatadogClient, def: StreamDef, request: SyncRequest, now: number): Promise<void> {
+async function probe(send: Send, def: StreamDef, request: SyncRequest, now: number): Promise<void> {
   const query = queryDefinitions(request).find((q) => q.name === def.name);
   let window: Window | undefined;
   if (def.window) {
@@ -46,26 +56,26 @@ async function probe(client: DatadogClient, def: StreamDef, request: SyncRequest
   }
   const pageSize = def.pagination.kind === 'none' ? 0 : 1;
   if (!def.parent) {
-    await client.send(buildPageRequest(def, { window, page: {}, pageSize, query: streamQuery(request, def.name) }));
+    await send(buildPageRequest(def, { window, since: sinceFor(def, now), page: {}, pageSize, query: streamQuery(request, def.name) }));
     return;
   }
   // A dependent stream is readable if its parents can be listed and one parent's records read.
   const parentDef = getStream(def.parent.stream);
-  const parents = extractRecords(parentDef, (await client.send(buildPageRequest(parentDef, { page: {}, pageSize: 1 }))).body);
+  const parents = extractRecords(parentDef, (await send(buildPageRequest(parentDef, { page: {}, pageSize: 1 }))).body);
   if (parents.length === 0) return;
   const id = String(getPath(parents[0], def.parent.key));
-  await client.send(buildPageRequest(def, { window, page: {}, pageSize: 0, pathParams: { [def.parent.pathParam]: id } }));
+  await send(buildPageRequest(def, { window, page: {}, pageSize: 0, pathParams: { [def.parent.pathParam]: id } }));
 }
 
+/** Why a probe failed, once retrying could not change the answer. */
 function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'permission'> {
   if (err instanceof DatadogApiError) {
     const said = err.details.errors?.length ? ` (${err.details.errors.join('; ')})` : '';
     switch (err.kind) {
       case 'forbidden':
       case 'auth':
-        return { readable: false, status: err.status, message: `refused: the application key needs the "${def.permission}" permission${said}` };
       case 'not_found':
-        return { readable: false, status: err.status, message: `not available: the feature may not be enabled for this organisation${said}` };
+        return { readable: false, status: err.status, message: `${unreadableReason(err.status, def.permission)}${said}` };
       case 'rate_limited':
         return { readable: false, status: err.status, message: `rate limited: try again in ${err.details.rateLimit?.reset ?? '?'} s` };
       default:
@@ -75,27 +85,33 @@ function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'pe
   return { readable: false, message: err instanceof Error ? err.message : String(err) };
 }
 
-async function checkKey(client: DatadogClient, request: ApiRequest, apiKeyOnly: boolean, name: string): Promise<KeyCheck> {
+/** A key check for people: rejected only on 401/403; a fault that outlasted the retries says so. */
+async function checkKey(check: () => Promise<KeyVerdict>, name: string): Promise<KeyCheck> {
   try {
-    await client.send(request, { apiKeyOnly });
-    return { valid: true, message: 'valid' };
-  } catch (err) {
-    if (err instanceof DatadogApiError && (err.kind === 'forbidden' || err.kind === 'auth')) {
-      return { valid: false, message: `rejected (HTTP ${err.status}): check ${name} and that it belongs to this site` };
+    const verdict = await check();
+    switch (verdict.outcome) {
+      case 'accepted':
+        return { valid: true, message: verdict.fallback ? `valid (${verdict.detail})` : 'valid' };
+      case 'rejected':
+        return { valid: false, message: `rejected (HTTP ${verdict.status}): check ${name} and that it belongs to this site (${verdict.detail})` };
+      case 'unchecked':
+        return { valid: true, message: `not checked: ${verdict.detail}; the streams below show whether it works` };
     }
+  } catch (err) {
     return { valid: false, message: `could not be checked: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
 /**
- * Checks both keys and, for each selected stream, whether it can be read and why not.
- * `GET /api/v1/validate` sees only the API key; `GET /api/v2/current_user` needs the application key too.
+ * Checks both keys (datadog/keys.ts, as a sync does) and, for each selected stream, whether it can
+ * be read and why not. Every request is retried as a sync retries it, so a transient fault never
+ * makes a stream look unreadable.
  */
-export async function checkAccess(client: DatadogClient, request: SyncRequest, now = Date.now()): Promise<CheckReport> {
-  const api = await checkKey(client, { method: 'GET', path: '/api/v1/validate', query: {} }, true, 'DD_API_KEY');
-  const application = api.valid
-    ? await checkKey(client, { method: 'GET', path: '/api/v2/current_user', query: {} }, false, 'DD_APP_KEY')
-    : { valid: false, message: 'not checked: the API key was not accepted' };
+export async function checkAccess(client: DatadogClient, request: SyncRequest, options: CheckOptions = {}): Promise<CheckReport> {
+  const now = options.now ?? Date.now();
+  const send: Send = (apiRequest, sendOptions) => withRetries(() => client.send(apiRequest, sendOptions), options.retry);
+  const api = await checkKey(() => checkApiKey(send), 'DD_API_KEY');
+  const application = api.valid ? await checkKey(() => checkApplicationKey(send), 'DD_APP_KEY') : { valid: false, message: 'not checked: the API key was not accepted' };
   const queries = queryDefinitions(request);
   const streams: StreamCheck[] = [];
   for (const name of selectedStreams(request)) {
@@ -105,7 +121,7 @@ export async function checkAccess(client: DatadogClient, request: SyncRequest, n
       continue;
     }
     try {
-      await probe(client, def, request, now);
+      await probe(send, def, request, now);
       streams.push({ stream: name, readable: true, permission: def.permission, message: 'readable' });
     } catch (err) {
       streams.push({ stream: name, permission: def.permission, ...explain(err, def) });

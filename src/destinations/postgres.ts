@@ -5,7 +5,7 @@ import type { StreamDef } from '../datadog/streams/types';
 import type { Bookmark, Destination, SyncRecord } from './destination';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
-import { lastPerKey, toRow } from './rows';
+import { jsonbRaw, lastPerKey, toRow } from './rows';
 import { quoteIdent } from './sql';
 import {
   columnsFor,
@@ -254,7 +254,7 @@ export class PostgresDestination implements Destination {
     const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
     const data = records.map((record) => {
       const row = toRow(columns, record);
-      return [...row.cells, row.raw];
+      return [...row.cells, jsonbRaw(row.raw)];
     });
     await copyFrom(client, `COPY ${stage} (${names.join(', ')}) FROM STDIN`, copyText(data));
     const key = quoteIdent(columns.find((c) => c.source === def.primaryKey)!.name);

@@ -12,10 +12,11 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { NON_RETRYABLE, STREAM_UNAVAILABLE } from './failure-types';
+import { FAILURE, NON_RETRYABLE, STREAM_UNAVAILABLE } from './failure-types';
 import { INITIAL_PACING, pace } from './pacing';
 import { progressQuery } from './queries';
 import type { StreamPosition, StreamProgress, StreamResult, StreamTask, Window } from './types';
+import { unreadableReason } from './unreadable';
 
 /** One page per activity: a crashed worker costs at most one page, re-fetched and re-written idempotently. */
 const FETCH_PAGE_OPTIONS: ActivityOptions = {
@@ -84,7 +85,7 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       const pageNumber = position.pageInWindow + 1;
       const label = `${task.stream}${window ? ` · ${isoMinute(window.from)}→${isoMinute(window.to)}` : ''} · page ${pageNumber}`;
       const summary = await fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: label }, [
-        { syncId: task.syncId, stream: task.stream, site: task.site, window, page: position.page, pageSize: task.pageSize, query: task.query, pageNumber, queryStream: task.queryStream },
+        { syncId: task.syncId, stream: task.stream, site: task.site, window, since: task.since, page: position.page, pageSize: task.pageSize, query: task.query, pageNumber, queryStream: task.queryStream },
       ]);
       position.pages++;
       position.pageInWindow++;
@@ -145,9 +146,8 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     const cause = err instanceof ActivityFailure ? err.cause : undefined;
     if (cause instanceof ApplicationFailure && STREAM_UNAVAILABLE.includes(cause.type as never) && !task.strict) {
       status = 'skipped';
-      const warning =
-        `${task.stream} skipped: Datadog refused it (${cause.message}). ` +
-        `The application key needs the "${task.permission}" permission (or the feature is not enabled); set strict to fail instead.`;
+      const reason = unreadableReason(cause.type === FAILURE.not_found ? 404 : 403, task.permission);
+      const warning = `${task.stream} skipped: ${reason} (${cause.message}); set strict to fail instead.`;
       setCurrentDetails(`**${task.stream}** · skipped · ${warning}`);
       return { stream: task.stream, status: 'skipped', records: position.records, pages: position.pages, warning };
     }

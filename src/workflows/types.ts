@@ -20,6 +20,8 @@ export interface StreamTask {
   query?: string;
   /** The Datadog permission the stream's endpoint needs, for messages when it is refused. */
   permission: string;
+  /** Streams with `since` in their row: the time they ask from (epoch ms), fixed when the sync was planned. */
+  since?: number;
   /** Incremental streams: read [from, to) in windows of `size` ms, each ending on a multiple of `size`. */
   window?: Window & { size: number };
   /** Fail instead of skipping when the stream is not readable (403/404). */
@@ -93,6 +95,8 @@ export interface FetchPageInput {
   stream: string;
   site: DatadogSite;
   window?: Window;
+  /** The stream's planned `since` time (StreamTask.since). */
+  since?: number;
   page: PageState;
   pageSize: number;
   query?: string;

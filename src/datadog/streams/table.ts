@@ -122,7 +122,7 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'hosts',
-    description: 'Hosts that reported in the last 3 hours (Datadog keeps 7 days), GET /api/v1/hosts',
+    description: 'Every host Datadog lists (those that reported in the last 7 days), GET /api/v1/hosts',
     method: 'GET',
     path: '/api/v1/hosts',
     recordsPath: 'host_list',
@@ -131,6 +131,9 @@ export const STREAMS: readonly StreamDef[] = [
     // `start` is read as a 0-based offset. The spec's prose example reads 1-based; if it were, each page
     // would repeat one host, which idempotent writes absorb, whereas the opposite mistake would lose one.
     pagination: { kind: 'offset', offsetParam: 'start', limitParam: 'count', maxPageSize: 1000 },
+    // Without `from` only hosts that reported in the last 3 hours are listed, so a host quiet for 3 hours
+    // would drop out of the table. Datadog keeps a host for 7 days ("Retention is 7 days"): ask for all of them.
+    since: { param: 'from', unit: 's', lookbackMs: 7 * 86_400_000 },
     permission: 'hosts_read',
     schemaSource: { spec: 'v1', component: 'Host' },
   },
