@@ -82,10 +82,11 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
 }
 
 /**
- * Runs a worker configured from the environment until SIGINT/SIGTERM; on either, pages in flight get
- * RETRIEVER_SHUTDOWN_GRACE to finish before they are cancelled (and retried by another worker).
+ * Runs a worker configured from the environment until SIGINT/SIGTERM or until `stop` is aborted; then
+ * pages in flight get RETRIEVER_SHUTDOWN_GRACE to finish before they are cancelled (and retried by
+ * another worker).
  */
-export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line: string) => void = console.error): Promise<void> {
+export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line: string) => void = console.error, stop?: AbortSignal): Promise<void> {
   const credentials = datadogCredentials(env);
   const dataConverter = dataConverterFromEnv();
   const connectionSettings = temporalConnection(env);
@@ -114,11 +115,21 @@ export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line
     `worker ready: task queue "${env.RETRIEVER_TASK_QUEUE}" at ${env.TEMPORAL_ADDRESS}, writing to ${destination.description}` +
       (extras.length ? ` (${extras.join(', ')})` : ''),
   );
+  const shutdown = () => {
+    // A signal may have begun the shutdown already.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  const running = worker.run();
+  // Asked to stop while starting: stop now that there is something to stop.
+  if (stop?.aborted) shutdown();
+  else stop?.addEventListener('abort', shutdown, { once: true });
   try {
-    await worker.run();
+    await running;
   } finally {
+    stop?.removeEventListener('abort', shutdown);
     await close();
     await destination.close();
     await connection.close();
   }
+  log('worker stopped');
 }

@@ -1,6 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { codecAuthenticator } from '../src/codec/auth';
+import { EncryptionCodec } from '../src/codec/encryption';
+import { startCodecServer } from '../src/codec/server';
+import { codecServerSettings } from '../src/config/codec-server';
 import { parseDuration } from '../src/config/duration';
 import { ENV_VARIABLES, postgresSettings, readEnv } from '../src/config/env';
 
@@ -61,9 +66,22 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services.worker.depends_on as object)).toEqual(expect.arrayContaining(['temporal', 'postgresql']));
   });
 
+  it('serves the codec beyond loopback only to authenticated callers, and lets the Web UI forward its user\'s token', async () => {
+    const codec = services['codec-server'];
+    expect(codec.command).toEqual(expect.arrayContaining(['--host', '0.0.0.0']));
+    expect(Object.keys(codec.environment!).filter((k) => !ENV_VARIABLES.includes(k))).toEqual([]);
+    const settings = codecServerSettings(readEnv(withDefaults(codec.environment!)));
+    expect(settings).toMatchObject({ auth: {}, namespaces: ['default'] });
+    // Nothing set: the server refuses to start, rather than decrypt for anyone.
+    await expect(startCodecServer(new EncryptionCodec({ currentKeyId: 'k', keys: new Map([['k', randomBytes(32)]]) }), { host: '0.0.0.0', port: 0, origins: [], authenticate: codecAuthenticator(settings.auth), namespaces: settings.namespaces, maxBodyBytes: settings.maxBodyBytes })).rejects.toThrow(
+      'refusing to listen on 0.0.0.0 without authentication',
+    );
+    expect(withDefaults(services['temporal-ui'].environment!)).toMatchObject({ TEMPORAL_CODEC_PASS_ACCESS_TOKEN: 'true' });
+  });
+
   it('keeps secrets out of the file: keys and passwords come from the environment', () => {
     const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-    for (const variable of ['DD_API_KEY', 'DD_APP_KEY', 'PGPASSWORD', 'POSTGRES_PASSWORD', 'RETRIEVER_CODEC_KEYS']) {
+    for (const variable of ['DD_API_KEY', 'DD_APP_KEY', 'PGPASSWORD', 'POSTGRES_PASSWORD', 'RETRIEVER_CODEC_KEYS', 'RETRIEVER_CODEC_AUTH_TOKEN', 'TEMPORAL_AUTH_CLIENT_SECRET']) {
       for (const match of text.matchAll(new RegExp(`${variable}: (.*)`, 'g'))) expect(match[1]).toMatch(/^\$\{/);
     }
   });

@@ -7,7 +7,7 @@ import { DestinationUnavailableError } from '../src/destinations/destination';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { copyText } from '../src/destinations/pg-copy';
 import { PostgresDestination } from '../src/destinations/postgres';
-import { toCell } from '../src/destinations/rows';
+import { jsonbRaw, toCell } from '../src/destinations/rows';
 import { columnsFor, nameColumns, newScalarFields } from '../src/destinations/table-model';
 import { generateDashboards, generateLogs } from '../src/simulator/data';
 import { adminClient, dropSchema, openTestPostgres, testPostgresSettings, uniqueSchema } from './helpers/postgres';
@@ -69,6 +69,17 @@ const EDGE_LOGS: JsonRecord[] = [
   },
   { id: 'edge-3', type: 'log', attributes: { timestamp: '2025-02-30T00:00:00Z', new_count: 2.5 } },
 ];
+
+/**
+ * A response body as Datadog may send it: U+0000 and lone surrogates escaped (as JSON allows, though
+ * they are not text), emoji written out and as an escaped pair, keys that differ only in case.
+ */
+const ODD_BODY =
+  '{"data":[{"id":"odd-1","type":"log","attributes":{"timestamp":"2025-02-28T10:00:00Z",' +
+  '"message":"nul \\u0000, lone \\ud800 and \\udc00, pair \\ud83d\\ude80, emoji 🚀",' +
+  '"Message":"upper","MESSAGE":"shout","attributes":{"k\\u0000":"v","lone\\udfff":["\\ud800"],"Key":1,"key":2}}}]}';
+/** The record as the client parses it from that body, fresh each time. */
+const oddRecord = (): JsonRecord => (JSON.parse(ODD_BODY) as { data: JsonRecord[] }).data[0];
 
 const EDGE_DASHBOARDS: JsonRecord[] = [
   { id: 'abc-def-ghi', title: 'Odd one', is_read_only: 'yes', created_at: 'yesterday', modified_at: '2025-01-01T00:00:00Z', url: null },
@@ -134,6 +145,9 @@ describe('the table model', () => {
     expect(toCell('string', 42)).toBe('42');
     expect(toCell('string', 'a\u0000b')).toBe('a\uFFFDb');
     expect(toCell('json', { a: 'x\u0000' })).toBe('{"a":"x\uFFFD"}');
+    // A lone surrogate cannot be written as UTF-8, nor held by jsonb: typed columns get U+FFFD; a pair stays.
+    expect(toCell('string', 'lone \ud800, pair \ud83d\ude80')).toBe('lone \uFFFD, pair 🚀');
+    expect(toCell('json', { ['k\udc00']: ['\ud800'] })).toBe('{"k\uFFFD":["\uFFFD"]}');
   });
 
   it('writes COPY text with NULLs and escaped separators', () => {
@@ -177,7 +191,9 @@ describe('DuckDB and PostgreSQL', () => {
       const fromPg = await snapshot(pg.destination, table, key);
       expect(fromDuck).toHaveLength(count);
       expect(Object.keys(fromPg[0]).sort()).toEqual(Object.keys(fromDuck[0]).sort());
-      expect(fromPg).toEqual(fromDuck);
+      // `_raw` is the record exactly in DuckDB; PostgreSQL's jsonb has U+FFFD for U+0000 (edge-1's message).
+      const pgRaw = (rows: Record<string, unknown>[]) => rows.map((row) => ({ ...row, _raw: JSON.parse(jsonbRaw(JSON.stringify(row._raw))) }));
+      expect(fromPg).toEqual(pgRaw(fromDuck));
     }
     // Microseconds survive in both (JavaScript Dates would hide them).
     expect(await microseconds(duck.destination, 'edge-1')).toBe('1740729600123456');
@@ -186,6 +202,60 @@ describe('DuckDB and PostgreSQL', () => {
     expect(edge).toMatchObject({ service: '42', host: null, status: null, new_flag: true, new_count: null, extra_top: null });
     expect(edge.message).toBe('tab\there, newline\nthere, backslash \\ and "quotes", emoji 🚀, nul \uFFFD end');
     expect((edge._raw as { attributes: { attributes: unknown } }).attributes.attributes).toEqual({ deep: { deeper: [1, 2, { x: null }] }, text: 'x\\ny' });
+    const [duckEdge] = await duck.destination.query(`SELECT _raw::VARCHAR AS raw FROM logs WHERE id = 'edge-1'`);
+    expect(JSON.parse(String(duckEdge.raw))).toEqual(EDGE_LOGS[0]);
+  });
+
+  /** Writes the odd record twice: first as a new key (DuckDB's Appender), then over itself (the staging upsert). */
+  async function writeOdd(destination: QueryableDestination, read: () => Promise<unknown>): Promise<unknown[]> {
+    await destination.ensureTable(tableSpec(logs));
+    const seen: unknown[] = [];
+    for (const syncId of ['sync-odd-1', 'sync-odd-2']) {
+      await writeRecords(destination, logs, [oddRecord()], syncId);
+      seen.push(await read());
+    }
+    return seen;
+  }
+
+  it('DuckDB keeps _raw exactly as received: U+0000, lone surrogates, emoji, keys differing only in case', async () => {
+    const read = async () => {
+      const [row] = await duck.destination.query(`SELECT _raw::VARCHAR AS raw, message, _retriever_sync_id AS sync FROM logs WHERE id = 'odd-1'`);
+      return { raw: JSON.parse(String(row.raw)), message: row.message, sync: row.sync };
+    };
+    const [appended, upserted] = (await writeOdd(duck.destination, read)) as { raw: JsonRecord; message: unknown; sync: unknown }[];
+    for (const [row, sync] of [[appended, 'sync-odd-1'], [upserted, 'sync-odd-2']] as const) {
+      expect(row.sync).toBe(sync);
+      expect(row.raw).toEqual(oddRecord());
+      // The same UTF-16 code units, lone surrogates included.
+      const message = (row.raw.attributes as { message: string }).message;
+      expect([...message].map((c) => c.codePointAt(0)!.toString(16))).toEqual([...(oddRecord().attributes as { message: string }).message].map((c) => c.codePointAt(0)!.toString(16)));
+      expect(message).toContain('\u0000');
+      expect(message).toContain('\ud800 and \udc00');
+      // A typed column may normalise: the same text in both stores.
+      expect(row.message).toBe('nul \uFFFD, lone \uFFFD and \uFFFD, pair 🚀, emoji 🚀');
+    }
+  });
+
+  it('PostgreSQL keeps _raw exactly, but for what jsonb cannot hold: U+0000 and lone surrogates become U+FFFD, keys too', async () => {
+    const read = async () => {
+      const [row] = await pg.destination.query(`SELECT _raw, message FROM logs WHERE id = 'odd-1'`);
+      return row;
+    };
+    const written = (await writeOdd(pg.destination, read)) as { _raw: unknown; message: unknown }[];
+    for (const row of written) {
+      expect(row._raw).toEqual({
+        id: 'odd-1',
+        type: 'log',
+        attributes: {
+          timestamp: '2025-02-28T10:00:00Z',
+          message: 'nul \uFFFD, lone \uFFFD and \uFFFD, pair 🚀, emoji 🚀',
+          Message: 'upper',
+          MESSAGE: 'shout',
+          attributes: { 'k\uFFFD': 'v', 'lone\uFFFD': ['\uFFFD'], Key: 1, key: 2 },
+        },
+      });
+      expect(row.message).toBe('nul \uFFFD, lone \uFFFD and \uFFFD, pair 🚀, emoji 🚀');
+    }
   });
 });
 

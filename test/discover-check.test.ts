@@ -8,6 +8,7 @@ import { parseSyncRequest } from '../src/config/request';
 import { DatadogClient } from '../src/datadog/client';
 import { STREAMS } from '../src/datadog/streams/table';
 import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../src/simulator';
+import { unreadableReason } from '../src/shared/unreadable';
 import { tempDir } from './helpers/retriever';
 
 const run = promisify(execFile);
@@ -54,7 +55,7 @@ describe('retriever check', () => {
   let simulator: Simulator;
 
   beforeAll(async () => {
-    simulator = await startSimulator({ seed: 2, forbiddenStreams: ['audit_logs'], forbiddenPermissions: ['timeseries_query'] });
+    simulator = await startSimulator({ seed: 2, forbiddenStreams: ['audit_logs'], forbiddenPermissions: ['timeseries_query'], missingRoutes: ['GET /api/v2/rum/events'] });
   });
   afterAll(async () => {
     await simulator?.close();
@@ -66,9 +67,14 @@ describe('retriever check', () => {
     await client.close();
     expect(report.keys).toEqual({ api: { valid: true, message: 'valid' }, application: { valid: true, message: 'valid' } });
     const unreadable = report.streams.filter((s) => !s.readable);
-    expect(unreadable.map((s) => s.stream)).toEqual(['audit_logs', 'cpu']);
+    expect(unreadable.map((s) => s.stream)).toEqual(['audit_logs', 'rum_events', 'cpu']);
     expect(unreadable[0]).toMatchObject({ status: 403, message: expect.stringContaining('"audit_logs_read" permission') });
-    expect(unreadable[1].message).toContain('"timeseries_query" permission');
+    expect(unreadable[0].message.startsWith(unreadableReason(403, 'audit_logs_read'))).toBe(true);
+    // A 404 is an endpoint this organisation lacks, which no permission would change: the same words a sync's warning uses.
+    expect(unreadable[1]).toMatchObject({ status: 404, message: expect.stringMatching(/^not available: the product or endpoint is not available for this organisation/) });
+    expect(unreadable[1].message.startsWith(unreadableReason(404, 'rum_apps_read'))).toBe(true);
+    expect(unreadable[1].message).not.toContain('permission');
+    expect(unreadable[2].message).toContain('"timeseries_query" permission');
     expect(report.streams).toHaveLength(STREAMS.length + 1);
     // slo_history was checked through a real SLO.
     expect(simulator.requests.some((r) => /^\/api\/v1\/slo\/[^/]+\/history$/.test(r.path) && r.status === 200)).toBe(true);
@@ -103,5 +109,68 @@ describe('retriever check', () => {
     const missing = await retriever({ DD_BASE_URL: simulator.url }, 'check');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('DD_API_KEY: not set');
+  });
+
+  it('retries 5xx answers and reset connections as a sync does, so every stream still reads as readable', async () => {
+    const faulty = await startSimulator({ seed: 2, faults: { seed: 5, rates: { server_error: 0.2, reset: 0.15 } } });
+    const client = new DatadogClient({ baseUrl: faulty.url, credentials: SIMULATOR_KEYS });
+    try {
+      // The sync's policy, with short delays so the test is quick.
+      const report = await checkAccess(client, parseSyncRequest({ queries: QUERIES }, Date.now()), { retry: { policy: { initialDelayMs: 5, maxDelayMs: 40 } } });
+      expect(report.keys).toEqual({ api: { valid: true, message: 'valid' }, application: { valid: true, message: 'valid' } });
+      expect(report.streams.filter((s) => !s.readable)).toEqual([]);
+      expect(report.streams).toHaveLength(STREAMS.length + 1);
+      const faults = faulty.requests.filter((r) => r.fault).map((r) => r.fault);
+      expect(faults).toContain('server_error');
+      expect(faults).toContain('reset');
+    } finally {
+      await client.close();
+      await faulty.close();
+    }
+  });
+
+  it('still calls a refusal a refusal under faults: retrying cannot change a 403', async () => {
+    const faulty = await startSimulator({ seed: 2, forbiddenStreams: ['monitors'], faults: { seed: 6, rates: { server_error: 0.3 } } });
+    const client = new DatadogClient({ baseUrl: faulty.url, credentials: SIMULATOR_KEYS });
+    try {
+      const report = await checkAccess(client, parseSyncRequest({ streams: ['monitors', 'dashboards'] }, Date.now()), { retry: { policy: { initialDelayMs: 5, maxDelayMs: 40 } } });
+      expect(report.streams).toEqual([
+        expect.objectContaining({ stream: 'monitors', readable: false, status: 403 }),
+        expect.objectContaining({ stream: 'dashboards', readable: true }),
+      ]);
+      // The refusal was asked once, not retried.
+      expect(faulty.requests.filter((r) => r.path === '/api/v1/monitor' && r.status === 403)).toHaveLength(1);
+    } finally {
+      await client.close();
+      await faulty.close();
+    }
+  });
+});
+
+describe('retriever check against an API without GET /api/v2/current_user', () => {
+  let simulator: Simulator;
+
+  beforeAll(async () => {
+    simulator = await startSimulator({ seed: 3, missingRoutes: ['GET /api/v2/current_user'] });
+  });
+  afterAll(async () => {
+    await simulator?.close();
+  });
+
+  it('checks the application key another way, and takes a 404 for a missing endpoint, not a rejected key', async () => {
+    const client = new DatadogClient({ baseUrl: simulator.url, credentials: SIMULATOR_KEYS });
+    const report = await checkAccess(client, parseSyncRequest({ streams: ['dashboards', 'logs'] }, Date.now()));
+    await client.close();
+    expect(report.keys.api).toEqual({ valid: true, message: 'valid' });
+    expect(report.keys.application).toMatchObject({ valid: true, message: expect.stringContaining('/api/v2/current_user is not available here (HTTP 404)') });
+    expect(report.streams.every((s) => s.readable)).toBe(true);
+    expect(simulator.requests.some((r) => r.path === '/api/v2/users' && r.query['page[size]'] === '1' && r.status === 200)).toBe(true);
+  });
+
+  it('still rejects a wrong application key', async () => {
+    const wrongApp = new DatadogClient({ baseUrl: simulator.url, credentials: { apiKey: SIMULATOR_KEYS.apiKey, appKey: 'nope' } });
+    const report = await checkAccess(wrongApp, parseSyncRequest({ streams: ['logs'] }, Date.now()));
+    await wrongApp.close();
+    expect(report.keys.application).toMatchObject({ valid: false, message: expect.stringMatching(/^rejected \(HTTP 403\): check DD_APP_KEY/) });
   });
 });

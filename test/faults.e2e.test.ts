@@ -145,4 +145,22 @@ describe('a sync against a faulty Datadog API', () => {
     expect(failureMessage(run.error)).toMatch(/Datadog rejected the application key \(DD_APP_KEY\)/);
     expect(run.simulator.requests.map((r) => `${r.status} ${r.path}`)).toEqual(['200 /api/v1/validate', '403 /api/v2/current_user']);
   });
+
+  it('goes on where the API has no GET /api/v2/current_user: a page of users checks the application key instead', async () => {
+    const run = await sync({ seed: 2, dashboards: 10, missingRoutes: ['GET /api/v2/current_user'] }, { streams: ['dashboards'] });
+    expect(run.error).toBeUndefined();
+    expect(run.result!.status).toBe('completed');
+    expect(await tableIds(run.destination, 'dashboards')).toEqual(run.simulator.world.groundTruth('dashboards'));
+    expect(run.simulator.requests.slice(0, 3).map((r) => `${r.status} ${r.path}`)).toEqual(['200 /api/v1/validate', '404 /api/v2/current_user', '200 /api/v2/users']);
+  });
+
+  it('still fails at once on a wrong application key there', async () => {
+    const run = await sync(
+      { seed: 2, dashboards: 10, missingRoutes: ['GET /api/v2/current_user'] },
+      { streams: ['dashboards'] },
+      { credentials: { apiKey: SIMULATOR_KEYS.apiKey, appKey: 'not-the-key' } },
+    );
+    expect(failureMessage(run.error)).toMatch(/Datadog rejected the application key \(DD_APP_KEY\).*\/api\/v2\/users, asked instead, answered HTTP 403/);
+    expect(run.simulator.requests.map((r) => `${r.status} ${r.path}`)).toEqual(['200 /api/v1/validate', '404 /api/v2/current_user', '403 /api/v2/users']);
+  });
 });

@@ -77,12 +77,12 @@ describe('running in production', () => {
     expect(Buffer.from(input.data!).toString('latin1')).not.toContain('streams');
 
     // The codec server turns it back into the request, for the Web UI.
-    const server = await startCodecServer(codec, { port: 0, origins: ['http://localhost:8233'] });
+    const server = await startCodecServer(codec, { port: 0, origins: ['http://localhost:8233'], namespaces: ['default'], maxBodyBytes: 4 * 1024 * 1024, log: () => undefined });
     try {
       const body = {
         payloads: [{ metadata: Object.fromEntries(Object.entries(input.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])), data: Buffer.from(input.data!).toString('base64') }],
       };
-      const decoded = (await (await fetch(`${server.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
+      const decoded = (await (await fetch(`${server.url}/decode`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default' }, body: JSON.stringify(body) })).json()) as {
         payloads: { data: string }[];
       };
       expect(JSON.parse(Buffer.from(decoded.payloads[0].data, 'base64').toString())).toMatchObject({ streams: ['dashboards', 'logs'] });

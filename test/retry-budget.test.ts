@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createFetchPageActivities } from '../src/activities/fetch-page';
-import { backoffMs, DEFAULT_FETCH_RETRY, RetryBudget } from '../src/activities/retry-budget';
+import { backoffMs, DEFAULT_FETCH_RETRY, RetryBudget, withRetries } from '../src/activities/retry-budget';
 import type { DatadogClient } from '../src/datadog/client';
 import { DatadogApiError } from '../src/datadog/errors';
 import type { Destination } from '../src/destinations/destination';
@@ -113,5 +113,44 @@ describe('fetchPage failing', () => {
     expect(failure.type).toBe(FAILURE.retriesExhausted);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(new RegExp(`^${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: gave up after 3 failed attempts`));
+  });
+});
+
+describe('the same policy outside Temporal (retriever check)', () => {
+  const policy = { maxFailedAttempts: 3, initialDelayMs: 1_000, maxDelayMs: 30_000 };
+  /** A call that fails with `errors` in turn, then answers. */
+  const failing = (errors: DatadogApiError[]) => {
+    let calls = 0;
+    return { call: async () => (calls < errors.length ? Promise.reject(errors[calls++]) : (calls++, 'answer')), calls: () => calls };
+  };
+  const waits: number[] = [];
+  const sleep = async (ms: number) => void waits.push(ms);
+  beforeEach(() => (waits.length = 0));
+
+  it('retries what a sync retries, with its backoff, and waits out a 429 without counting it', async () => {
+    const serverError = new DatadogApiError('server', 'HTTP 503', { status: 503 });
+    const limited = new DatadogApiError('rate_limited', 'HTTP 429', { status: 429, rateLimit: { reset: 2 } });
+    const call = failing([serverError, limited, limited, new DatadogApiError('network', 'socket hang up')]);
+    await expect(withRetries(call.call, { policy, sleep, random: () => 1 })).resolves.toBe('answer');
+    expect(call.calls()).toBe(5);
+    expect(waits).toEqual([1_000, 2_250, 2_250, 2_000]);
+  });
+
+  it('gives up after the same bound of failed attempts', async () => {
+    const serverError = new DatadogApiError('server', 'HTTP 503', { status: 503 });
+    const call = failing([serverError, serverError, serverError, serverError]);
+    await expect(withRetries(call.call, { policy, sleep })).rejects.toBe(serverError);
+    expect(call.calls()).toBe(3);
+  });
+
+  it('never retries an answer retrying cannot change, and reports a 429 whose wait is too long', async () => {
+    for (const kind of ['forbidden', 'not_found', 'auth', 'bad_request', 'too_large'] as const) {
+      const call = failing([new DatadogApiError(kind, kind)]);
+      await expect(withRetries(call.call, { policy, sleep })).rejects.toMatchObject({ kind });
+      expect(call.calls()).toBe(1);
+    }
+    const hourly = new DatadogApiError('rate_limited', 'HTTP 429', { status: 429, rateLimit: { reset: 3_000 } });
+    await expect(withRetries(failing([hourly]).call, { policy, sleep, maxRateLimitWaitMs: 60_000 })).rejects.toBe(hourly);
+    expect(waits).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { DatadogClient } from '../src/datadog/client';
 import { DatadogApiError } from '../src/datadog/errors';
 import { extractRecords } from '../src/datadog/page';
 import { effectivePageSize, nextPageState, type PageState } from '../src/datadog/pagination';
-import { buildPageRequest, type ApiRequest } from '../src/datadog/request';
+import { buildPageRequest, sinceFor, type ApiRequest } from '../src/datadog/request';
 import { getStream, queryStreamDef, STREAMS } from '../src/datadog/streams/table';
 import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
 import { ROUTES } from '../src/simulator/routes';
@@ -194,11 +194,12 @@ function laterPages(def: StreamDef): PageState[] {
 function requestsFor(def: StreamDef): ApiRequest[] {
   const window = def.window ? { from: Date.parse('2026-03-01T00:00:00Z'), to: Date.parse('2026-03-02T00:00:00Z') } : undefined;
   const pathParams = def.parent ? { [def.parent.pathParam]: 'c5a3a8f3b6f14b1cb1f8a3a3f1a0a2b4' } : undefined;
+  const since = sinceFor(def, Date.parse('2026-03-02T00:00:00Z'));
   const requests: ApiRequest[] = [];
   for (const pageSize of [1, effectivePageSize(def.pagination, undefined)]) {
     for (const page of [{}, ...laterPages(def)]) {
-      requests.push(buildPageRequest(def, { window, page, pageSize, pathParams }));
-      if (def.queryParam) requests.push(buildPageRequest(def, { window, page, pageSize, pathParams, query: 'service:web status:error' }));
+      requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams }));
+      if (def.queryParam) requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, query: 'service:web status:error' }));
     }
   }
   return requests;
@@ -242,6 +243,7 @@ describe('the stream table agrees with the official spec', () => {
     if (def.window) {
       for (const name of [def.window.fromParam, def.window.toParam]) expect(param(name)).toBeDefined();
     }
+    if (def.since) expect(param(def.since.param)).toBeDefined();
   });
 
   it('names the timeseries endpoint and permission for query streams', () => {
@@ -337,7 +339,7 @@ describe('every simulator response is valid', () => {
     const pageSize = Math.min(effectivePageSize(def.pagination, 7), 7);
     let page: PageState | null = {};
     for (let i = 0; page && i < 3; i++) {
-      const body = await call(buildPageRequest(def, { window, page, pageSize }));
+      const body = await call(buildPageRequest(def, { window, since: sinceFor(def, now), page, pageSize }));
       const records = extractRecords(def, body);
       page = nextPageState(def.pagination, page, body, records.length, pageSize);
     }

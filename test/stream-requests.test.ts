@@ -1,5 +1,5 @@
 import { extractRecords, timeseriesRows } from '../src/datadog/page';
-import { buildPageRequest, parseTime } from '../src/datadog/request';
+import { buildPageRequest, parseTime, sinceFor } from '../src/datadog/request';
 import { getStream, queryStreamDef } from '../src/datadog/streams/table';
 
 const window = { from: Date.parse('2026-03-01T00:00:00Z'), to: Date.parse('2026-03-02T00:00:00Z') };
@@ -41,8 +41,19 @@ describe('building requests', () => {
     ]);
   });
 
+  it('asks the host list for every host Datadog keeps (7 days), not its 3-hour default, from one planned time', () => {
+    const plannedAt = Date.parse('2026-03-08T12:00:00Z');
+    const since = sinceFor(getStream('hosts'), plannedAt)!;
+    expect(new Date(since).toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    for (const page of [{}, { offset: 1000 }]) {
+      expect(buildPageRequest(getStream('hosts'), { since, page, pageSize: 1000 }).query).toMatchObject({ from: String(since / 1000), count: '1000' });
+    }
+    expect(sinceFor(getStream('dashboards'), plannedAt)).toBeUndefined();
+  });
+
   it('refuses to build what Datadog would misread', () => {
     expect(() => buildPageRequest(getStream('logs'), { page: {}, pageSize: 10 })).toThrow('logs: an incremental stream needs a time window for every request');
+    expect(() => buildPageRequest(getStream('hosts'), { page: {}, pageSize: 10 })).toThrow('hosts: needs its "from" time');
     expect(() => buildPageRequest(getStream('slo_history'), { window, page: {}, pageSize: 0 })).toThrow('no value for {slo_id}');
   });
 

@@ -12,6 +12,7 @@ import { keyColumn } from '../src/destinations/table-model';
 import type { DuckDbDestination } from '../src/destinations/duckdb';
 import type { TimeseriesQueryBody } from '../src/simulator/datasets/timeseries';
 import type { World } from '../src/simulator';
+import { unreadableReason } from '../src/shared/unreadable';
 import { harness, type Harness } from './helpers/retriever';
 import { startDevServer } from './helpers/temporal';
 
@@ -86,7 +87,7 @@ describe('every stream, end to end', () => {
       dashboards: 45,
       logs: { count: 1_500, from: anchor - 3 * DAY, to: Date.now() },
       search: { audit_logs: 240, events: 200, rum_events: 260, spans: 220 },
-      counts: { monitors: 80, users: 90, hosts: 30, metrics: 50, incidents: 45, service_level_objectives: 12, teams: 41, synthetic_tests: 41 },
+      counts: { monitors: 80, users: 90, hosts: 90, metrics: 50, incidents: 45, service_level_objectives: 12, teams: 41, synthetic_tests: 41 },
       // Search pages end early at 4-hour boundaries, cursor and all: a client that stops on a short page loses records.
       searchPartitionMs: 4 * HOUR,
     });
@@ -159,6 +160,24 @@ describe('every stream, end to end', () => {
     expect(Number(hosts.n)).toBe(h.simulator.world.groundTruth('hosts').length);
     expect(Number(hosts.with_id)).toBeLessThan(Number(hosts.n));
     expect(typeof hosts.top === 'bigint' || typeof hosts.top === 'number').toBe(true);
+    // Datadog lists a host for 7 days after its last report, but only the last 3 hours' unless asked with `from`:
+    // hosts quiet for hours or days are in the table, those silent for over a week Datadog no longer lists.
+    const nowS = Date.now() / 1000;
+    const silentFor = (host: Record<string, unknown>) => nowS - Number(host.last_reported_time);
+    const named = (list: Record<string, unknown>[]) => list.map((host) => String(host.host_name));
+    const quiet = named(h.simulator.world.hosts.filter((host) => silentFor(host) > 4 * 3600 && silentFor(host) < 6 * 86_400 + 600));
+    const gone = named(h.simulator.world.hosts.filter((host) => silentFor(host) > 7 * 86_400 + 600));
+    expect(quiet.length).toBeGreaterThan(3);
+    expect(gone.length).toBeGreaterThan(0);
+    const synced = await keys(h.destination, STREAMS.find((s) => s.name === 'hosts')!);
+    expect(synced).toEqual(expect.arrayContaining(quiet));
+    expect(synced.filter((name) => gone.includes(name))).toEqual([]);
+    // Every page of the refresh asked from the same time, fixed when the sync was planned: a week before it.
+    const hostPages = h.simulator.requests.filter((r) => r.path === '/api/v1/hosts' && r.status === 200);
+    expect(hostPages.length).toBeGreaterThan(1);
+    const froms = [...new Set(hostPages.map((r) => r.query.from))];
+    expect(froms).toHaveLength(1);
+    expect(Math.abs(nowS - Number(froms[0]) - 7 * 86_400)).toBeLessThan(600);
   });
 
   it('reads only what follows each bookmark on the next run, and duplicates nothing', async () => {
@@ -199,23 +218,32 @@ describe('every stream, end to end', () => {
         logs: { count: 200, from: anchor - DAY, to: Date.now() },
         forbiddenStreams: ['audit_logs', 'monitors'],
         forbiddenPermissions: ['timeseries_query'],
+        // An endpoint the organisation does not have answers 404.
+        missingRoutes: ['GET /api/v2/rum/events'],
       });
     });
     afterAll(async () => {
       await limited?.close();
     });
 
-    const streams = ['audit_logs', 'monitors', 'cpu_by_host', 'dashboards', 'users', 'logs'];
+    const streams = ['audit_logs', 'monitors', 'cpu_by_host', 'rum_events', 'dashboards', 'users', 'logs'];
 
-    it('skips the streams it may not read, naming the permission, and completes the others', async () => {
+    it('skips the streams it may not read, naming the permission (403) or saying the endpoint is not there (404), and completes the others', async () => {
       const result = await limited.sync({ ...request(anchor, streams), start_date: new Date(anchor - DAY).toISOString() });
       expect(result.status).toBe('completed');
       const status = Object.fromEntries(result.streams.map((s) => [s.stream, s.status]));
-      expect(status).toEqual({ audit_logs: 'skipped', monitors: 'skipped', cpu_by_host: 'skipped', dashboards: 'completed', users: 'completed', logs: 'completed' });
-      expect(result.warnings).toHaveLength(3);
+      expect(status).toEqual({ audit_logs: 'skipped', monitors: 'skipped', cpu_by_host: 'skipped', rum_events: 'skipped', dashboards: 'completed', users: 'completed', logs: 'completed' });
+      expect(result.warnings).toHaveLength(4);
       for (const [stream, permission] of [['audit_logs', 'audit_logs_read'], ['monitors', 'monitors_read'], ['cpu_by_host', 'timeseries_query']]) {
-        expect(result.warnings.find((w) => w.startsWith(`${stream} skipped`))).toContain(`"${permission}"`);
+        const warning = result.warnings.find((w) => w.startsWith(`${stream} skipped`));
+        expect(warning).toContain(`"${permission}"`);
+        expect(warning).toContain(unreadableReason(403, permission));
       }
+      // The same words `retriever check` uses: no permission would make a missing endpoint readable.
+      const missing = result.warnings.find((w) => w.startsWith('rum_events skipped'))!;
+      expect(missing).toContain(unreadableReason(404, 'rum_apps_read'));
+      expect(missing).toMatch(/^rum_events skipped: not available: the product or endpoint is not available for this organisation/);
+      expect(missing).not.toContain('permission');
       for (const name of ['dashboards', 'users']) {
         const def = STREAMS.find((s) => s.name === name)!;
         expect(await keys(limited.destination, def)).toEqual(limited.simulator.world.groundTruth(name));

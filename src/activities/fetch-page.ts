@@ -52,7 +52,7 @@ async function readOwnPage(
 
 /** One page of a dependent stream (a page of parents, a request each), prepared for its write. */
 async function readDependentPage(client: DatadogClient, def: StreamDef, at: PageAt, destination: Destination, signal: AbortSignal): Promise<ReadyPage> {
-  const read = await readChildPage(client, def, at, signal);
+  const read = await readChildPage((request, options) => client.send(request, options), def, at, signal);
   return { read, prepared: await destination.prepare(tableSpec(def), read.records) };
 }
 
@@ -73,7 +73,7 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
       recordRetryMetrics(input.stream);
       try {
         const def = getStream(input.stream, input.timeseriesQuery ? [input.timeseriesQuery] : []);
-        const at: PageAt = { window: input.window, page: input.page, pageSize: input.pageSize, search: input.search };
+        const at: PageAt = { window: input.window, since: input.since, page: input.page, pageSize: input.pageSize, search: input.search };
         return await withHeartbeat(
           async (signal) => {
             const client = datadog(input.site);

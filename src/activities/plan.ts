@@ -1,8 +1,12 @@
 import { parseDuration } from '../config/duration';
 import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch } from '../config/request';
 import { DatadogApiError } from '../datadog/errors';
+import type { Send } from '../datadog/client';
+import { checkApiKey, checkApplicationKey } from '../datadog/keys';
 import { effectivePageSize } from '../datadog/pagination';
+import { sinceFor } from '../datadog/request';
 import { getStream, tableSpec } from '../datadog/streams/table';
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE } from '../shared/failure-types';
 import type { StreamTask, SyncPlan } from '../workflows/types';
@@ -13,34 +17,40 @@ import { toFailure } from './failures';
 export const DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
 
 export function createPlanActivities({ datadog, destination, now = Date.now }: ActivityDeps) {
-  /** Checks both keys: `validate` sees only the API key, `current_user` needs the application key too. */
+  /** Checks both keys (datadog/keys.ts): only a 401 or 403 fails the sync at once; other faults are retried. */
   async function checkKeys(site: Parameters<ActivityDeps['datadog']>[0]): Promise<void> {
     const client = datadog(site);
+    const send: Send = (request, options) => client.send(request, options);
+    let api;
     try {
-      await client.send({ method: 'GET', path: '/api/v1/validate', query: {} }, { apiKeyOnly: true });
+      api = await checkApiKey(send);
     } catch (err) {
-      if (err instanceof DatadogApiError && (err.kind === 'forbidden' || err.kind === 'auth')) {
-        throw ApplicationFailure.nonRetryable(
-          `Datadog rejected the API key (DD_API_KEY) at ${client.baseUrl}: check the key and that it belongs to site ${site}`,
-          FAILURE.invalidApiKey,
-        );
-      }
       if (err instanceof DatadogApiError && (err.kind === 'network' || err.kind === 'timeout')) {
         // Retried (the network may come back), but with what to check if it does not.
         throw toFailure(err, `cannot reach Datadog at ${client.baseUrl} (site ${site}${client.baseUrl.includes(site) ? '' : ', DD_BASE_URL'}); check the worker's network and proxy settings`);
       }
       throw toFailure(err, 'checking the API key');
     }
+    if (api.outcome === 'rejected') {
+      throw ApplicationFailure.nonRetryable(
+        `Datadog rejected the API key (DD_API_KEY) at ${client.baseUrl}: check the key and that it belongs to site ${site}`,
+        FAILURE.invalidApiKey,
+      );
+    }
+    let application;
     try {
-      await client.send({ method: 'GET', path: '/api/v2/current_user', query: {} });
+      application = await checkApplicationKey(send);
     } catch (err) {
-      if (err instanceof DatadogApiError && (err.kind === 'forbidden' || err.kind === 'auth')) {
-        throw ApplicationFailure.nonRetryable(
-          `Datadog rejected the application key (DD_APP_KEY) at ${client.baseUrl}: check the key and that it belongs to the same organisation as the API key`,
-          FAILURE.invalidAppKey,
-        );
-      }
       throw toFailure(err, 'checking the application key');
+    }
+    if (application.outcome === 'rejected') {
+      throw ApplicationFailure.nonRetryable(
+        `Datadog rejected the application key (DD_APP_KEY) at ${client.baseUrl} (${application.detail}): check the key and that it belongs to the same organisation as the API key`,
+        FAILURE.invalidAppKey,
+      );
+    }
+    if (application.outcome === 'unchecked') {
+      log.warn(`the application key (DD_APP_KEY) could not be checked at ${client.baseUrl}: ${application.detail}; going on, each stream will say whether it is readable`);
     }
   }
 
@@ -77,6 +87,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
             ? Math.min(def.parent.batchSize, effectivePageSize(getStream(def.parent.stream).pagination, request.max_records_per_request))
             : effectivePageSize(def.pagination, request.max_records_per_request),
           search: streamSearch(request, name),
+          ...(def.since ? { since: sinceFor(def, current) } : {}),
           permission: def.permission,
           strict: request.strict,
           ...(timeseriesQuery ? { timeseriesQuery } : {}),

@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { DatadogApiError } from '../datadog/errors';
 import { FAILURE } from '../shared/failure-types';
+import { resetWaitMs } from '../shared/rate-limit';
 
 /**
  * How fetchPage retries a page that failed for a reason worth retrying (5xx, network, timeout, a bad
@@ -96,5 +98,47 @@ export class RetryBudget {
       });
     }
     return ApplicationFailure.create({ ...common, message: failure.message, nextRetryDelay: backoffMs(failed, this.policy, this.random) });
+  }
+}
+
+export interface RetryLoopOptions {
+  policy?: Partial<FetchRetryPolicy>;
+  /** The longest a call waits for rate-limit resets in all before its 429 is reported instead. */
+  maxRateLimitWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * A sync's retry policy for one call made outside Temporal (`retriever check`): what a sync retries
+ * (DatadogApiError.retryable: 5xx, resets, timeouts, bad or cut-off bodies) is retried with the same
+ * backoff and the same bound, a 429 waits for its reset without counting as a failure, and anything
+ * else (401, 403, 404, 400) is thrown at once: retrying cannot change it.
+ */
+export async function withRetries<T>(call: () => Promise<T>, options: RetryLoopOptions = {}): Promise<T> {
+  const policy: FetchRetryPolicy = { ...DEFAULT_FETCH_RETRY, ...options.policy };
+  const maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let failed = 0;
+  let rateLimitWait = 0;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof DatadogApiError) || !err.retryable) throw err;
+      let delay: number;
+      if (err.kind === 'rate_limited') {
+        delay = resetWaitMs(err.details.rateLimit);
+        if (rateLimitWait + delay > maxRateLimitWaitMs) throw err;
+        rateLimitWait += delay;
+      } else {
+        failed++;
+        if (failed >= policy.maxFailedAttempts) throw err;
+        delay = backoffMs(failed, policy, options.random);
+      }
+      await sleep(delay);
+    }
   }
 }

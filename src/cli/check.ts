@@ -2,12 +2,15 @@ import type { Command } from 'commander';
 import { datadogCredentials, readEnv } from '../config/env';
 import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch, type SyncRequest } from '../config/request';
 import { apiBaseUrl } from '../config/sites';
-import { DatadogClient } from '../datadog/client';
+import { DatadogClient, type Send } from '../datadog/client';
 import { DatadogApiError } from '../datadog/errors';
+import { checkApiKey, checkApplicationKey, type KeyVerdict } from '../datadog/keys';
 import { readPage } from '../datadog/pages';
-import type { ApiRequest, Window } from '../datadog/request';
+import { sinceFor, type Window } from '../datadog/request';
 import { getStream } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
+import { withRetries, type RetryLoopOptions } from '../activities/retry-budget';
+import { unreadableReason } from '../shared/unreadable';
 import { loadConfigFile } from './config-file';
 import { textTable } from './discover';
 
@@ -34,8 +37,15 @@ export interface CheckReport {
 
 const PROBE_WINDOW_MS = 3_600_000;
 
+export interface CheckOptions {
+  /** "Now", for the probes' time windows. */
+  now?: number;
+  /** How transient faults are retried: a sync's policy (retry-budget.ts) unless changed. */
+  retry?: RetryLoopOptions;
+}
+
 /** A single cheap page per stream, read as a sync reads it: the first page, one record, over the last hour. */
-async function probe(client: DatadogClient, def: StreamDef, request: SyncRequest, now: number): Promise<void> {
+async function probe(send: Send, def: StreamDef, request: SyncRequest, now: number): Promise<void> {
   const query = queryDefinitions(request).find((q) => q.name === def.name);
   let window: Window | undefined;
   if (def.window) {
@@ -45,18 +55,19 @@ async function probe(client: DatadogClient, def: StreamDef, request: SyncRequest
   }
   // A dependent stream's page is a page of its parents: one parent, and its records for the window.
   const pagination = def.parent ? getStream(def.parent.stream).pagination : def.pagination;
-  await readPage(client, def, { window, page: {}, pageSize: pagination.kind === 'none' ? 0 : 1, search: streamSearch(request, def.name) });
+  const pageSize = pagination.kind === 'none' ? 0 : 1;
+  await readPage(send, def, { window, since: sinceFor(def, now), page: {}, pageSize, search: streamSearch(request, def.name) });
 }
 
+/** Why a probe failed, once retrying could not change the answer. */
 function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'permission'> {
   if (err instanceof DatadogApiError) {
     const said = err.details.errors?.length ? ` (${err.details.errors.join('; ')})` : '';
     switch (err.kind) {
       case 'forbidden':
       case 'auth':
-        return { readable: false, status: err.status, message: `refused: the application key needs the "${def.permission}" permission${said}` };
       case 'not_found':
-        return { readable: false, status: err.status, message: `not available: the feature may not be enabled for this organisation${said}` };
+        return { readable: false, status: err.status, message: `${unreadableReason(err.status, def.permission)}${said}` };
       case 'rate_limited':
         return { readable: false, status: err.status, message: `rate limited: try again in ${err.details.rateLimit?.reset ?? '?'} s` };
       default:
@@ -66,27 +77,33 @@ function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'pe
   return { readable: false, message: err instanceof Error ? err.message : String(err) };
 }
 
-async function checkKey(client: DatadogClient, request: ApiRequest, apiKeyOnly: boolean, name: string): Promise<KeyCheck> {
+/** A key check for people: rejected only on 401/403; a fault that outlasted the retries says so. */
+async function checkKey(check: () => Promise<KeyVerdict>, name: string): Promise<KeyCheck> {
   try {
-    await client.send(request, { apiKeyOnly });
-    return { valid: true, message: 'valid' };
-  } catch (err) {
-    if (err instanceof DatadogApiError && (err.kind === 'forbidden' || err.kind === 'auth')) {
-      return { valid: false, message: `rejected (HTTP ${err.status}): check ${name} and that it belongs to this site` };
+    const verdict = await check();
+    switch (verdict.outcome) {
+      case 'accepted':
+        return { valid: true, message: verdict.fallback ? `valid (${verdict.detail})` : 'valid' };
+      case 'rejected':
+        return { valid: false, message: `rejected (HTTP ${verdict.status}): check ${name} and that it belongs to this site (${verdict.detail})` };
+      case 'unchecked':
+        return { valid: true, message: `not checked: ${verdict.detail}; the streams below show whether it works` };
     }
+  } catch (err) {
     return { valid: false, message: `could not be checked: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
 /**
- * Checks both keys and, for each selected stream, whether it can be read and why not.
- * `GET /api/v1/validate` sees only the API key; `GET /api/v2/current_user` needs the application key too.
+ * Checks both keys (datadog/keys.ts, as a sync does) and, for each selected stream, whether it can
+ * be read and why not. Every request is retried as a sync retries it, so a transient fault never
+ * makes a stream look unreadable.
  */
-export async function checkAccess(client: DatadogClient, request: SyncRequest, now = Date.now()): Promise<CheckReport> {
-  const api = await checkKey(client, { method: 'GET', path: '/api/v1/validate', query: {} }, true, 'DD_API_KEY');
-  const application = api.valid
-    ? await checkKey(client, { method: 'GET', path: '/api/v2/current_user', query: {} }, false, 'DD_APP_KEY')
-    : { valid: false, message: 'not checked: the API key was not accepted' };
+export async function checkAccess(client: DatadogClient, request: SyncRequest, options: CheckOptions = {}): Promise<CheckReport> {
+  const now = options.now ?? Date.now();
+  const send: Send = (apiRequest, sendOptions) => withRetries(() => client.send(apiRequest, sendOptions), options.retry);
+  const api = await checkKey(() => checkApiKey(send), 'DD_API_KEY');
+  const application = api.valid ? await checkKey(() => checkApplicationKey(send), 'DD_APP_KEY') : { valid: false, message: 'not checked: the API key was not accepted' };
   const queries = queryDefinitions(request);
   const streams: StreamCheck[] = [];
   for (const name of selectedStreams(request)) {
@@ -96,7 +113,7 @@ export async function checkAccess(client: DatadogClient, request: SyncRequest, n
       continue;
     }
     try {
-      await probe(client, def, request, now);
+      await probe(send, def, request, now);
       streams.push({ stream: name, readable: true, permission: def.permission, message: 'readable' });
     } catch (err) {
       streams.push({ stream: name, permission: def.permission, ...explain(err, def) });

@@ -47,9 +47,16 @@ export class EncryptionCodec implements PayloadCodec {
       const key = this.config.keys.get(id);
       if (!key) throw new Error(`payload was encrypted with key id "${id}", which this process does not have (set it in RETRIEVER_CODEC_KEYS)`);
       const data = Buffer.from(payload.data ?? []);
+      if (data.length < 12 + 16) throw new Error(`payload with key id "${id}" is too short to be AES-256-GCM ciphertext`);
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
       decipher.setAuthTag(data.subarray(data.length - 16));
-      const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      let plain: Buffer;
+      try {
+        plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      } catch {
+        // GCM's authentication failed: OpenSSL says only "unable to authenticate data".
+        throw new Error(`payload with key id "${id}" does not decrypt: the key under that id is not the one it was encrypted with, or the data was altered`);
+      }
       return ProtoPayload.decode(plain) as Payload;
     });
   }

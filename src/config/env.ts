@@ -7,6 +7,41 @@ const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 const optionalText = z.preprocess(unsetIfEmpty, z.string().min(1).optional());
 const optionalUrl = z.preprocess(unsetIfEmpty, z.string().url().optional());
 const positiveInt = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
+const splitList = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const optionalList = z.preprocess(unsetIfEmpty, z.string().transform(splitList).optional());
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+/** A size in bytes, written `4MiB`, `512KiB`, `2MB` or as a plain number of bytes. */
+const byteSize = (fallback: string) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .default(fallback)
+      .pipe(z.string().regex(/^\d+\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i, 'a size such as 4MiB, 512KiB or a number of bytes'))
+      .transform((text) => {
+        const [, amount, unit = ''] = /^(\d+)\s*([a-z]*)$/i.exec(text)!;
+        return Number(amount) * SIZE_UNITS[unit.toLowerCase()];
+      })
+      .pipe(z.number().positive('must be more than 0 bytes')),
+  );
+
+/** Public-key JWS algorithms: the codec server holds only the identity provider's public keys (no HS*, no "none"). */
+export const JWT_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+const jwtAlgorithms = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .default('RS256')
+    .transform((text, ctx) => {
+      const algorithms = splitList(text);
+      const unknown = algorithms.filter((a) => !(JWT_ALGORITHMS as readonly string[]).includes(a));
+      if (unknown.length > 0 || algorithms.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `${unknown.join(', ') || 'empty'}: not accepted; use a comma-separated list of ${JWT_ALGORITHMS.join(', ')}` });
+      }
+      return algorithms;
+    }),
+);
 
 /** Settings a worker or CLI reads from its environment. Secrets live only here. */
 const envSchema = z.object({
@@ -58,6 +93,20 @@ const envSchema = z.object({
   /** Payload encryption keys, "id:base64key[,id:base64key]", and the id new payloads use. */
   RETRIEVER_CODEC_KEYS: optionalText,
   RETRIEVER_CODEC_KEY_ID: optionalText,
+  /** Codec server: a shared bearer token for callers without single sign-on (the Temporal CLI's --codec-auth). */
+  RETRIEVER_CODEC_AUTH_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(32, 'at least 32 characters, e.g. the output of `openssl rand -base64 32`').optional()),
+  /** Codec server: JWTs (the Web UI user's access token) verified against this JWKS, for this issuer and audience. */
+  RETRIEVER_CODEC_JWKS_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/, error: 'an http(s) URL of the identity provider\'s JWKS document' }).optional()),
+  RETRIEVER_CODEC_JWT_ISSUER: optionalText,
+  RETRIEVER_CODEC_JWT_AUDIENCE: optionalList,
+  RETRIEVER_CODEC_JWT_ALGORITHMS: jwtAlgorithms,
+  /** Codec server: request bodies over this size get 413. */
+  RETRIEVER_CODEC_MAX_BODY: byteSize('4MiB'),
+  /** Codec server: the namespaces it decodes for (X-Namespace); unset, TEMPORAL_NAMESPACE alone. */
+  RETRIEVER_CODEC_NAMESPACES: optionalList,
+  /** Codec server: HTTPS with this PEM certificate and key (the Web UI forwards tokens only over HTTPS). */
+  RETRIEVER_CODEC_TLS_CERT: optionalText,
+  RETRIEVER_CODEC_TLS_KEY: optionalText,
   /** A prebuilt workflow bundle (file of bundle code), so the worker skips bundling at start. */
   RETRIEVER_WORKFLOW_BUNDLE: optionalText,
 });

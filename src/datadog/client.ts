@@ -45,6 +45,9 @@ export interface ApiResponse {
   rateLimit?: RateLimitInfo;
 }
 
+/** How a request is sent: a client's `send`, or one wrapped in retries. */
+export type Send = (request: ApiRequest, options?: SendOptions) => Promise<ApiResponse>;
+
 export interface SendOptions {
   signal?: AbortSignal;
   /** Send only the API key (the `validate` endpoint). */

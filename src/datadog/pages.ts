@@ -1,7 +1,7 @@
 import type { JsonRecord } from '../shared/json';
 import { getPath } from '../shared/json';
 import type { RateLimitInfo } from '../shared/rate-limit';
-import type { ApiResponse, DatadogClient } from './client';
+import type { ApiResponse, Send } from './client';
 import { DatadogApiError } from './errors';
 import { extractRecords } from './page';
 import { nextPageState, type PageState } from './pagination';
@@ -19,6 +19,8 @@ export interface PageAt {
   window?: Window;
   page: PageState;
   pageSize: number;
+  /** Streams with `since` in their row: the time they ask from, planned once per sync. */
+  since?: number;
   /** The stream's search filter, for streams that take one. */
   search?: string;
 }
@@ -34,7 +36,7 @@ export interface PageRead {
 
 /** The request for one page of a stream that has pages of its own (not a dependent stream). */
 export function pageRequest(def: StreamDef, at: PageAt): ApiRequest {
-  return buildPageRequest(def, { window: at.window, page: at.page, pageSize: at.pageSize, query: at.search });
+  return buildPageRequest(def, { window: at.window, since: at.since, page: at.page, pageSize: at.pageSize, query: at.search });
 }
 
 /** The page a response to `pageRequest(def, at)` holds. */
@@ -48,20 +50,20 @@ export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiRespon
  * One page of a dependent stream: a page of its parent (e.g. a few SLOs), then one request per parent
  * for the window. The page state is the parent's, so a retried page repeats only these parents.
  */
-export async function readChildPage(client: DatadogClient, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
+export async function readChildPage(send: Send, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
   const link = def.parent!;
   const parentDef = getStream(link.stream);
-  const parentResponse = await client.send(buildPageRequest(parentDef, { page: at.page, pageSize: at.pageSize }), { signal });
+  const parentResponse = await send(buildPageRequest(parentDef, { page: at.page, pageSize: at.pageSize }), { signal });
   const parents = extractRecords(parentDef, parentResponse.body);
   const records: JsonRecord[] = [];
   let bytes = parentResponse.bytes;
   let rateLimit = parentResponse.rateLimit;
   for (const parent of parents) {
     const id = String(getPath(parent, link.key));
-    const request = buildPageRequest(def, { window: at.window, page: {}, pageSize: 0, query: at.search, pathParams: { [link.pathParam]: id } });
+    const request = buildPageRequest(def, { window: at.window, since: at.since, page: {}, pageSize: 0, query: at.search, pathParams: { [link.pathParam]: id } });
     let response;
     try {
-      response = await client.send(request, { signal });
+      response = await send(request, { signal });
     } catch (err) {
       // The parent was listed a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
       if (err instanceof DatadogApiError && err.kind === 'not_found') continue;
@@ -79,8 +81,8 @@ export async function readChildPage(client: DatadogClient, def: StreamDef, at: P
   };
 }
 
-/** One page of any stream, sent now. */
-export async function readPage(client: DatadogClient, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
-  if (def.parent) return readChildPage(client, def, at, signal);
-  return pageFromResponse(def, at, await client.send(pageRequest(def, at), { signal }));
+/** One page of any stream, sent now through `send` (a client's, or one that retries). */
+export async function readPage(send: Send, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
+  if (def.parent) return readChildPage(send, def, at, signal);
+  return pageFromResponse(def, at, await send(pageRequest(def, at), { signal }));
 }

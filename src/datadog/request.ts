@@ -20,6 +20,8 @@ export interface PageRequestInput {
   window?: Window;
   page: PageState;
   pageSize: number;
+  /** Epoch ms: what a stream with `since` sends as that parameter, fixed once per sync (`sinceFor`). */
+  since?: number;
   /** The per-stream search query, for streams that take one. */
   query?: string;
   /** Values for the `{name}` placeholders of the path (a dependent stream's parent id). */
@@ -53,6 +55,11 @@ function fillPath(def: StreamDef, values: Record<string, string> = {}): string {
   return path;
 }
 
+/** The time a stream with `since` asks from, for a sync that reads "now" as `now` (epoch ms). */
+export function sinceFor(def: StreamDef, now: number): number | undefined {
+  return def.since ? now - def.since.lookbackMs : undefined;
+}
+
 /** Builds the HTTP request for one page of a stream: the one place request parameters are assembled. */
 export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRequest {
   const params: Record<string, unknown> = { ...def.params, ...def.body };
@@ -63,6 +70,11 @@ export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRe
     params[def.window.fromParam] = write(input.window.from);
     params[def.window.toParam] = write(input.window.to);
     if (def.window.sort) params[def.window.sort.param] = def.window.sort.value;
+  }
+  if (def.since) {
+    // Left out, the endpoint would list only recent items and the refresh would drop the others.
+    if (input.since === undefined) throw new Error(`${def.name}: needs its "${def.since.param}" time (planned once per sync) for every request`);
+    params[def.since.param] = formatTime(input.since, def.since.unit);
   }
   if (def.queryParam && input.query) params[def.queryParam] = input.query;
   Object.assign(params, pageParams(def.pagination, input.page, input.pageSize));

@@ -84,18 +84,22 @@ export interface StagingTable {
   upsert: string;
 }
 
-/** The staging table of a stream's pages: a text column per column, cast on the way into the table. */
+/**
+ * The staging table of a stream's pages: a text column per column, cast on the way into the table,
+ * and `_raw` as JSON already. Not cast: a cast parses the text, and DuckDB's parser refuses a lone
+ * surrogate's escape (`\ud800`), which `_raw` keeps as received.
+ */
 export function stagingTable(stream: string, columns: Column[]): StagingTable {
   const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
   const table = `stage_${stream}`;
   const name = `temp.main.${quoteIdent(table)}`;
   const target = `${quoteIdent(stream)} (${[...names, SYNCED_AT_COLUMN, SYNC_ID_COLUMN].join(', ')})`;
-  const select = `SELECT ${[...columns.map((c) => `TRY_CAST(${quoteIdent(c.name)} AS ${DUCKDB_TYPES[c.type]})`), `${RAW_COLUMN}::JSON`, 'now()', '$1'].join(', ')} FROM ${name}`;
+  const select = `SELECT ${[...columns.map((c) => `TRY_CAST(${quoteIdent(c.name)} AS ${DUCKDB_TYPES[c.type]})`), RAW_COLUMN, 'now()', '$1'].join(', ')} FROM ${name}`;
   return {
     table,
     name,
     cells: columns.length,
-    create: `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (${names.map((n) => `${n} VARCHAR`).join(', ')})`,
+    create: `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (${[...columns.map((c) => `${quoteIdent(c.name)} VARCHAR`), `${RAW_COLUMN} JSON`].join(', ')})`,
     upsert: `INSERT OR REPLACE INTO ${target} ${select}`,
   };
 }

@@ -4,7 +4,7 @@ import type { JsonRecord } from '../shared/json';
 import type { Bookmark, Destination, PrepareOptions, SyncRecord } from './destination';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
-import { convertPage, lastPerKey, type PreparedPage } from './rows';
+import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
 import { quoteIdent, SqlTables, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
@@ -204,7 +204,7 @@ export class PostgresDestination implements Destination {
 
     const stage = await this.stagingTable(client, table, columns);
     const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
-    await copyFrom(client, `COPY ${stage} (${names.join(', ')}) FROM STDIN`, copyText(rows.map((row) => [...row.cells, row.raw])));
+    await copyFrom(client, `COPY ${stage} (${names.join(', ')}) FROM STDIN`, copyText(rows.map((row) => [...row.cells, jsonbRaw(row.raw)])));
     const key = quoteIdent(keyColumn(table, columns).name);
     const updates = [...names, SYNCED_AT_COLUMN, SYNC_ID_COLUMN].filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
     // Rows in key order, so two workers writing overlapping pages lock rows in the same order.

@@ -11,6 +11,7 @@ export type Cell = string | number | boolean | null;
 export interface Row {
   /** One cell per column, in the columns' order. */
   cells: Cell[];
+  /** The record as received, as JSON text: `JSON.parse(raw)` equals it. PostgreSQL stores `jsonbRaw(raw)`. */
   raw: string;
 }
 
@@ -20,18 +21,44 @@ const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** Date, optional time, optional offset; Date.parse alone would also take "5" for a date. */
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.(\d+))?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
+/** U+0000 or a surrogate: only a string with one can hold what a store cannot keep. */
+const MAYBE_UNSTORABLE = /[\u0000\uD800-\uDFFF]/;
+/** U+0000, or a surrogate that is not half of a pair (text a JSON body can escape, but UTF-8 cannot encode). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** How JSON.stringify writes those: `\u0000`, and a lone surrogate as `\udXXX` (a pair it writes as is). */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
 /**
- * PostgreSQL can store U+0000 neither in text nor in jsonb; both stores get U+FFFD instead, so
- * they stay equal. A string without one is returned as it is.
+ * Text for a typed column, the same in both stores: PostgreSQL's text and jsonb refuse U+0000 and
+ * UTF-8 has no lone surrogates, so each becomes U+FFFD. (`_raw` keeps them; see `toRow`.)
  */
-function withoutNul(text: string): string {
-  return text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text;
+function storableText(text: string): string {
+  return MAYBE_UNSTORABLE.test(text) ? text.replace(UNSTORABLE, '\uFFFD') : text;
 }
 
+/** A JSON value with storableText applied to every string in it, keys included. */
+function storableValue(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableValue);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [storableText(key), storableValue(v)]));
+  }
+  return value;
+}
+
+/** JSON text for a typed JSON column: PostgreSQL's jsonb and DuckDB's JSON functions accept it. */
 function jsonText(value: unknown): string {
   const text = JSON.stringify(value);
-  // JSON.stringify writes U+0000 as the escape \u0000; only then walk the value to replace it.
-  return text.includes('\\u0000') ? JSON.stringify(value, (_key, v) => (typeof v === 'string' ? withoutNul(v) : v)) : text;
+  // Only a text with such an escape needs the walk.
+  return UNSTORABLE_ESCAPE.test(text) ? JSON.stringify(storableValue(value)) : text;
+}
+
+/**
+ * `_raw` as PostgreSQL's jsonb can hold it: the exact text, unless it has U+0000 or a lone surrogate
+ * (jsonb refuses both), which become U+FFFD, in keys as in values (docs/destinations.md).
+ */
+export function jsonbRaw(raw: string): string {
+  return UNSTORABLE_ESCAPE.test(raw) ? JSON.stringify(storableValue(JSON.parse(raw))) : raw;
 }
 
 function integerCell(value: unknown): Cell {
@@ -82,7 +109,7 @@ export function toCell(type: ColumnType, value: unknown): Cell {
   if (value === undefined || value === null) return null;
   switch (type) {
     case 'string':
-      return typeof value === 'string' ? withoutNul(value) : typeof value === 'object' ? jsonText(value) : String(value);
+      return typeof value === 'string' ? storableText(value) : typeof value === 'object' ? jsonText(value) : String(value);
     case 'timestamp':
       return timestampCell(value);
     case 'integer':
@@ -120,7 +147,9 @@ export function toRow(columns: Column[], record: JsonRecord): Row {
   if (!read || read.length !== columns.length) readers.set(columns, (read = columns.map(cellReader)));
   const cells = new Array<Cell>(read.length);
   for (let i = 0; i < read.length; i++) cells[i] = read[i](record);
-  return { cells, raw: jsonText(record) };
+  // JSON.stringify writes U+0000 and lone surrogates as escapes, so the text is plain UTF-8 and parses
+  // back to the very record: every character, lone surrogates as the same UTF-16 code units.
+  return { cells, raw: JSON.stringify(record) };
 }
 
 /** The last copy of each key: one statement may not upsert the same row twice. */

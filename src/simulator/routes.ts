@@ -93,17 +93,17 @@ const TEMPLATES = Object.entries(ROUTES).map(([key, entry]) => {
     names.push(name);
     return '([^/]+)';
   });
-  return { method, regex: new RegExp(`^${pattern}$`), names, entry };
+  return { key, method, regex: new RegExp(`^${pattern}$`), names, entry };
 });
 
-/** The route for a request, with the values of its path placeholders; null when there is none. */
-export function matchRoute(method: string, pathname: string): { entry: RouteEntry; params: Record<string, string> } | null {
+/** The route for a request (and its key in ROUTES), with the values of its path placeholders; null when there is none. */
+export function matchRoute(method: string, pathname: string): { key: string; entry: RouteEntry; params: Record<string, string> } | null {
   for (const template of TEMPLATES) {
     if (template.method !== method) continue;
     const match = template.regex.exec(pathname);
     if (!match) continue;
     const params = Object.fromEntries(template.names.map((name, i) => [name, decodeURIComponent(match[i + 1])]));
-    return { entry: template.entry, params };
+    return { key: template.key, entry: template.entry, params };
   }
   return null;
 }

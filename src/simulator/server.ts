@@ -18,6 +18,11 @@ export interface SimulatorOptions extends WorldOptions {
   forbiddenStreams?: string[];
   /** Permissions the application key lacks: every route that needs one answers 403 (e.g. `timeseries_query`). */
   forbiddenPermissions?: string[];
+  /**
+   * Routes ("METHOD path", as in ROUTES) this API does not have: they answer 404 as any unknown
+   * endpoint does. An older API without `GET /api/v2/current_user`, or a product the organisation lacks.
+   */
+  missingRoutes?: string[];
   /** Per-bucket limits; every answer carries the `X-RateLimit-*` headers, a spent bucket answers 429. */
   rateLimits?: RateLimitOptions;
   /** Seeded fault injection: 5xx, resets, cut-off, malformed, slow or endless bodies, latency. */
@@ -58,6 +63,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const appKey = options.appKey ?? SIMULATOR_KEYS.appKey;
   const forbidden = new Set(options.forbiddenStreams ?? []);
   const forbiddenPermissions = new Set(options.forbiddenPermissions ?? []);
+  const missing = new Set(options.missingRoutes ?? []);
   const requests: RequestLogEntry[] = [];
   const limiter = new RateLimiter(options.rateLimits);
   const faults = new FaultInjector(options.faults);
@@ -71,7 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return apiKeyOk ? { status: 200, body: { valid: true } } : { status: 403, body: { errors: ['Forbidden'] } };
     }
     const match = matchRoute(req.method ?? 'GET', url.pathname);
-    if (!match) return { status: 404, body: { errors: [`Not found: ${key}`] } };
+    if (!match || missing.has(match.key)) return { status: 404, body: { errors: [`Not found: ${key}`] } };
     const { entry, params } = match;
     const style = entry.errors ?? 'strings';
     const refused = (status: number, message: string) => ({ status, body: errorBody(style, status, [message]) });

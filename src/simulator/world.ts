@@ -77,6 +77,8 @@ const DEFAULT_SEARCH_COUNTS: Record<SearchDataset, number> = { audit_logs: 300, 
 
 /** Hosts that have not reported in this long are left out of the host list unless `from` asks for them. */
 export const HOSTS_DEFAULT_LOOKBACK_MS = 3 * HOUR;
+/** The spec's "Retention is 7 days": a host silent for longer is not listed, whatever `from` says. */
+export const HOSTS_RETENTION_MS = 7 * DAY;
 
 /** The simulated organisation: its data, and the ground truth tests compare against. */
 export class World {
@@ -168,9 +170,10 @@ export class World {
     return { records: this.searchData[stream], visibleBefore: this.clock() + 1 };
   }
 
-  /** Hosts the host list shows: those that reported since `from` (default: the last 3 hours). */
+  /** Hosts the host list shows: those that reported since `from` (default: the last 3 hours), within the retention. */
   visibleHosts(from = this.clock() - HOSTS_DEFAULT_LOOKBACK_MS): Json[] {
-    return this.hosts.filter((h) => Number(h.last_reported_time) * 1000 >= from);
+    const since = Math.max(from, this.clock() - HOSTS_RETENTION_MS);
+    return this.hosts.filter((h) => Number(h.last_reported_time) * 1000 >= since);
   }
 
   /** Metrics the metrics list shows for a `window[seconds]` of this many seconds. */
@@ -206,7 +209,8 @@ export class World {
       case 'service_level_objectives':
         return ids(this.slos);
       case 'hosts':
-        return ids(this.visibleHosts(), 'host_name');
+        // Every host Datadog lists when asked for its whole retention, not only the last 3 hours' default.
+        return ids(this.visibleHosts(this.clock() - HOSTS_RETENTION_MS), 'host_name');
       case 'metrics':
         return ids(this.activeMetrics(30 * 86_400));
       case 'users':

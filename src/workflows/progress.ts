@@ -1,3 +1,5 @@
+import { FAILURE } from '../shared/failure-types';
+import { unreadableReason } from '../shared/unreadable';
 import { countWindows } from './windows';
 import { currentWindow } from './position';
 import type { StreamPosition, StreamProgress, StreamStatus, StreamTask, Window } from './types';
@@ -41,10 +43,8 @@ export function pageLabel(stream: string, window: Window | undefined, pageNumber
   return `${stream}${window ? ` · ${isoMinute(window.from)}→${isoMinute(window.to)}` : ''} · page ${pageNumber}`;
 }
 
-/** Why a stream was skipped rather than read. */
-export function skipWarning(task: Pick<StreamTask, 'stream' | 'permission'>, refusal: string): string {
-  return (
-    `${task.stream} skipped: Datadog refused it (${refusal}). ` +
-    `The application key needs the "${task.permission}" permission (or the feature is not enabled); set strict to fail instead.`
-  );
+/** Why a stream was skipped rather than read: Datadog's refusal (403) or absence (404), in check's wording. */
+export function skipWarning(task: Pick<StreamTask, 'stream' | 'permission'>, refusal: { type?: string | null; message: string }): string {
+  const reason = unreadableReason(refusal.type === FAILURE.not_found ? 404 : 403, task.permission);
+  return `${task.stream} skipped: ${reason} (${refusal.message}); set strict to fail instead.`;
 }

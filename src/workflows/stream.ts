@@ -52,9 +52,9 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     while (windowsLeft(task, position)) {
       const window = currentWindow(task, position);
       const pageNumber = position.pageInWindow + 1;
-      const { syncId, stream, site, pageSize, search, timeseriesQuery } = task;
+      const { syncId, stream, site, since, pageSize, search, timeseriesQuery } = task;
       const summary = await fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
-        { syncId, stream, site, window, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
+        { syncId, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
       ]);
       pageWritten(position, summary);
       report();
@@ -89,7 +89,7 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     const refusal = unavailable(err);
     if (refusal && !task.strict) {
       status = 'skipped';
-      const warning = skipWarning(task, refusal.message);
+      const warning = skipWarning(task, refusal);
       setCurrentDetails(`**${task.stream}** · skipped · ${warning}`);
       return { stream: task.stream, status, records: position.records, pages: position.pages, warning };
     }

@@ -21,6 +21,8 @@ interface StreamTaskBase {
   search?: string;
   /** The Datadog permission the stream's endpoint needs, for messages when it is refused. */
   permission: string;
+  /** Streams with `since` in their row: the time they ask from (epoch ms), fixed when the sync was planned. */
+  since?: number;
   /** Fail instead of skipping when the stream is not readable (403/404). */
   strict: boolean;
   /** Set for a timeseries query stream: the query it reads (no secret in it). */
@@ -103,6 +105,8 @@ export interface FetchPageInput {
   stream: string;
   site: DatadogSite;
   window?: Window;
+  /** The stream's planned `since` time (StreamTask.since). */
+  since?: number;
   page: PageState;
   pageSize: number;
   search?: string;

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SyncRequestInput } from '../../src/config/request';
 import { DuckDbDestination } from '../../src/destinations/duckdb';
@@ -31,7 +32,8 @@ export interface Harness {
 }
 
 let syncCounter = 0;
-export async function harness(env: TestWorkflowEnvironment, simulatorOptions: SimulatorOptions = {}): Promise<Harness> {
+/** `dataConverter`: the workers' payload encryption (the test's client must use the same). */
+export async function harness(env: TestWorkflowEnvironment, simulatorOptions: SimulatorOptions = {}, options: { dataConverter?: DataConverter } = {}): Promise<Harness> {
   const simulator = await startSimulator(simulatorOptions);
   const destination = await DuckDbDestination.open(join(tempDir(), 'retriever.duckdb'));
   const taskQueue = uniqueQueue('sync');
@@ -43,6 +45,7 @@ export async function harness(env: TestWorkflowEnvironment, simulatorOptions: Si
       baseUrl: simulator.url,
       destination,
       workflowBundle: await workflowBundle(),
+      dataConverter: options.dataConverter,
     });
   return {
     simulator,

@@ -126,10 +126,13 @@ export const STREAMS: readonly StreamDef[] = [
   },
   {
     name: 'hosts',
-    description: 'Hosts that reported in the last 3 hours (Datadog keeps 7 days), GET /api/v1/hosts',
+    description: 'Every host Datadog lists (those that reported in the last 7 days), GET /api/v1/hosts',
     notes:
-      'Lists hosts that reported in the last 3 hours (Datadog\'s default; it keeps 7 days). Its key is `host_name`, not `id`: for an EC2 instance Datadog sends `aws_id` instead of `id`. ' +
-      '`start` is read as a 0-based offset. The spec\'s example suggests it may be 1-based; if so, each page repeats one host, and the upsert absorbs that.',
+      'Sends `from`, 7 days before the sync started: Datadog keeps a host for 7 days after its last report but, without `from`, lists only those ' +
+      'that reported in the last 3 hours (a host quiet for 3 hours would leave the table at the next refresh). The time is fixed once per sync, ' +
+      'when it is planned, so every page of one refresh asks for the same hosts. Its key is `host_name`, not `id`: for an EC2 instance Datadog ' +
+      'sends `aws_id` instead of `id`. `start` is read as a 0-based offset. The spec\'s example suggests it may be 1-based; if so, each page ' +
+      'repeats one host, and the upsert absorbs that.',
     method: 'GET',
     path: '/api/v1/hosts',
     recordsPath: 'host_list',
@@ -138,6 +141,9 @@ export const STREAMS: readonly StreamDef[] = [
     // `start` is read as a 0-based offset. The spec's prose example reads 1-based; if it were, each page
     // would repeat one host, which idempotent writes absorb, whereas the opposite mistake would lose one.
     pagination: { kind: 'offset', offsetParam: 'start', limitParam: 'count', maxPageSize: 1000 },
+    // Without `from` only hosts that reported in the last 3 hours are listed, so a host quiet for 3 hours
+    // would drop out of the table. Datadog keeps a host for 7 days ("Retention is 7 days"): ask for all of them.
+    since: { param: 'from', unit: 's', lookbackMs: 7 * 86_400_000 },
     permission: 'hosts_read',
     schemaSource: { spec: 'v1', component: 'Host' },
   },

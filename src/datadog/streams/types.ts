@@ -37,6 +37,14 @@ export interface TimeWindow {
   sort?: { param: string; value: string };
 }
 
+/** A time parameter relative to the sync's "now", as the stream table states it. */
+export interface RelativeTime {
+  param: string;
+  unit: TimeUnit;
+  /** How far before now: the period for which the endpoint still lists items. */
+  lookbackMs: number;
+}
+
 /**
  * Where the records are in a response body:
  * - `list`: an array at `recordsPath` (the usual case);
@@ -96,6 +104,12 @@ export interface StreamDef {
   topLevelQuery?: boolean;
   /** Fixed query parameters sent with every request. */
   params?: Record<string, string>;
+  /**
+   * A list that shows only recently active items unless asked for older ones: `param` is sent as
+   * "now − `lookbackMs`". planSync fixes that time once per sync, so every page of one full refresh
+   * asks for the same set and offsets stay consistent.
+   */
+  since?: RelativeTime;
   /** Fixed JSON body fields of a POST, by dotted path. */
   body?: Record<string, unknown>;
   /** Set for a stream read once per record of another stream. */

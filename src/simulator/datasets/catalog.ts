@@ -165,14 +165,17 @@ export function generateSlos(seed: number, count: number, now: number): Json[] {
 }
 
 /**
- * Hosts report often; some stopped days ago and drop out of the default (3-hour) listing. EC2
- * instances (`i-…`) come with `aws_id` instead of `id`, as Datadog sends them.
+ * Hosts report often; some stopped hours or days ago and drop out of the default (3-hour) listing,
+ * and a few stopped over a week ago, beyond the 7 days Datadog keeps a host. EC2 instances (`i-…`)
+ * come with `aws_id` instead of `id`, as Datadog sends them.
  */
 export function generateHosts(seed: number, count: number, now: number): Json[] {
   const random = seededRandom(seed ^ 0x40);
   return Array.from({ length: count }, (_, i) => {
     const name = i < HOSTS.length ? HOSTS[i] : `ip-10-0-${between(random, 0, 255)}-${i}.ec2.internal`;
-    const quiet = random() < 0.15;
+    const silence = random();
+    const quiet = silence < 0.15;
+    const gone = !quiet && silence < 0.2;
     const id = 90_000_000 + i * 17 + between(random, 0, 16);
     return {
       ...(name.startsWith('i-') ? { aws_id: name } : { id }),
@@ -181,9 +184,9 @@ export function generateHosts(seed: number, count: number, now: number): Json[] 
       aliases: [name],
       apps: ['agent', ...(random() < 0.5 ? ['docker'] : [])],
       sources: ['agent'],
-      up: !quiet,
+      up: !quiet && !gone,
       is_muted: random() < 0.05,
-      last_reported_time: Math.floor((quiet ? now - between(random, 4 * 3600, 6 * 86_400) * 1000 : now - between(random, 0, 600) * 1000) / 1000),
+      last_reported_time: Math.floor(now / 1000) - (quiet ? between(random, 4 * 3600, 6 * 86_400) : gone ? between(random, 8 * 86_400, 14 * 86_400) : between(random, 0, 600)),
       tags_by_source: { Datadog: [`host:${name}`], Amazon: [`availability-zone:eu-central-1${pick(random, ['a', 'b'])}`] },
       meta: { agent_version: '7.60.0', platform: 'linux', cpuCores: pick(random, [2, 4, 8]) },
       metrics: { cpu: Math.round(random() * 1000) / 10, iowait: Math.round(random() * 100) / 10, load: Math.round(random() * 40) / 10 },
