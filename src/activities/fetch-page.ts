@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DatadogClient } from '../datadog/client';
 import { pageFromResponse, pageRequest, readChildPage, type PageAt, type PageRead } from '../datadog/pages';
@@ -53,6 +53,11 @@ async function readOwnPage(
 /** One page of a dependent stream (a page of parents, a request each), prepared for its write. */
 async function readDependentPage(client: DatadogClient, def: StreamDef, at: PageAt, destination: Destination, signal: AbortSignal): Promise<ReadyPage> {
   const read = await readChildPage((request, options) => client.send(request, options), def, at, signal);
+  if (read.parentsGone) {
+    log.warn(`${def.name}: ${read.parentsGone.length} ${def.parent!.stream} record(s) listed on this page were deleted before they could be read`, {
+      parents: read.parentsGone,
+    });
+  }
   return { read, prepared: await destination.prepare(tableSpec(def), read.records) };
 }
 

@@ -15,6 +15,7 @@ export function register(program: Command): void {
         await handle.cancel();
         let state = 'cancel requested';
         if (opts.wait) {
+          // The sync ends as cancelled (its result is that failure); what is printed is the state it ends in.
           await handle.result().catch(() => undefined);
           state = (await handle.describe()).status.name;
         }

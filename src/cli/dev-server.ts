@@ -32,6 +32,7 @@ export async function temporalAnswers(address: string): Promise<boolean> {
     await connection.close();
     return true;
   } catch {
+    // Nothing answers there (or not a Temporal frontend): the caller starts a dev server instead.
     return false;
   }
 }

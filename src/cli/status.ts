@@ -22,6 +22,7 @@ export function register(program: Command): void {
         if (state === 'COMPLETED') streams = ((await handle.result()) as SyncResult).streams;
         else {
           if (state !== 'RUNNING') await handle.result().catch((err) => (error = failureMessage(err)));
+          // A closed workflow no longer answers queries: no live progress to show, only its outcome.
           streams = await collectProgress(client, workflowId).catch(() => []);
         }
         const link = webUiUrl(env, workflowId, description.runId);

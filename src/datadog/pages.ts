@@ -32,6 +32,8 @@ export interface PageRead {
   bytes: number;
   /** The rate-limit headers of the page's (last) response. */
   rateLimit?: RateLimitInfo;
+  /** A dependent stream's parents that were gone (404) by the time they were read. */
+  parentsGone?: string[];
 }
 
 /** The request for one page of a stream that has pages of its own (not a dependent stream). */
@@ -56,6 +58,7 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
   const parentResponse = await send(buildPageRequest(parentDef, { page: at.page, pageSize: at.pageSize }), { signal });
   const parents = extractRecords(parentDef, parentResponse.body);
   const records: JsonRecord[] = [];
+  const parentsGone: string[] = [];
   let bytes = parentResponse.bytes;
   let rateLimit = parentResponse.rateLimit;
   for (const parent of parents) {
@@ -66,7 +69,10 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
       response = await send(request, { signal });
     } catch (err) {
       // The parent was listed a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
-      if (err instanceof DatadogApiError && err.kind === 'not_found') continue;
+      if (err instanceof DatadogApiError && err.kind === 'not_found') {
+        parentsGone.push(id);
+        continue;
+      }
       throw err;
     }
     records.push(...extractRecords(def, response.body, { fields: { [link.field]: id } }));
@@ -78,6 +84,7 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
     bytes,
     nextPage: nextPageState(parentDef.pagination, at.page, parentResponse.body, parents.length, at.pageSize),
     rateLimit,
+    ...(parentsGone.length ? { parentsGone } : {}),
   };
 }
 

@@ -29,6 +29,7 @@ export function describeTarget(settings: PostgresSettings): string {
   try {
     url = settings.url ? new URL(settings.url) : undefined;
   } catch {
+    // A URL pg will refuse anyway: describe the target from the other settings.
     url = undefined;
   }
   const host = url?.hostname || settings.host || 'localhost';

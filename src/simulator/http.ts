@@ -141,6 +141,7 @@ export function decodeCursor<T>(raw: string, valid: (value: unknown) => value is
     const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     return valid(value) ? value : null;
   } catch {
+    // Not base64url JSON: a tampered cursor, refused like any invalid one.
     return null;
   }
 }

@@ -119,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       try {
         body = text === '' ? undefined : JSON.parse(text);
       } catch {
+        // Logged as sent: the route has already answered 400 for it.
         body = text;
       }
       // Rate limits and faults act on the route's answer, as Datadog's edge would.
