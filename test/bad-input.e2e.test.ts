@@ -121,7 +121,7 @@ describe('garbage from the API', () => {
     });
     const running = worker.run();
     const sync = (workflowId: string) =>
-      env.client.workflow.execute(datadogSync, { taskQueue: h.taskQueue, workflowId, args: [{ streams: ['logs'], start_date: start, lag: '0s' }] });
+      env.client.workflow.execute(datadogSync, { taskQueue: h.taskQueue, workflowId, args: [{ streams: ['logs'], start_date: start, lag: '0s', lookback: '0s' }] });
     const before = h.simulator.requests.filter((r) => r.path === LOGS).length;
     try {
       const error = await sync(`huge-${Date.now()}`).catch((e: unknown) => e);

@@ -1,4 +1,5 @@
-import { parseSyncRequest } from '../src/config/request';
+import { parseSyncRequest, streamLookback } from '../src/config/request';
+import { getStream } from '../src/datadog/streams/table';
 import { apiBaseUrl, DATADOG_SITES } from '../src/config/sites';
 
 import { NOW, problems } from './helpers/config';
@@ -29,6 +30,17 @@ describe('sync request validation', () => {
       ]),
     );
     expect(found).toHaveLength(6);
+  });
+
+  it('takes a lookback for all streams and per stream, the stream\'s own winning, and refuses one for a full refresh', () => {
+    const request = parseSyncRequest({ lookback: '2h', stream_options: { audit_logs: { lookback: '0s' } } }, NOW);
+    expect(streamLookback(request, getStream('logs'))).toBe(2 * 3_600_000);
+    expect(streamLookback(request, getStream('audit_logs'))).toBe(0);
+    expect(streamLookback(parseSyncRequest({}, NOW), getStream('logs'))).toBe(30 * 60_000);
+    expect(problems({ lookback: 'a while', stream_options: { dashboards: { lookback: '1h' } } })).toEqual([
+      expect.stringMatching(/^lookback: a duration like 0s, 30m or 2h/),
+      'stream_options.dashboards.lookback: dashboards is read whole on every run (full refresh): a lookback does not apply to it',
+    ]);
   });
 
   it('refuses keys in the request and says where they belong', () => {

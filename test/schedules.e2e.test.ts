@@ -69,7 +69,7 @@ describe('schedules and cancellation on a real dev server', () => {
     const result = await env.client.workflow.execute(datadogSync, {
       taskQueue: h.taskQueue,
       workflowId: `after-cancel-${Date.now()}`,
-      args: [{ streams: ['logs'], start_date: start, lag: '0s', window_size: '6h' }],
+      args: [{ streams: ['logs'], start_date: start, lag: '0s', lookback: '0s', window_size: '6h' }],
     });
     expect(result.status).toBe('completed');
     expect(await tableIds(h.destination, 'logs')).toEqual(h.simulator.world.groundTruth('logs'));
@@ -80,7 +80,7 @@ describe('schedules and cancellation on a real dev server', () => {
 
   it('runs a schedule repeatedly, each run incremental, until it is paused', async () => {
     const scheduleId = `sched-${Date.now()}`;
-    const request = parseSyncRequest({ name: 'scheduled', streams: ['logs'], start_date: new Date(now - 3 * DAY).toISOString(), lag: '0s' }, Date.now());
+    const request = parseSyncRequest({ name: 'scheduled', streams: ['logs'], start_date: new Date(now - 3 * DAY).toISOString(), lag: '0s', lookback: '0s' }, Date.now());
     const testEnv = { ...readEnv({}), TEMPORAL_ADDRESS: env.address, RETRIEVER_TASK_QUEUE: h.taskQueue };
     await createSyncSchedule(env.client, testEnv, request, scheduleId, { every: '2s', catchupWindow: '1m', overlap: 'skip' });
     const schedule = env.client.schedule.getHandle(scheduleId);

@@ -211,7 +211,9 @@ describe('the stream table agrees with the official spec', () => {
     const { op, version } = found;
 
     // The permission the endpoint needs.
-    const permission = op['x-permission']?.permissions.join(' or ') ?? op.security?.find((s) => s.AuthZ)?.AuthZ.join(' or ');
+    // `x-permission` with its operator; else the operation's OAuth scopes; else none stated ('').
+    const xPermission = op['x-permission'];
+    const permission = xPermission ? xPermission.permissions.join(xPermission.operator === 'AND' ? ' and ' : ' or ') : (op.security?.find((s) => s.AuthZ)?.AuthZ.join(' or ') ?? '');
     expect(def.permission).toBe(permission);
 
     // Paging parameters are the operation's own, and the page size is its stated maximum.

@@ -1,5 +1,5 @@
 import { parseDuration } from '../config/duration';
-import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch } from '../config/request';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamLookback, streamSearch } from '../config/request';
 import { DatadogApiError } from '../datadog/errors';
 import type { Send } from '../datadog/client';
 import { checkApiKey, checkApplicationKey } from '../datadog/keys';
@@ -14,7 +14,7 @@ import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
 
 /** Incremental streams without a bookmark or start_date read this far back. */
-export const DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
+export const DEFAULT_HISTORY_MS = 7 * 86_400_000;
 
 export function createPlanActivities({ datadog, destination, now = Date.now }: ActivityDeps) {
   /** Checks both keys (datadog/keys.ts): only a 401 or 403 fails the sync at once; other faults are retried. */
@@ -71,7 +71,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
       const lag = parseDuration(request.lag);
       // A run started by a Schedule reads up to its scheduled time, so a backfill walks history in steps.
       const end = Math.min(current - lag, request.end_date ? Date.parse(request.end_date) : Infinity, input.scheduledAt ?? Infinity);
-      const start = request.start_date ? Date.parse(request.start_date) : current - DEFAULT_LOOKBACK_MS;
+      const start = request.start_date ? Date.parse(request.start_date) : current - DEFAULT_HISTORY_MS;
       const tasks: StreamTask[] = [];
       const queries = queryDefinitions(request);
       for (const name of selectedStreams(request)) {
@@ -97,7 +97,9 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           continue;
         }
         const bookmark = await destination.readBookmark(name);
-        let from = bookmark?.cursor ?? start;
+        // Datadog indexes (and revises) records after their own time: each run reads the stream's
+        // lookback before its bookmark again, never before start_date.
+        let from = bookmark ? Math.max(bookmark.cursor - streamLookback(request, def), request.start_date ? start : -Infinity) : start;
         let to = end;
         if (timeseriesQuery) {
           // Windows that start and end on multiples of the interval never split one point between two reads.

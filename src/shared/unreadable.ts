@@ -7,5 +7,6 @@
  */
 export function unreadableReason(status: number | undefined, permission: string): string {
   if (status === 404) return 'not available: the product or endpoint is not available for this organisation (Datadog answered 404)';
+  if (permission === '') return "refused: Datadog's spec names no permission for this endpoint; the keys' user or organisation may lack access to the product";
   return `refused: the application key needs the "${permission}" permission`;
 }

@@ -35,6 +35,12 @@ export interface TimeWindow {
   cursorUnit?: TimeUnit;
   /** Sort parameter and value that make the endpoint return records oldest first. */
   sort?: { param: string; value: string };
+  /**
+   * How long after their own time this endpoint's records may still arrive or change (a duration):
+   * re-read before the bookmark on every run, unless `stream_options` says otherwise. Unset: the
+   * request's `lookback`, or DEFAULT_LOOKBACK.
+   */
+  lookback?: string;
 }
 
 /** A time parameter relative to the sync's "now", as the stream table states it. */
