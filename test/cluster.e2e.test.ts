@@ -43,7 +43,7 @@ const EVERY_STREAM = STREAMS.map((s) => s.name);
 
 /**
  * The search buckets allow 4 requests per 2 s, shared by the three workers, which keeps the sync
- * running for a minute; every other endpoint 30 per 2 s (a page of SLO history takes one request per
+ * running for over a minute; every other endpoint 30 per 2 s (a page of SLO history takes one request per
  * SLO, and a page needing more than its bucket allows per period could never complete).
  */
 const SEARCH_BUCKETS = ['logs_list', 'audit_list', 'events_list', 'rum_list', 'spans_list'];
@@ -52,6 +52,8 @@ const WORLD = {
   logs: { count: 8_000, from: anchor - 3 * DAY, to: Date.now() },
   search: { audit_logs: 600, events: 600, rum_events: 600, spans: 600 },
   rateLimits: { default: { limit: 30, period: 2 }, buckets: Object.fromEntries(SEARCH_BUCKETS.map((b) => [b, { limit: 4, period: 2 }])) },
+  // Answers take a few hundred milliseconds, as Datadog's do: a page spends that long in flight.
+  faults: { seed: 3, latencyMs: [100, 400] as [number, number] },
 };
 
 /** The windows a stream reads [from, to) in: each ends on a multiple of the window size, as streamSync's do. */
@@ -75,9 +77,9 @@ function truthOf(world: World, def: StreamDef): string[] {
 }
 
 /**
- * Pages answered 200 before and asked for again, by path: what kills and lost activities cost in
- * requests (besides what the sync reads more than once by design, such as the SLO list slo_history
- * reads for each window).
+ * Requests answered 200 before and sent again, by path. Some are by design and in every row alike (the
+ * SLO list slo_history reads for each window; teams and incident_teams read one endpoint); what a row
+ * has beyond those is what its kills and lost activities cost.
  */
 function pagesReRead(requests: RequestLogEntry[]): Map<string, number> {
   const seen = new Set<string>();
@@ -97,7 +99,7 @@ class WorkerPool {
   private stopped = false;
   /** Workers that exited on their own (e.g. their server vanished) and were started again. */
   restarts = 0;
-  readonly kills: { atSeconds: number; worker: number; readyMs: number }[] = [];
+  readonly kills: { atSeconds: number; worker: number; readyMs: number; page: string }[] = [];
 
   constructor(
     private readonly env: Record<string, string>,
@@ -119,15 +121,20 @@ class WorkerPool {
     });
   }
 
+  /** Which of the pool's workers has this process id. */
+  indexOf(pid: number): number {
+    return this.current.findIndex((w) => w?.child.pid === pid);
+  }
+
   /** SIGKILLs worker `i` and starts its replacement; resolves once the new one is ready. */
-  async killAndReplace(i: number): Promise<void> {
+  async killAndReplace(i: number, page = ''): Promise<void> {
     const old = this.current[i];
     this.current[i] = undefined;
     const at = Date.now();
     await old?.kill('SIGKILL');
     const killed = Date.now();
     await this.startOne(i);
-    this.kills.push({ atSeconds: seconds(at - this.started), worker: i + 1, readyMs: Date.now() - killed });
+    this.kills.push({ atSeconds: seconds(at - this.started), worker: i + 1, readyMs: Date.now() - killed, page });
   }
 
   async stop(): Promise<void> {
@@ -155,6 +162,44 @@ async function awaitResult(address: string, workflowId: string): Promise<SyncRes
       await sleep(1_000);
     }
   }
+}
+
+/**
+ * Retried activities (pages, mostly) across every run of these workflows: history records an
+ * activity once, with the attempt that completed it, so each attempt beyond the first is a retry.
+ */
+async function activityRetries(address: string, workflowIds: string[]): Promise<number> {
+  return withClient(address, async (client) => {
+    let retries = 0;
+    for (const workflowId of workflowIds) {
+      for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+        const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+        for (const event of history.events ?? []) retries += Math.max(0, (event.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
+      }
+    }
+    return retries;
+  });
+}
+
+/**
+ * Polls the syncs' running children until one has an activity started on a worker (a page being
+ * fetched and written), and says which worker (its identity is `pid@host`) and which page.
+ */
+async function pageInFlight(address: string, syncIds: string[], done: () => boolean): Promise<{ pid: number; page: string } | undefined> {
+  return withClient(address, async (client) => {
+    while (!done()) {
+      for (const syncId of syncIds) {
+        const parent = await client.workflow.getHandle(syncId).describe().catch(() => undefined);
+        for (const child of parent?.raw.pendingChildren ?? []) {
+          const described = await client.workflow.getHandle(child.workflowId!).describe().catch(() => undefined);
+          const started = described?.raw.pendingActivities?.find((a) => Number(a.state) === 2 && a.lastWorkerIdentity);
+          if (started) return { pid: Number(started.lastWorkerIdentity!.split('@')[0]), page: `${child.workflowId!.split('/').pop()} attempt ${started.attempt}` };
+        }
+      }
+      await sleep(10);
+    }
+    return undefined;
+  });
 }
 
 interface Check {
@@ -202,6 +247,7 @@ interface Row {
   requests: number;
   limited: number;
   reRead: number;
+  retries: number;
   status: 'ok' | 'FAILED';
   notes: string;
 }
@@ -213,6 +259,8 @@ interface Context {
   started: number;
   /** Resolves once the simulator has served `n` more requests (or the syncs are over). */
   requestsLater(n: number): Promise<void>;
+  /** Resolves, once a page is being fetched and written, with the worker running it (or undefined once the syncs are over). */
+  pageInFlight(): Promise<{ pid: number; page: string } | undefined>;
   done(): boolean;
 }
 
@@ -255,6 +303,7 @@ describe('the production shape: a Temporal cluster on PostgreSQL, three workers,
       started,
     );
     let finished = false;
+    const ids = syncs.map((_, i) => `cluster-${name.replace(/\W+/g, '-')}-${i + 1}-${Date.now()}`);
     const ctx: Context = {
       cluster,
       workers,
@@ -265,10 +314,10 @@ describe('the production shape: a Temporal cluster on PostgreSQL, three workers,
         const target = simulator.requests.length + n;
         while (!finished && simulator.requests.length < target) await sleep(20);
       },
+      pageInFlight: () => pageInFlight(cluster.address, ids, () => finished),
     };
     try {
       await workers.start();
-      const ids = syncs.map((_, i) => `cluster-${name.replace(/\W+/g, '-')}-${i + 1}-${Date.now()}`);
       await withClient(cluster.address, (client) =>
         Promise.all(
           syncs.map((streams, i) =>
@@ -289,6 +338,7 @@ describe('the production shape: a Temporal cluster on PostgreSQL, three workers,
       const check = await checkTables(schema, simulator.world, streams);
       const failed = results.filter((r) => r.status !== 'completed' || r.warnings.length > 0);
       const reRead = pagesReRead(simulator.requests);
+      const workflowIds = ids.flatMap((id, i) => [id, ...syncs[i].map((s) => `${id}/${s}`)]);
       const row: Row = {
         scenario: name,
         syncs: syncs.length,
@@ -300,6 +350,7 @@ describe('the production shape: a Temporal cluster on PostgreSQL, three workers,
         requests: simulator.requests.length,
         limited: simulator.requests.filter((r) => r.status === 429).length,
         reRead: [...reRead.values()].reduce((a, b) => a + b, 0),
+        retries: await activityRetries(cluster.address, workflowIds),
         status: check.problems.length === 0 && failed.length === 0 ? 'ok' : 'FAILED',
         notes: [
           notes,
@@ -312,7 +363,7 @@ describe('the production shape: a Temporal cluster on PostgreSQL, three workers,
           .join('; '),
       };
       rows.push(row);
-      return { row, workflowIds: ids.flatMap((id, i) => [id, ...syncs[i].map((s) => `${id}/${s}`)]) };
+      return { row, workflowIds };
     } finally {
       finished = true;
       await workers.stop();
@@ -345,27 +396,32 @@ describe('the production shape: a Temporal cluster on PostgreSQL, three workers,
       for (let i = 0; ; i++) {
         const wait = 10_000 + Math.floor(ctx.random() * 10_000);
         for (const until = Date.now() + wait; Date.now() < until && !ctx.done(); ) await sleep(100);
-        if (ctx.done()) break;
-        await ctx.workers.killAndReplace(i % WORKERS);
+        // The worker with a page in flight: the kill lands mid-page, not between pages.
+        const inFlight = await ctx.pageInFlight();
+        if (!inFlight || ctx.done()) break;
+        const worker = ctx.workers.indexOf(inFlight.pid);
+        if (worker >= 0) await ctx.workers.killAndReplace(worker, inFlight.page);
       }
       const kills = ctx.workers.kills;
-      return `${kills.length} kills at ${kills.map((k) => `${k.atSeconds} s (worker ${k.worker}, ready again in ${seconds(k.readyMs)} s)`).join(', ')}`;
+      return `${kills.length} kills: ${kills.map((k) => `at ${k.atSeconds} s worker ${k.worker} (${k.page} in flight; replacement ready in ${seconds(k.readyMs)} s)`).join(', ')}`;
     });
     expectExact(row);
     expect(row.notes).not.toMatch(/^0 kills/); // the sync outlasted the first kill
+    expect(row.retries).toBeGreaterThan(0); // and the pages the kills interrupted were fetched again
   });
 
   it('survives the Temporal server killed and restarted mid-sync, its state in PostgreSQL: exact', async () => {
     const { row } = await scenario('Temporal server SIGKILL', [EVERY_STREAM], async (ctx) => {
       await ctx.requestsLater(120); // about a third of the way
-      if (ctx.done()) return 'the sync ended before the kill';
+      const inFlight = await ctx.pageInFlight();
+      if (!inFlight || ctx.done()) return 'the sync ended before the kill';
       const killedAt = Date.now();
       await ctx.cluster.kill();
       const down = await ctx.cluster.answers();
       await sleep(3_000);
       const restarting = Date.now();
       await ctx.cluster.restart();
-      return `server SIGKILLed at ${seconds(killedAt - ctx.started)} s (answering after the kill: ${down}), down ${seconds(restarting - killedAt)} s, serving again ${seconds(Date.now() - restarting)} s after its restart`;
+      return `server SIGKILLed at ${seconds(killedAt - ctx.started)} s with ${inFlight.page} in flight (answering after the kill: ${down}), down ${seconds(restarting - killedAt)} s, serving again ${seconds(Date.now() - restarting)} s after its restart`;
     });
     expectExact(row);
     expect(row.notes).toMatch(/answering after the kill: false/);
@@ -404,8 +460,8 @@ describe('the production shape: a Temporal cluster on PostgreSQL, three workers,
 });
 
 function printTable(rows: Row[]): void {
-  const header = ['scenario', 'syncs', 'streams', 'records expected', 'found', 'duplicates', 'time (s)', 'requests', '429s', 'pages re-read', 'status', 'notes'];
-  const cells = rows.map((r) => [r.scenario, r.syncs, r.streams, r.expected, r.found, r.duplicates, r.seconds, r.requests, r.limited, r.reRead, r.status, r.notes].map(String));
+  const header = ['scenario', 'syncs', 'streams', 'records expected', 'found', 'duplicates', 'time (s)', 'requests', '429s', 'pages re-read', 'activity retries', 'status', 'notes'];
+  const cells = rows.map((r) => [r.scenario, r.syncs, r.streams, r.expected, r.found, r.duplicates, r.seconds, r.requests, r.limited, r.reRead, r.retries, r.status, r.notes].map(String));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
   console.log(['Temporal cluster suite', line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n'));
