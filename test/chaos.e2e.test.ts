@@ -18,8 +18,8 @@ import { uniqueQueue } from './helpers/retriever';
 
 const FULL = process.env.RETRIEVER_CHAOS === 'full';
 const SIZE = FULL
-  ? { logs: 70_000, search: 10_000, kills: 10, outageMs: 20_000, pageSize: 500 }
-  : { logs: 4_000, search: 600, kills: 3, outageMs: 5_000, pageSize: 250 };
+  ? { logs: 70_000, search: 10_000, kills: 10, outageMs: 20_000, apiOutageMs: 150_000, pageSize: 500 }
+  : { logs: 4_000, search: 600, kills: 3, outageMs: 5_000, apiOutageMs: 0, pageSize: 250 };
 const SEARCH_STREAMS = ['audit_logs', 'events', 'rum_events'] as const;
 const STREAMS = ['dashboards', 'logs', ...SEARCH_STREAMS];
 const DAY = 86_400_000;
@@ -258,6 +258,19 @@ describe(`chaos suite (${FULL ? 'full' : 'short'}): nothing lost, nothing duplic
       await sleep(SIZE.outageMs);
       execFileSync('bash', [POSTGRES_SCRIPT, 'ensure'], { stdio: 'ignore' });
       return `down ${SIZE.outageMs / 1000} s`;
+    }));
+
+  // In real time, so only in the full suite: the short suite's time-skipping version is test/outage.e2e.test.ts.
+  (FULL ? it : it.skip)(`waits out Datadog gone for ${SIZE.apiOutageMs / 1000} s (connections refused, then 503s) and finishes by itself`, () =>
+    scenario('Datadog outage', {}, async (ctx) => {
+      await ctx.pagesLater(15);
+      if (ctx.done()) return 'sync ended before the outage';
+      await ctx.simulator.outage('refused');
+      await sleep(SIZE.apiOutageMs / 2);
+      await ctx.simulator.outage('unavailable');
+      await sleep(SIZE.apiOutageMs / 2);
+      await ctx.simulator.outage('up');
+      return `Datadog down ${SIZE.apiOutageMs / 1000} s`;
     }));
 
   it('survives 20 % API faults, 429 storms and worker kills at once', () =>

@@ -90,6 +90,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           ...(def.since ? { since: sinceFor(def, current) } : {}),
           permission: def.permission,
           strict: request.strict,
+          maxOutageMs: parseDuration(request.max_outage),
           ...(timeseriesQuery ? { timeseriesQuery } : {}),
         };
         if (!def.window) {
@@ -114,6 +115,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
         tasks,
         summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${since}`,
         maxParallelStreams: request.max_parallel_streams,
+        maxOutageMs: parseDuration(request.max_outage),
       };
     },
   };

@@ -4,9 +4,8 @@ import { EVENTS_AGGREGATIONS, QUERY_DATA_SOURCES, type QueryDefinition, type Str
 import { DURATION_PATTERN, parseDuration } from './duration';
 import { formatIssues, InvalidConfigError } from './issues';
 import { DATADOG_SITES } from './sites';
-
-/** Field names that would carry credentials. They are refused: keys come from the worker's environment. */
-const SECRET_FIELDS = ['api_key', 'application_key', 'app_key', 'apiKey', 'appKey', 'dd_api_key', 'dd_app_key', 'password'];
+import { DEFAULT_MAX_OUTAGE } from '../shared/outage';
+import { SECRET_FIELDS, secretFieldsIn, secretProblem } from '../shared/secrets';
 
 const isoDate = z
   .string()
@@ -68,6 +67,11 @@ export const syncRequestSchema = z
      * Default: the stream's own (e.g. `72h` for usage), else DEFAULT_LOOKBACK.
      */
     lookback: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 30m or 2h').optional(),
+    /**
+     * How long a stream waits, in all, for Datadog or the destination to come back once its quick
+     * retries are spent, before it fails. Rate-limit waits do not count.
+     */
+    max_outage: z.string().regex(DURATION_PATTERN, 'a duration like 30m, 6h or 1d').default(DEFAULT_MAX_OUTAGE),
     /** Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search streams. */
     stream_options: z
       .record(streamName, z.strictObject({ query: z.string().min(1).optional(), lookback: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 30m or 2h').optional() }))
@@ -147,14 +151,9 @@ export type SyncRequest = z.output<typeof syncRequestSchema>;
  * runs in the CLI and inside the sync's planning activity.
  */
 export function parseSyncRequest(raw: unknown, now: number, source = 'sync request'): SyncRequest {
-  const problems: string[] = [];
-  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-    for (const field of SECRET_FIELDS) {
-      if (field in raw) {
-        problems.push(`${field}: secrets are not accepted here; set DD_API_KEY and DD_APP_KEY in the worker's environment`);
-      }
-    }
-  }
+  const secrets = secretFieldsIn(raw);
+  const problems: string[] = secrets.map(secretProblem);
+  // The other problems are listed too; a top-level secret field would only add "unrecognised key".
   const stripped =
     raw && typeof raw === 'object' && !Array.isArray(raw)
       ? Object.fromEntries(Object.entries(raw).filter(([k]) => !SECRET_FIELDS.includes(k)))

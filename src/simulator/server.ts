@@ -44,11 +44,19 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
+/** How the simulated Datadog is unavailable during an outage. */
+export type OutageMode = 'refused' | 'unavailable';
+
 export interface Simulator {
   readonly url: string;
   readonly world: World;
   /** Every request received, in order. */
   readonly requests: RequestLogEntry[];
+  /**
+   * An outage: `refused` closes the port (connections are refused, open ones reset), `unavailable`
+   * answers every request 503, as Datadog's edge does during an incident. `up` ends it.
+   */
+  outage(mode: OutageMode | 'up'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,7 +77,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultInjector(options.faults);
   let baseUrl = '';
 
+  let unavailable = false;
   const handle = (req: IncomingMessage, text: string): SimResponse => {
+    if (unavailable) return { status: 503, body: { errors: ['Service Unavailable'] } };
     const url = new URL(req.url ?? '/', baseUrl);
     const key = `${req.method} ${url.pathname}`;
     const apiKeyOk = req.headers['dd-api-key'] === apiKey;
@@ -140,17 +150,35 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(options.port ?? 0);
   const address = server.address() as AddressInfo;
   baseUrl = `http://${address.address}:${address.port}`;
+  let listening = true;
 
   return {
     url: baseUrl,
     world,
     requests,
+    async outage(mode) {
+      unavailable = mode === 'unavailable';
+      if (mode === 'refused' && listening) {
+        listening = false;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+      } else if (mode !== 'refused' && !listening) {
+        await listen(address.port);
+        listening = true;
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -15,9 +15,13 @@ import {
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { SyncRequestInput } from '../config/request';
-import { NON_RETRYABLE } from '../shared/failure-types';
+import { DURATION_PATTERN, parseDuration } from '../config/duration';
+import { FAILURE, NON_RETRYABLE } from '../shared/failure-types';
+import { DEFAULT_MAX_OUTAGE } from '../shared/outage';
+import { secretFieldsIn, secretProblem } from '../shared/secrets';
+import { outlast, type OutageState } from './outage';
 import { syncDetails } from './progress';
-import { progressQuery } from './queries';
+import { progressQuery, streamEndedSignal } from './queries';
 import { streamSync } from './stream';
 import type { StreamProgress, StreamTask, SyncResult } from './types';
 
@@ -39,14 +43,24 @@ const { recordSync } = proxyActivities<Activities>({
  */
 export async function datadogSync(request: SyncRequestInput): Promise<SyncResult> {
   const syncId = workflowInfo().workflowId;
+  refuseSecrets(request);
   const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime();
-  const plan = await planSync({ syncId, request, scheduledAt }).catch(surfaceCause);
+  // Datadog (checking the keys) or the destination (bookmarks) down: the plan waits for them too.
+  let planOutage: OutageState | undefined;
+  const plan = await outlast(
+    { get: () => planOutage, set: (o) => (planOutage = o), show: (m) => setCurrentDetails(m ?? 'planning'), maxOutageMs: requestedMaxOutage(request) },
+    () => planSync({ syncId, request, scheduledAt }),
+  ).catch(surfaceCause);
   const progress = new Map<string, StreamProgress>(
     plan.tasks.map((t) => [t.stream, { stream: t.stream, status: 'pending', records: 0, pages: 0, bookmark: t.mode === 'incremental' ? t.window.from : undefined }]),
   );
   const warnings: string[] = [];
   const failures: string[] = [];
   setHandler(progressQuery, () => [...progress.values()]);
+  setHandler(streamEndedSignal, (ended) => {
+    const entry = progress.get(ended.stream);
+    if (entry) Object.assign(entry, { records: ended.records, pages: ended.pages });
+  });
   const report = () => setCurrentDetails(syncDetails(plan.summary, [...progress.values()]));
   report();
 
@@ -95,7 +109,11 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   }
 
   const status = failures.length > 0 ? 'failed' : 'completed';
-  await recordSync({ syncId, status, streams: streamTotals(progress) });
+  let recordOutage: OutageState | undefined;
+  await outlast(
+    { get: () => recordOutage, set: (o) => (recordOutage = o), show: (m) => (m ? setCurrentDetails(m) : report()), maxOutageMs: plan.maxOutageMs },
+    () => recordSync({ syncId, status, streams: streamTotals(progress) }),
+  );
   const streams = [...progress.values()];
   const result: SyncResult = { syncId, status, streams, records: streams.reduce((n, p) => n + p.records, 0), warnings };
   if (failures.length > 0) {
@@ -103,6 +121,26 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
     throw ApplicationFailure.create({ message, type: 'SyncFailed', nonRetryable: true, details: [result] });
   }
   return result;
+}
+
+/**
+ * A key given in the workflow input is refused here, before any activity is scheduled with it, so it
+ * is not copied into history a second time (planSync's input). The message names where it was, never its value.
+ */
+function refuseSecrets(request: unknown): void {
+  const found = secretFieldsIn(request);
+  if (found.length === 0) return;
+  throw ApplicationFailure.create({
+    message: `sync request: ${found.map(secretProblem).join('; ')}`,
+    type: FAILURE.secretInRequest,
+    nonRetryable: true,
+  });
+}
+
+/** The request's max_outage when it is a duration, for waiting before the plan has validated it. */
+function requestedMaxOutage(request: unknown): number {
+  const value = (request as { max_outage?: unknown } | null)?.max_outage;
+  return typeof value === 'string' && DURATION_PATTERN.test(value) ? parseDuration(value) : parseDuration(DEFAULT_MAX_OUTAGE);
 }
 
 /** Fails the sync with the activity's own message (bad request, rejected key), not "Activity task failed". */

@@ -7,6 +7,7 @@ import type { PageState } from '../datadog/pagination';
 import type { Window } from '../datadog/request';
 import type { QueryDefinition } from '../datadog/streams/types';
 import type { RateLimitInfo } from '../shared/rate-limit';
+import type { OutageState } from './outage';
 import type { PacingState } from './pacing';
 
 export type { PageState, Window };
@@ -25,6 +26,8 @@ interface StreamTaskBase {
   since?: number;
   /** Fail instead of skipping when the stream is not readable (403/404). */
   strict: boolean;
+  /** How long the stream may wait, in all, for Datadog or the destination to come back. */
+  maxOutageMs: number;
   /** Set for a timeseries query stream: the query it reads (no secret in it). */
   timeseriesQuery?: QueryDefinition;
 }
@@ -48,6 +51,8 @@ export interface SyncPlan {
   /** One line for the Web UI. */
   summary: string;
   maxParallelStreams: number;
+  /** The request's max_outage, for the sync's own activities (its record of the run). */
+  maxOutageMs: number;
 }
 
 /** A `streamSync` child's durable position, carried across continue-as-new. */
@@ -62,6 +67,8 @@ export interface StreamPosition {
   windowsDone: number;
   /** What the stream knows about its rate-limit bucket. */
   pacing?: PacingState;
+  /** Set while the stream waits for Datadog or the destination to come back. */
+  outage?: OutageState;
 }
 
 export type StreamStatus = 'pending' | 'running' | 'completed' | 'skipped' | 'failed' | 'cancelled';

@@ -19,7 +19,7 @@ export interface FakeStream {
  */
 export function fakeActivities(plan: SyncPlan, streams: Record<string, FakeStream>): { activities: Partial<Activities>; log: string[] } {
   const log: string[] = [];
-  /** Pages already answered: a workflow that asks for one again has lost its position. */
+  /** Pages already answered: a workflow that asks for one again after it was written has lost its position. */
   const answered = new Set<string>();
   const activities = {
     async planSync(): Promise<SyncPlan> {
@@ -30,10 +30,10 @@ export function fakeActivities(plan: SyncPlan, streams: Record<string, FakeStrea
       const offset = input.page.offset ?? 0;
       const page = `page ${input.stream}${input.window ? `@${input.window.from}` : ''} #${offset + 1}`;
       log.push(page);
-      if (answered.has(page)) throw ApplicationFailure.nonRetryable(`${page} was asked for twice`, 'PageReadTwice');
-      answered.add(page);
       const failure = stream.fail?.(input);
       if (failure) throw failure;
+      if (answered.has(page)) throw ApplicationFailure.nonRetryable(`${page} was asked for twice`, 'PageReadTwice');
+      answered.add(page);
       return {
         recordCount: stream.recordsPerPage ?? 10,
         nextPage: offset + 1 < stream.pages ? { offset: offset + 1 } : null,
@@ -56,10 +56,10 @@ export function fakeActivities(plan: SyncPlan, streams: Record<string, FakeStrea
 
 /** A plan of tasks for the fake activities to hand the parent workflow. */
 export function fakePlan(tasks: StreamTask[], maxParallelStreams = 4): SyncPlan {
-  return { tasks, summary: `test sync · ${tasks.length} streams`, maxParallelStreams };
+  return { tasks, summary: `test sync · ${tasks.length} streams`, maxParallelStreams, maxOutageMs: 6 * 3_600_000 };
 }
 
-const base = { syncId: 'sync-1', site: 'datadoghq.com' as const, pageSize: 10, strict: false };
+const base = { syncId: 'sync-1', site: 'datadoghq.com' as const, pageSize: 10, strict: false, maxOutageMs: 6 * 3_600_000 };
 
 export function fullRefreshTask(stream: string, extra: Partial<StreamTask> = {}): StreamTask {
   return { ...base, stream, permission: `${stream}_read`, mode: 'full_refresh', ...extra } as StreamTask;

@@ -3,7 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { FAILURE } from '../../src/shared/failure-types';
-import { datadogSync } from '../../src/workflows';
+import { Context } from '@temporalio/activity';
+import { datadogSync, progressQuery } from '../../src/workflows';
 import type { StreamTask, SyncResult } from '../../src/workflows/types';
 import { fakeActivities, fakePlan, fullRefreshTask, incrementalTask, type FakeStream } from '../helpers/fake-activities';
 import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
@@ -77,5 +78,79 @@ describe('datadogSync', () => {
     expect(result.warnings).toHaveLength(1);
     expect(log).toContain(`bookmark logs ${T0 + 2 * HOUR}`);
     expect(log.at(-1)).toBe('sync failed');
+  });
+});
+
+describe('datadogSync reporting and refusing', () => {
+  it('reports the records and pages a failed stream had written, in its progress and in the result', async () => {
+    const exhausted = ApplicationFailure.nonRetryable('logs · page 3: HTTP 500 (gave up after 8 failed attempts)', FAILURE.retriesExhausted);
+    const { error } = await runSync([fullRefreshTask('logs', { maxOutageMs: 0 })], { logs: { pages: 5, fail: (input) => (input.page.offset === 2 ? exhausted : undefined) } }, 1);
+    const result = ((error as WorkflowFailedError).cause as ApplicationFailure).details?.[0] as SyncResult;
+    expect(result.streams).toEqual([expect.objectContaining({ stream: 'logs', status: 'failed', records: 20, pages: 2 })]);
+    expect(result.records).toBe(20);
+  });
+
+  it('reports what a cancelled stream had written', async () => {
+    let pageThree: () => void = () => undefined;
+    const reachedPageThree = new Promise<void>((resolve) => (pageThree = resolve));
+    const { activities, log } = fakeActivities(fakePlan([fullRefreshTask('logs')], 1), { logs: { pages: 5 } });
+    const fetchPage = activities.fetchPage!;
+    activities.fetchPage = async (input) => {
+      if (input.page.offset !== 2) return fetchPage(input);
+      pageThree();
+      // Holds the page until the sync is cancelled (a heartbeat delivers the cancellation).
+      for (;;) {
+        Context.current().heartbeat();
+        await Context.current().sleep(100);
+      }
+    };
+    const taskQueue = `sync-unit-${++runs}`;
+    const workflowId = `sync-unit-${runs}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(datadogSync, { taskQueue, workflowId, args: [{}] });
+      await reachedPageThree;
+      await handle.cancel();
+      await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      const [entry] = await handle.query(progressQuery);
+      expect(entry).toMatchObject({ stream: 'logs', status: 'cancelled', records: 20, pages: 2 });
+    });
+    expect(log.at(-1)).toBe('sync cancelled');
+  });
+
+  it('refuses a key in its input before any activity is scheduled, so it is not copied into history again', async () => {
+    const taskQueue = `sync-unit-${++runs}`;
+    const workflowId = `sync-unit-${runs}`;
+    const { activities, log } = fakeActivities(fakePlan([]), {});
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    const secret = 'dd-app-key-value-0123456789';
+    const error = await worker.runUntil(
+      env.client.workflow.execute(datadogSync, { taskQueue, workflowId, args: [{ streams: ['logs'], stream_options: { logs: { app_key: secret } } } as never] }).catch((e: unknown) => e),
+    );
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(FAILURE.secretInRequest);
+    expect(cause.message).toContain("stream_options.logs.app_key: secrets are not accepted here; set DD_API_KEY and DD_APP_KEY in the worker's environment");
+    expect(cause.message).not.toContain(secret);
+    expect(log).toEqual([]);
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    expect((history.events ?? []).some((e) => e.activityTaskScheduledEventAttributes)).toBe(false);
+    // The input holds it (the caller put it there), and nothing after it does.
+    expect(JSON.stringify(history.events!.slice(1)).includes(Buffer.from(secret).toString('base64').slice(0, 12))).toBe(false);
+  });
+
+  it('waits for Datadog while planning when the key check cannot reach it', async () => {
+    let refused = 0;
+    const { activities } = fakeActivities(fakePlan([fullRefreshTask('users')]), { users: { pages: 1 } });
+    const planSync = activities.planSync!;
+    activities.planSync = async (input) => {
+      if (refused++ < 6) throw ApplicationFailure.create({ message: 'checking the API key: network error: ECONNREFUSED', type: FAILURE.network });
+      return planSync(input);
+    };
+    const taskQueue = `sync-unit-${++runs}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    const result = await worker.runUntil(env.client.workflow.execute(datadogSync, { taskQueue, workflowId: `sync-unit-${runs}`, args: [{}] }));
+    expect(result.status).toBe('completed');
+    // planSync's own 5 quick attempts, a wait, then one more that fails and one that works.
+    expect(refused).toBe(7);
   });
 });
