@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   continueAsNew,
+  ContinueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
   log,
@@ -103,6 +104,8 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     report();
     return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed) };
   } catch (err) {
+    // Continuing as new is how continueAsNew ends this run: not a failure, and nothing to report.
+    if (err instanceof ContinueAsNew) throw err;
     const refusal = unavailable(err);
     if (refusal && !task.strict) {
       status = 'skipped';

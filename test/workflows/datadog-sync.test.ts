@@ -143,14 +143,15 @@ describe('datadogSync reporting and refusing', () => {
     const { activities } = fakeActivities(fakePlan([fullRefreshTask('users')]), { users: { pages: 1 } });
     const planSync = activities.planSync!;
     activities.planSync = async (input) => {
-      if (refused++ < 6) throw ApplicationFailure.create({ message: 'checking the API key: network error: ECONNREFUSED', type: FAILURE.network });
+      // As its last quick retry ends (nonRetryable: the activity's retries are not what is under test).
+      if (refused++ < 2) throw ApplicationFailure.create({ message: 'checking the API key: network error: ECONNREFUSED', type: FAILURE.network, nonRetryable: true });
       return planSync(input);
     };
     const taskQueue = `sync-unit-${++runs}`;
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
     const result = await worker.runUntil(env.client.workflow.execute(datadogSync, { taskQueue, workflowId: `sync-unit-${runs}`, args: [{}] }));
     expect(result.status).toBe('completed');
-    // planSync's own 5 quick attempts, a wait, then one more that fails and one that works.
-    expect(refused).toBe(7);
+    // Two failed plans, each followed by a wait, then one that works.
+    expect(refused).toBe(3);
   });
 });
