@@ -319,7 +319,9 @@ export const STREAMS: readonly StreamDef[] = [
     primaryKey: 'id',
     derivedKey: { field: 'id', from: ['slo_id', 'from_ts'] },
     pagination: { kind: 'none' },
-    window: { fromParam: 'from_ts', toParam: 'to_ts', unit: 's', cursorField: 'to_ts', cursorUnit: 's' },
+    // No lookback: a row is the SLI over its whole window; a window started earlier would be another
+    // row over an overlapping span, not a fresher copy of this one.
+    window: { fromParam: 'from_ts', toParam: 'to_ts', unit: 's', cursorField: 'to_ts', cursorUnit: 's', lookback: '0s' },
     parent: { stream: 'service_level_objectives', key: 'id', pathParam: 'slo_id', field: 'slo_id', batchSize: 10 },
     permission: 'slos_read',
     schemaSource: {
