@@ -1,5 +1,7 @@
 import { parseSyncRequest, streamLookback } from '../src/config/request';
 import { getStream } from '../src/datadog/streams/table';
+import { configuredOrganizations, organizationsFromEnv } from '../src/config/organizations';
+import { defaultWorkflowId } from '../src/cli/run-sync';
 import { apiBaseUrl, DATADOG_SITES } from '../src/config/sites';
 
 import { NOW, problems } from './helpers/config';
@@ -41,6 +43,17 @@ describe('sync request validation', () => {
       expect.stringMatching(/^lookback: a duration like 0s, 30m or 2h/),
       'stream_options.dashboards.lookback: dashboards is read whole on every run (full refresh): a lookback does not apply to it',
     ]);
+  });
+
+  it('reads each organisation\'s keys from the worker\'s environment, and names workflows after it', () => {
+    const env = { DD_API_KEY: 'a', DD_APP_KEY: 'b', DD_API_KEY__EU: 'c', DD_APP_KEY__EU: 'd', DD_SITE__EU: 'datadoghq.eu' };
+    expect(configuredOrganizations(env)).toEqual(['default', 'eu']);
+    expect(organizationsFromEnv(env)('eu')).toEqual({ credentials: { apiKey: 'c', appKey: 'd' }, site: 'datadoghq.eu', baseUrl: undefined });
+    expect(() => organizationsFromEnv({ DD_SITE__US: 'datadog.com' })('us')).toThrow(/DD_API_KEY__US: not set.*\n.*DD_APP_KEY__US: not set.*\n.*DD_SITE__US: "datadog.com" is not one of/s);
+    const at = new Date('2026-11-22T02:06:44Z');
+    expect(defaultWorkflowId(parseSyncRequest({ name: 'nightly' }, NOW), at)).toBe('retriever-nightly-20261122T020644Z');
+    expect(defaultWorkflowId(parseSyncRequest({ name: 'nightly', organization: 'eu' }, NOW), at)).toBe('retriever-nightly-eu-20261122T020644Z');
+    expect(problems({ organization: 'EU West' })).toEqual([expect.stringMatching(/^organization: lower-case letters/)]);
   });
 
   it('refuses keys in the request and says where they belong', () => {

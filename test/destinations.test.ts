@@ -454,6 +454,38 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'full-2')).toBe(5);
     expect(await countRows(destination, 'dashboards')).toBe(15);
   });
+
+  it('upgrades tables made before there were several organisations: their rows and bookmarks become the default one\'s', async () => {
+    const json = kind === 'duckdb' ? 'JSON' : 'jsonb';
+    // The layout an older Retriever left: keys of one column, no organisation anywhere.
+    for (const sql of [
+      'DROP TABLE _retriever_state',
+      'CREATE TABLE _retriever_state (stream text PRIMARY KEY, cursor_ms bigint NOT NULL, cursor timestamptz NOT NULL, sync_id text NOT NULL, updated_at timestamptz NOT NULL)',
+      `INSERT INTO _retriever_state VALUES ('logs', ${NOW}, now(), 'old-sync', now())`,
+      'ALTER TABLE _retriever_syncs DROP COLUMN organization',
+      `CREATE TABLE dashboards (id text PRIMARY KEY, title text, _raw ${json} NOT NULL, _retriever_synced_at timestamptz NOT NULL, _retriever_sync_id text NOT NULL)`,
+      `INSERT INTO dashboards VALUES ('abc-def-ghi', 'kept', '{"id": "abc-def-ghi", "title": "kept"}', now(), 'old-sync')`,
+    ]) {
+      await store.destination.query(sql);
+    }
+    await store.destination.close();
+    store.destination = await store.reopen();
+    const { destination } = store;
+    expect(await destination.readBookmark('logs')).toEqual({ cursor: NOW, syncId: 'old-sync' });
+    expect(await destination.readBookmark('logs', 'eu')).toBeNull();
+    await destination.ensureTable(tableSpec(dashboards));
+    // The same id for another organisation is a row of its own; the old row stays the default one's.
+    await destination.writePage(await destination.prepare(tableSpec(dashboards), EDGE_DASHBOARDS), 'eu-sync', 'eu');
+    const rows = await destination.query('SELECT _retriever_organization AS o, id, title, _retriever_sync_id AS s FROM dashboards ORDER BY 1');
+    expect(rows).toEqual([
+      { o: 'default', id: 'abc-def-ghi', title: 'kept', s: 'old-sync' },
+      { o: 'eu', id: 'abc-def-ghi', title: 'Odd one', s: 'eu-sync' },
+    ]);
+    expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'another-sync', 'eu')).toBe(1);
+    expect(await countRows(destination, 'dashboards')).toBe(1);
+    await destination.recordSync({ syncId: 'new-sync', organization: 'eu', status: 'running' });
+    expect(await destination.query("SELECT organization FROM _retriever_syncs WHERE sync_id = 'new-sync'")).toEqual([{ organization: 'eu' }]);
+  });
 });
 
 describe('PostgreSQL with several writers', () => {

@@ -6,6 +6,7 @@ import { getStream, tableSpec } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import type { Destination, PreparedPage } from '../destinations/destination';
 import { FAILURE } from '../shared/failure-types';
+import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import type { FetchPageInput, PageSummary } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
@@ -81,11 +82,12 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
         const at: PageAt = { window: input.window, since: input.since, page: input.page, pageSize: input.pageSize, search: input.search };
         return await withHeartbeat(
           async (signal) => {
-            const client = datadog(input.site);
+            const organization = input.organization ?? DEFAULT_ORGANIZATION;
+            const client = datadog(input.site, organization);
             const { read, prepared } = def.parent
               ? await readDependentPage(client, def, at, destination, signal)
               : await readOwnPage(client, def, at, { destination, readAhead }, signal);
-            await destination.writePage(prepared, input.syncId);
+            await destination.writePage(prepared, input.syncId, organization);
             recordPageMetrics(input.stream, { records: read.records.length, bytes: read.bytes });
             const { remaining, reset, limit, period, name } = read.rateLimit ?? {};
             return {

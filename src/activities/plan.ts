@@ -9,6 +9,7 @@ import { getStream, tableSpec } from '../datadog/streams/table';
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE } from '../shared/failure-types';
+import { organizationNote } from '../shared/organization';
 import type { StreamTask, SyncPlan } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
@@ -18,8 +19,14 @@ export const DEFAULT_HISTORY_MS = 7 * 86_400_000;
 
 export function createPlanActivities({ datadog, destination, now = Date.now }: ActivityDeps) {
   /** Checks both keys (datadog/keys.ts): only a 401 or 403 fails the sync at once; other faults are retried. */
-  async function checkKeys(site: Parameters<ActivityDeps['datadog']>[0]): Promise<void> {
-    const client = datadog(site);
+  async function checkKeys(site: Parameters<ActivityDeps['datadog']>[0], organization: string): Promise<void> {
+    let client;
+    try {
+      client = datadog(site, organization);
+    } catch (err) {
+      // No keys for that organisation in the worker's environment: say which variables to set.
+      throw toFailure(err, `organization ${organization}`);
+    }
     const send: Send = (request, options) => client.send(request, options);
     let api;
     try {
@@ -66,7 +73,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
       } catch (err) {
         throw toFailure(err, 'sync request');
       }
-      await checkKeys(request.site);
+      await checkKeys(request.site, request.organization);
       const current = now();
       const lag = parseDuration(request.lag);
       // A run started by a Schedule reads up to its scheduled time, so a backfill walks history in steps.
@@ -80,6 +87,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
         await destination.ensureTable(tableSpec(def));
         const common = {
           syncId: input.syncId,
+          organization: request.organization,
           stream: name,
           site: request.site,
           // A dependent stream's pages are pages of its parent, a few parents at a time.
@@ -97,7 +105,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           tasks.push({ ...common, mode: 'full_refresh' });
           continue;
         }
-        const bookmark = await destination.readBookmark(name);
+        const bookmark = await destination.readBookmark(name, request.organization);
         // Datadog indexes (and revises) records after their own time: each run reads the stream's
         // lookback before its bookmark again, never before start_date.
         let from = bookmark ? Math.max(bookmark.cursor - streamLookback(request, def), request.start_date ? start : -Infinity) : start;
@@ -109,11 +117,12 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
         }
         tasks.push({ ...common, mode: 'incremental', window: { from, to, size: parseDuration(request.window_size) } });
       }
-      await destination.recordSync({ syncId: input.syncId, status: 'running' });
+      await destination.recordSync({ syncId: input.syncId, organization: request.organization, status: 'running' });
       const since = request.start_date ? ` · since ${request.start_date.slice(0, 10)}` : '';
       return {
+        organization: request.organization,
         tasks,
-        summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${since}`,
+        summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${organizationNote(request.organization)}${since}`,
         maxParallelStreams: request.max_parallel_streams,
         maxOutageMs: parseDuration(request.max_outage),
       };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { datadogCredentials, readEnv } from '../config/env';
+import { readEnv } from '../config/env';
+import { organizationsFromEnv } from '../config/organizations';
 import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch, type SyncRequest } from '../config/request';
 import { apiBaseUrl } from '../config/sites';
 import { DatadogClient, type Send } from '../datadog/client';
@@ -129,13 +130,17 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'sync config (JSON): site, streams, queries')
     .option('-s, --streams <names>', 'comma-separated streams, overriding the config')
     .option('--strict', 'exit 1 when any stream cannot be read, not only when a key is rejected')
+    .option('--organization <name>', 'the Datadog organisation whose keys to check (DD_API_KEY__<NAME>, DD_APP_KEY__<NAME>)')
     .option('--json', 'machine-readable output', false)
-    .action(async (opts: { config?: string; streams?: string; strict?: boolean; json: boolean }) => {
-      const env = readEnv();
-      const credentials = datadogCredentials(env);
-      const overrides = opts.streams ? { streams: opts.streams.split(',').map((s) => s.trim()) } : {};
+    .action(async (opts: { config?: string; streams?: string; strict?: boolean; organization?: string; json: boolean }) => {
+      readEnv();
+      const overrides = {
+        ...(opts.streams ? { streams: opts.streams.split(',').map((s) => s.trim()) } : {}),
+        ...(opts.organization ? { organization: opts.organization } : {}),
+      };
       const request = opts.config ? loadConfigFile(opts.config, overrides) : parseSyncRequest(overrides, Date.now(), 'options');
-      const client = new DatadogClient({ baseUrl: env.DD_BASE_URL ?? apiBaseUrl(request.site), credentials });
+      const organization = organizationsFromEnv(process.env)(request.organization);
+      const client = new DatadogClient({ baseUrl: organization.baseUrl ?? apiBaseUrl(organization.site ?? request.site), credentials: organization.credentials });
       let report: CheckReport;
       try {
         report = await checkAccess(client, request);

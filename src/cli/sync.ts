@@ -12,6 +12,7 @@ interface SyncOptions {
   wait: boolean;
   json: boolean;
   strict?: boolean;
+  organization?: string;
 }
 
 export function register(program: Command): void {
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .option('-s, --streams <names>', 'comma-separated streams or query names, overriding the config (see `retriever discover`)')
     .option('--id <workflowId>', 'workflow ID (default retriever-<name>-<timestamp>)')
     .option('--strict', 'fail when a stream is not readable instead of skipping it')
+    .option('--organization <name>', "the Datadog organisation to read, overriding the config (its keys are the worker's: DD_API_KEY__<NAME>, DD_APP_KEY__<NAME>)")
     .option('-w, --wait', 'wait for the end, with live progress', false)
     .option('--json', 'machine-readable output', false)
     .action(async (opts: SyncOptions) => {
@@ -29,6 +31,7 @@ export function register(program: Command): void {
       const overrides = {
         ...(opts.streams ? { streams: opts.streams.split(',').map((s) => s.trim()) } : {}),
         ...(opts.strict ? { strict: true } : {}),
+        ...(opts.organization ? { organization: opts.organization } : {}),
       };
       const request = loadConfigFile(opts.config, overrides);
       const workflowId = opts.id ?? defaultWorkflowId(request);

@@ -5,6 +5,8 @@ import { DURATION_PATTERN, parseDuration } from './duration';
 import { formatIssues, InvalidConfigError } from './issues';
 import { DATADOG_SITES } from './sites';
 import { DEFAULT_MAX_OUTAGE } from '../shared/outage';
+import { DEFAULT_ORGANIZATION } from '../shared/organization';
+import { ORGANIZATION_PATTERN } from './organizations';
 import { SECRET_FIELDS, secretFieldsIn, secretProblem } from '../shared/secrets';
 
 const isoDate = z
@@ -50,6 +52,11 @@ export const syncRequestSchema = z
     /** Names the sync in workflow IDs and the Web UI. */
     name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" only, at most 64').default('datadog'),
     site: z.enum(DATADOG_SITES).default('datadoghq.com'),
+    /**
+     * The Datadog organisation to read (default `default`): its keys, and its site when set, come from
+     * the worker's environment (`DD_API_KEY__<NAME>`, …). Rows and bookmarks are kept per organisation.
+     */
+    organization: z.string().regex(ORGANIZATION_PATTERN, 'lower-case letters, digits and "_", starting with a letter, at most 32').default(DEFAULT_ORGANIZATION),
     /** Streams to sync: names from the stream table and of `queries`; default all of them. */
     streams: z.array(z.string()).min(1, 'select at least one stream').optional(),
     /** Where incremental streams start when they have no bookmark yet. */

@@ -12,8 +12,15 @@ export interface Bookmark {
   syncId: string;
 }
 
+/** Whose rows a write or a full refresh's end concerns: the sync, and the organisation it reads. */
+export interface RunContext {
+  syncId: string;
+  organization: string;
+}
+
 export interface SyncRecord {
   syncId: string;
+  organization?: string;
   status: 'running' | 'completed' | 'failed' | 'cancelled';
   streams?: Record<string, { records: number; status: string }>;
 }
@@ -36,13 +43,16 @@ export interface Destination {
    * converted. May run while the page before it is being written.
    */
   prepare(table: TableSpec, records: JsonRecord[], options?: PrepareOptions): Promise<PreparedPage>;
-  /** Upserts a prepared page by primary key, whole or not at all; returns how many rows it wrote. */
-  writePage(page: PreparedPage, syncId: string): Promise<number>;
-  readBookmark(stream: string): Promise<Bookmark | null>;
+  /**
+   * Upserts a prepared page by primary key (the organisation's and the record's), whole or not at
+   * all; returns how many rows it wrote. `organization` is DEFAULT_ORGANIZATION unless given.
+   */
+  writePage(page: PreparedPage, syncId: string, organization?: string): Promise<number>;
+  readBookmark(stream: string, organization?: string): Promise<Bookmark | null>;
   /** Called only after the data up to `bookmark.cursor` is written. */
-  commitBookmark(stream: string, bookmark: Bookmark): Promise<void>;
-  /** After a complete full refresh: drop rows this sync did not see (deleted upstream). */
-  removeRowsNotIn(table: TableSpec, syncId: string): Promise<number>;
+  commitBookmark(stream: string, bookmark: Bookmark, organization?: string): Promise<void>;
+  /** After a complete full refresh: drop the organisation's rows this sync did not see (deleted upstream). */
+  removeRowsNotIn(table: TableSpec, syncId: string, organization?: string): Promise<number>;
   recordSync(sync: SyncRecord): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
-import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type SyncRecord } from './destination';
+import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type RunContext, type SyncRecord } from './destination';
 import { convertPage, lastPerKey, type PreparedPage, type Row } from './rows';
 import { appendRows, closeAppender, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
+import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { SerialQueue } from './serial-queue';
 import { SqlTables, type SqlDialect } from './sql-tables';
 import { nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
@@ -23,6 +24,8 @@ const DUCKDB: SqlDialect = {
     JSON: 'json',
   },
   epochMs: (param) => `epoch_ms(${param}::BIGINT)`,
+  // DuckDB cannot drop a table's primary key: a table keyed before organisations is built again.
+  rekeysInPlace: false,
 };
 
 const UPSERT_PAGES_AFTER_CONFLICT = 8;
@@ -104,6 +107,7 @@ export class DuckDbDestination implements Destination {
     const destination = new DuckDbDestination(instance, connection, `DuckDB ${path}`, settings);
     await destination.memory?.start();
     for (const statement of destination.sql.stateTables()) await destination.run(statement);
+    await destination.inTransaction(() => destination.sql.upgradeStateTables(destination.rows));
     return destination;
   }
 
@@ -133,11 +137,24 @@ export class DuckDbDestination implements Destination {
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   };
 
+  /** Statements that must land together (an upgrade of a table's layout), or not at all. */
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      await this.run('COMMIT');
+    } catch (err) {
+      await this.run('ROLLBACK');
+      throw err;
+    }
+  }
+
   /** Creates the table when missing and adds columns the schema declares that it lacks (a newer Retriever). */
   ensureTable(table: TableSpec): Promise<void> {
     return this.changes.run(async () => {
       if (this.tables.has(table.name)) return;
       await this.run(this.sql.createTable(table));
+      await this.inTransaction(async () => this.sql.upgradeTable(this.rows, table, await this.sql.readColumns(this.rows, table)));
       const current = await this.sql.readColumns(this.rows, table);
       for (const column of this.sql.missingColumns(current)) await this.run(this.sql.addColumn(table, column));
       this.tables.set(table.name, current.columns);
@@ -179,12 +196,13 @@ export class DuckDbDestination implements Destination {
     return convertPage(table, await this.columnsWithDrift(table, unique), unique, options);
   }
 
-  async writePage(page: PreparedPage, syncId: string): Promise<number> {
+  async writePage(page: PreparedPage, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    const run: RunContext = { syncId, organization };
     if (page.rows.length === 0) return 0;
     // Prepared against columns another page has since added to: convert again.
     if (page.columns !== this.tables.get(page.table.name)) page = await this.prepare(page.table, page.records);
     const { table, columns, rows } = page;
-    await this.onConnection(() => this.writeRows(table, columns, rows, syncId));
+    await this.onConnection(() => this.writeRows(table, columns, rows, run));
     await this.onConnection(async () => this.memory?.pageWritten());
     return rows.length;
   }
@@ -195,14 +213,14 @@ export class DuckDbDestination implements Destination {
    * instead (as is one with a cell DuckDB will not cast); so are the next pages of the stream for a
    * while, since re-read windows and full refreshes bring existing keys page after page.
    */
-  private async writeRows(table: TableSpec, columns: Column[], rows: Row[], syncId: string): Promise<void> {
+  private async writeRows(table: TableSpec, columns: Column[], rows: Row[], run: RunContext): Promise<void> {
     const upsertPages = this.upsertPages.get(table.name) ?? 0;
     if (upsertPages > 0) {
       this.upsertPages.set(table.name, upsertPages - 1);
     } else {
       const appender = await this.tableAppender(table, this.slots.get(columns)!);
       try {
-        appendRows(appender.appender, appender.slots, rows, syncId);
+        appendRows(appender.appender, appender.slots, rows, run);
         return;
       } catch (err) {
         // The Appender is dropped with the page it refused.
@@ -214,7 +232,7 @@ export class DuckDbDestination implements Destination {
     }
     let stage = this.staging.get(columns);
     if (!stage) this.staging.set(columns, (stage = stagingTable(table.name, columns)));
-    await upsertThroughStage(this.connection, stage, rows, syncId);
+    await upsertThroughStage(this.connection, stage, rows, run);
   }
 
   /**
@@ -231,17 +249,17 @@ export class DuckDbDestination implements Destination {
     return opened;
   }
 
-  readBookmark(stream: string): Promise<Bookmark | null> {
-    return this.sql.readBookmark(this.rows, stream);
+  readBookmark(stream: string, organization = DEFAULT_ORGANIZATION): Promise<Bookmark | null> {
+    return this.sql.readBookmark(this.rows, organization, stream);
   }
 
-  async commitBookmark(stream: string, bookmark: Bookmark): Promise<void> {
-    await this.run(...this.sql.commitBookmark(stream, bookmark));
+  async commitBookmark(stream: string, bookmark: Bookmark, organization = DEFAULT_ORGANIZATION): Promise<void> {
+    await this.run(...this.sql.commitBookmark(organization, stream, bookmark));
   }
 
-  async removeRowsNotIn(table: TableSpec, syncId: string): Promise<number> {
+  async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
     await this.ensureTable(table);
-    const result = await this.run(...this.sql.removeRowsNotIn(table, syncId));
+    const result = await this.run(...this.sql.removeRowsNotIn(table, { syncId, organization }));
     return result.rowsChanged;
   }
 

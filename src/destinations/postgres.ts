@@ -1,12 +1,13 @@
 import { Pool, type PoolClient } from 'pg';
 import type { PostgresSettings } from '../config/env';
 import type { JsonRecord } from '../shared/json';
-import type { Bookmark, Destination, PrepareOptions, SyncRecord } from './destination';
+import type { Bookmark, Destination, PrepareOptions, RunContext, SyncRecord } from './destination';
+import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
 import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
 import { quoteIdent, SqlTables, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
-import { keyColumn, nameColumns, newScalarFields, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
+import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
 const POSTGRES: SqlDialect = {
   types: { string: 'text', timestamp: 'timestamptz', integer: 'bigint', number: 'double precision', boolean: 'boolean', json: 'jsonb' },
@@ -25,6 +26,7 @@ const POSTGRES: SqlDialect = {
     json: 'json',
   },
   epochMs: (param) => `to_timestamp(${param}::bigint / 1000.0)`,
+  rekeysInPlace: true,
 };
 
 /** Changes some other worker made to a table since this one read it: re-read and write again. */
@@ -126,6 +128,7 @@ export class PostgresDestination implements Destination {
       const exists = await run('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
       if (exists.length === 0) await run(`CREATE SCHEMA ${quoteIdent(this.schema)}`);
       for (const statement of this.sql.stateTables()) await run(statement);
+      await this.sql.upgradeStateTables(run);
     });
   }
 
@@ -148,6 +151,7 @@ export class PostgresDestination implements Destination {
   private createTable(table: TableSpec): Promise<TableState> {
     return this.ddl(`preparing table ${table.name}`, async (run) => {
       await run(this.sql.createTable(table));
+      await this.sql.upgradeTable(run, table, await this.sql.readColumns(run, table));
       const current = await this.sql.readColumns(run, table);
       for (const column of this.sql.missingColumns(current)) await run(this.sql.addColumn(table, column));
       return { columns: current.columns, registered: current.registered };
@@ -179,7 +183,8 @@ export class PostgresDestination implements Destination {
     return convertPage(table, state.columns, unique, options);
   }
 
-  async writePage(page: PreparedPage, syncId: string): Promise<number> {
+  async writePage(page: PreparedPage, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    const run: RunContext = { syncId, organization };
     if (page.rows.length === 0) return 0;
     for (;;) {
       const state = await this.table(page.table);
@@ -187,7 +192,7 @@ export class PostgresDestination implements Destination {
       if (page.columns !== state.columns) page = await this.prepare(page.table, page.records);
       const current = page;
       try {
-        await this.transaction(`writing a page of ${page.table.name}`, (client) => this.upsert(client, current, state.registered, syncId));
+        await this.transaction(`writing a page of ${page.table.name}`, (client) => this.upsert(client, current, state.registered, run));
         return page.rows.length;
       } catch (err) {
         if (!(err instanceof StaleColumns)) throw err;
@@ -196,7 +201,7 @@ export class PostgresDestination implements Destination {
     }
   }
 
-  private async upsert(client: PoolClient, { table, columns, rows }: PreparedPage, registered: number, syncId: string): Promise<void> {
+  private async upsert(client: PoolClient, { table, columns, rows }: PreparedPage, registered: number, run: RunContext): Promise<void> {
     // Holding the table first means no drift column can be added between this check and the write.
     await client.query(`LOCK TABLE ${this.sql.name(table.name)} IN ROW EXCLUSIVE MODE`);
     const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.sql.name('_retriever_columns')} WHERE stream = $1`, [table.name]);
@@ -206,13 +211,14 @@ export class PostgresDestination implements Destination {
     const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
     await copyFrom(client, `COPY ${stage} (${names.join(', ')}) FROM STDIN`, copyText(rows.map((row) => [...row.cells, jsonbRaw(row.raw)])));
     const key = quoteIdent(keyColumn(table, columns).name);
+    const organization = quoteIdent(ORGANIZATION_COLUMN);
     const updates = [...names, SYNCED_AT_COLUMN, SYNC_ID_COLUMN].filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
     // Rows in key order, so two workers writing overlapping pages lock rows in the same order.
     await client.query(
-      `INSERT INTO ${this.sql.name(table.name)} (${names.join(', ')}, ${SYNCED_AT_COLUMN}, ${SYNC_ID_COLUMN})
-       SELECT ${names.join(', ')}, now(), $1 FROM ${stage} ORDER BY ${key}
-       ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`,
-      [syncId],
+      `INSERT INTO ${this.sql.name(table.name)} (${names.join(', ')}, ${SYNCED_AT_COLUMN}, ${SYNC_ID_COLUMN}, ${organization})
+       SELECT ${names.join(', ')}, now(), $1, $2 FROM ${stage} ORDER BY ${key}
+       ON CONFLICT (${organization}, ${key}) DO UPDATE SET ${updates.join(', ')}`,
+      [run.syncId, run.organization],
     );
   }
 
@@ -239,17 +245,17 @@ export class PostgresDestination implements Destination {
     }
   }
 
-  readBookmark(stream: string): Promise<Bookmark | null> {
-    return this.sql.readBookmark(async (sql, params) => (await this.run(`reading the bookmark of ${stream}`, sql, params)).rows, stream);
+  readBookmark(stream: string, organization = DEFAULT_ORGANIZATION): Promise<Bookmark | null> {
+    return this.sql.readBookmark(async (sql, params) => (await this.run(`reading the bookmark of ${stream}`, sql, params)).rows, organization, stream);
   }
 
-  async commitBookmark(stream: string, bookmark: Bookmark): Promise<void> {
-    await this.run(`committing the bookmark of ${stream}`, ...this.sql.commitBookmark(stream, bookmark));
+  async commitBookmark(stream: string, bookmark: Bookmark, organization = DEFAULT_ORGANIZATION): Promise<void> {
+    await this.run(`committing the bookmark of ${stream}`, ...this.sql.commitBookmark(organization, stream, bookmark));
   }
 
-  async removeRowsNotIn(table: TableSpec, syncId: string): Promise<number> {
+  async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
     await this.ensureTable(table);
-    const { rowCount } = await this.run(`completing the full refresh of ${table.name}`, ...this.sql.removeRowsNotIn(table, syncId));
+    const { rowCount } = await this.run(`completing the full refresh of ${table.name}`, ...this.sql.removeRowsNotIn(table, { syncId, organization }));
     return rowCount;
   }
 

@@ -68,10 +68,10 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     while (windowsLeft(task, position)) {
       const window = currentWindow(task, position);
       const pageNumber = position.pageInWindow + 1;
-      const { syncId, stream, site, since, pageSize, search, timeseriesQuery } = task;
+      const { syncId, organization, stream, site, since, pageSize, search, timeseriesQuery } = task;
       const summary = await available(() =>
         fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
-          { syncId, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
+          { syncId, organization, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
         ]),
       );
       pageWritten(position, summary);
@@ -89,7 +89,7 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
         position.page = summary.nextPage;
       } else if (window) {
         // Only now is every page of the window written: the bookmark may move past it.
-        await available(() => commitBookmark({ stream, cursor: window.to, syncId }));
+        await available(() => commitBookmark({ organization, stream, cursor: window.to, syncId }));
         windowFinished(position, window);
         report();
       } else {
@@ -99,7 +99,7 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       // History stays bounded whatever the volume; the position carries over exactly.
       if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof streamSync>(task, position);
     }
-    const removed = task.mode === 'full_refresh' ? await available(() => completeFullRefresh({ stream: task.stream, syncId: task.syncId })) : undefined;
+    const removed = task.mode === 'full_refresh' ? await available(() => completeFullRefresh({ organization: task.organization, stream: task.stream, syncId: task.syncId })) : undefined;
     status = 'completed';
     report();
     return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed) };

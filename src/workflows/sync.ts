@@ -103,7 +103,7 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   } catch (err) {
     if (isCancellation(err)) {
       // Windows already finished keep their bookmarks; the next sync resumes from there.
-      await CancellationScope.nonCancellable(() => recordSync({ syncId, status: 'cancelled', streams: streamTotals(progress) }));
+      await CancellationScope.nonCancellable(() => recordSync({ syncId, organization: plan.organization, status: 'cancelled', streams: streamTotals(progress) }));
     }
     throw err;
   }
@@ -112,7 +112,7 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   let recordOutage: OutageState | undefined;
   await outlast(
     { get: () => recordOutage, set: (o) => (recordOutage = o), show: (m) => (m ? setCurrentDetails(m) : report()), maxOutageMs: plan.maxOutageMs },
-    () => recordSync({ syncId, status, streams: streamTotals(progress) }),
+    () => recordSync({ syncId, organization: plan.organization, status, streams: streamTotals(progress) }),
   );
   const streams = [...progress.values()];
   const result: SyncResult = { syncId, status, streams, records: streams.reduce((n, p) => n + p.records, 0), warnings };

@@ -15,6 +15,8 @@ export type { PageState, Window };
 /** What every stream task carries, whatever its mode. */
 interface StreamTaskBase {
   syncId: string;
+  /** The Datadog organisation read; its keys are the worker's. */
+  organization: string;
   stream: string;
   site: DatadogSite;
   pageSize: number;
@@ -47,6 +49,7 @@ export interface FullRefreshTask extends StreamTaskBase {
 export type StreamTask = IncrementalTask | FullRefreshTask;
 
 export interface SyncPlan {
+  organization: string;
   tasks: StreamTask[];
   /** One line for the Web UI. */
   summary: string;
@@ -109,6 +112,8 @@ export interface SyncResult {
 /** What `fetchPage` is asked for: one page of one stream. */
 export interface FetchPageInput {
   syncId: string;
+  /** Absent in inputs scheduled before there were several organisations: the default one. */
+  organization?: string;
   stream: string;
   site: DatadogSite;
   window?: Window;

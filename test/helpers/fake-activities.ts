@@ -56,10 +56,10 @@ export function fakeActivities(plan: SyncPlan, streams: Record<string, FakeStrea
 
 /** A plan of tasks for the fake activities to hand the parent workflow. */
 export function fakePlan(tasks: StreamTask[], maxParallelStreams = 4): SyncPlan {
-  return { tasks, summary: `test sync · ${tasks.length} streams`, maxParallelStreams, maxOutageMs: 6 * 3_600_000 };
+  return { organization: 'default', tasks, summary: `test sync · ${tasks.length} streams`, maxParallelStreams, maxOutageMs: 6 * 3_600_000 };
 }
 
-const base = { syncId: 'sync-1', site: 'datadoghq.com' as const, pageSize: 10, strict: false, maxOutageMs: 6 * 3_600_000 };
+const base = { syncId: 'sync-1', organization: 'default', site: 'datadoghq.com' as const, pageSize: 10, strict: false, maxOutageMs: 6 * 3_600_000 };
 
 export function fullRefreshTask(stream: string, extra: Partial<StreamTask> = {}): StreamTask {
   return { ...base, stream, permission: `${stream}_read`, mode: 'full_refresh', ...extra } as StreamTask;
