@@ -84,7 +84,6 @@ export async function outlast<T>(context: OutageContext, call: () => Promise<T>)
           message: `${what} was unavailable for ${duration(Date.now() - outage.since)}, past max_outage (${duration(context.maxOutageMs)} of waiting); the last failure: ${failure.message}`,
           type: FAILURE.outageTooLong,
           nonRetryable: true,
-          cause: failure,
         });
       }
       context.set({ ...outage, waits: outage.waits + 1, waitedMs: outage.waitedMs + waitMs });

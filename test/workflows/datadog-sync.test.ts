@@ -64,11 +64,14 @@ describe('datadogSync', () => {
   it('lets the other streams finish when one fails, then fails naming it; a skipped stream is a warning', async () => {
     const exhausted = ApplicationFailure.nonRetryable('monitors · page 1: gave up after 8 failed attempts', FAILURE.retriesExhausted);
     const forbidden = ApplicationFailure.nonRetryable('HTTP 403: Forbidden', FAILURE.forbidden);
-    const tasks = [fullRefreshTask('monitors'), fullRefreshTask('users'), incrementalTask('logs', { from: T0, to: T0 + 2 * HOUR, size: HOUR })];
+    // No outage wait (max_outage 0): a page whose retries are spent fails its stream at once.
+    const tasks = [fullRefreshTask('monitors', { maxOutageMs: 0 }), fullRefreshTask('users'), incrementalTask('logs', { from: T0, to: T0 + 2 * HOUR, size: HOUR })];
     const { error, log } = await runSync(tasks, { monitors: { pages: 1, fail: () => exhausted }, users: { pages: 1, fail: () => forbidden }, logs: { pages: 1 } }, 1);
     expect(error).toBeInstanceOf(WorkflowFailedError);
     const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
-    expect(cause.message).toBe('1 of 3 streams failed:\nmonitors: monitors · page 1: gave up after 8 failed attempts');
+    expect(cause.message).toBe(
+      '1 of 3 streams failed:\nmonitors: Datadog was unavailable for 0 s, past max_outage (0 s of waiting); the last failure: monitors · page 1: gave up after 8 failed attempts',
+    );
     const result = cause.details?.[0] as SyncResult;
     expect(result.streams.map((s) => [s.stream, s.status])).toEqual([
       ['monitors', 'failed'],
@@ -90,6 +93,22 @@ describe('datadogSync reporting and refusing', () => {
     expect(result.records).toBe(20);
   });
 
+  it('waits for Datadog while planning when the key check cannot reach it', async () => {
+    let refused = 0;
+    const { activities } = fakeActivities(fakePlan([fullRefreshTask('users')]), { users: { pages: 1 } });
+    const planSync = activities.planSync!;
+    activities.planSync = async (input) => {
+      // As its last quick retry ends (nonRetryable: the activity's retries are not what is under test).
+      if (refused++ < 2) throw ApplicationFailure.create({ message: 'checking the API key: network error: ECONNREFUSED', type: FAILURE.network, nonRetryable: true });
+      return planSync(input);
+    };
+    const taskQueue = `sync-unit-${++runs}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    const result = await worker.runUntil(env.client.workflow.execute(datadogSync, { taskQueue, workflowId: `sync-unit-${runs}`, args: [{}] }));
+    expect(result.status).toBe('completed');
+    // Two failed plans, each followed by a wait, then one that works.
+    expect(refused).toBe(3);
+  });
   it('reports what a cancelled stream had written', async () => {
     let pageThree: () => void = () => undefined;
     const reachedPageThree = new Promise<void>((resolve) => (pageThree = resolve));
@@ -138,20 +157,5 @@ describe('datadogSync reporting and refusing', () => {
     expect(JSON.stringify(history.events!.slice(1)).includes(Buffer.from(secret).toString('base64').slice(0, 12))).toBe(false);
   });
 
-  it('waits for Datadog while planning when the key check cannot reach it', async () => {
-    let refused = 0;
-    const { activities } = fakeActivities(fakePlan([fullRefreshTask('users')]), { users: { pages: 1 } });
-    const planSync = activities.planSync!;
-    activities.planSync = async (input) => {
-      // As its last quick retry ends (nonRetryable: the activity's retries are not what is under test).
-      if (refused++ < 2) throw ApplicationFailure.create({ message: 'checking the API key: network error: ECONNREFUSED', type: FAILURE.network, nonRetryable: true });
-      return planSync(input);
-    };
-    const taskQueue = `sync-unit-${++runs}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
-    const result = await worker.runUntil(env.client.workflow.execute(datadogSync, { taskQueue, workflowId: `sync-unit-${runs}`, args: [{}] }));
-    expect(result.status).toBe('completed');
-    // Two failed plans, each followed by a wait, then one that works.
-    expect(refused).toBe(3);
-  });
+
 });
