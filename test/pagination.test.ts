@@ -48,6 +48,7 @@ describe('offset and page-number pagination', () => {
     expect(nextPageState(fromOne, {}, {}, 100, 100)).toEqual({ page: 2 });
     expect(pageParams(fromOne, { page: 2 }, 100)).toEqual({ 'page[size]': 100, 'page[number]': 2 });
     expect(nextPageState(fromOne, { page: 2 }, {}, 99, 100)).toBeNull();
+    expect(pageParams(getStream('cases').pagination, {}, 100)).toMatchObject({ 'page[number]': 1 });
   });
 
   it('reads everything at once for endpoints without paging', () => {
