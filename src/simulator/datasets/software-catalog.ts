@@ -483,6 +483,8 @@ export class SoftwareCatalog {
   readonly powerpackAuthors: Json[];
   private readonly caseCounters = new Map<string, number>();
   private nextSeed: number;
+  /** Records `add` has made so far. */
+  private added = 0;
 
   constructor(
     seed: number,
@@ -557,7 +559,8 @@ export class SoftwareCatalog {
     const now = this.now();
     const made: Json[] = [];
     for (let i = 0; i < count; i++) {
-      const n = 100 + this.nextSeed + i;
+      // Names no generated record has taken: the catalog keys entities by name.
+      const n = 1_000 + this.added++;
       switch (stream) {
         case 'catalog_entities':
         case 'catalog_relations': {
