@@ -9,6 +9,7 @@ import { buildPageRequest } from '../src/datadog/request';
 import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { toRow } from '../src/destinations/rows';
 import { columnsFor, newScalarFields } from '../src/destinations/table-model';
+import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../src/simulator';
 
 /** Page `state` of `stream` answered with `body`: its records and the page after it. */
 function read(stream: string, state: { offset?: number; page?: number }, pageSize: number, body: unknown) {
@@ -135,5 +136,62 @@ describe('RUM', () => {
     const { records } = read('rum_applications', {}, 0, body);
     expect(cell('rum_applications', records[0], 'created_at')).toBe(1646148352095);
     expect(cell('rum_applications', records[0], 'org_id')).toBe(321813);
+  });
+});
+
+describe('the simulator answers these endpoints as Datadog does', () => {
+  let simulator: Simulator;
+  beforeAll(async () => {
+    simulator = await startSimulator({ seed: 3, counts: { cases: 7, scorecard_rules: 4, catalog_entities: 12, powerpacks: 3 } });
+  });
+  afterAll(async () => {
+    await simulator?.close();
+  });
+
+  async function get(path: string, query: Record<string, string> = {}): Promise<{ status: number; body: Record<string, any> }> {
+    const response = await fetch(`${simulator.url}${path}?${new URLSearchParams(query)}`, { headers: { 'dd-api-key': SIMULATOR_KEYS.apiKey, 'dd-application-key': SIMULATOR_KEYS.appKey } });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  }
+  const ids = (body: Record<string, any>) => (body.data as { id: string }[]).map((r) => r.id);
+
+  it('cases: pages from 1 (0 is page 1 again), per-page size, number of pages and total_cases in meta', async () => {
+    const one = await get('/api/v2/cases', { 'page[number]': '1', 'page[size]': '5', 'sort[field]': 'created_at', 'sort[asc]': 'true' });
+    const zero = await get('/api/v2/cases', { 'page[number]': '0', 'page[size]': '5', 'sort[field]': 'created_at', 'sort[asc]': 'true' });
+    const two = await get('/api/v2/cases', { 'page[number]': '2', 'page[size]': '5', 'sort[field]': 'created_at', 'sort[asc]': 'true' });
+    expect(ids(zero.body)).toEqual(ids(one.body));
+    expect(two.body.meta).toEqual({ page: { current: 2, size: 2, total: 2 }, total_cases: 7 });
+    const created = [...one.body.data, ...two.body.data].map((c: { attributes: { created_at: string } }) => c.attributes.created_at);
+    expect(created).toEqual([...created].sort());
+    // Newest first by default.
+    const newest = await get('/api/v2/cases', { 'page[size]': '7' });
+    expect(ids(newest.body)).toEqual([...ids(one.body), ...ids(two.body)].reverse());
+    expect((await get('/api/v2/cases', { 'page[size]': '101' })).status).toBe(400);
+  });
+
+  it('scorecards: links.next with page[limit] on every page, the empty last one included', async () => {
+    const last = await get('/api/v2/scorecard/rules', { 'page[offset]': '4', 'page[size]': '2' });
+    expect(last.body.data).toEqual([]);
+    expect(last.body.links.next).toBe(`${simulator.url}/api/v2/scorecard/rules?page%5Blimit%5D=2&page%5Boffset%5D=6&page%5Bsize%5D=2`);
+    expect(last.body.meta).toBeUndefined();
+    expect((await get('/api/v2/scorecard/outcomes', { 'page[size]': '101' })).status).toBe(400);
+  });
+
+  it('catalog: meta.count counts the page, links.next is left out at the end, discovered entities only when asked', async () => {
+    const first = await get('/api/v2/catalog/entity', { 'page[limit]': '10' });
+    const last = await get('/api/v2/catalog/entity', { 'page[limit]': '10', 'page[offset]': '10' });
+    expect(first.body.meta.count).toBe(10);
+    expect(first.body.links.next).toBeDefined();
+    expect(last.body.meta.count).toBe(2);
+    expect(last.body.links.next).toBeUndefined();
+    const all = await get('/api/v2/catalog/entity', { includeDiscovered: 'true' });
+    expect(all.body.data.length).toBe(12 + simulator.world.softwareCatalog.discoveredEntities.length);
+  });
+
+  it('powerpacks: no total, links.next on the last page, at most 1000 a page', async () => {
+    const page = await get('/api/v2/powerpacks', { 'page[limit]': '25' });
+    expect(page.body.data).toHaveLength(3);
+    expect(page.body.links.next).toContain('page%5Boffset%5D=25');
+    expect(page.body.meta.pagination).not.toHaveProperty('total');
+    expect((await get('/api/v2/powerpacks', { 'page[limit]': '1001' })).status).toBe(400);
   });
 });
