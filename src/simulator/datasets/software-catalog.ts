@@ -79,7 +79,7 @@ function entity(random: () => number, kind: string, name: string, now: number, d
       name,
       namespace: 'default',
       displayName: name,
-      ...(discovered ? {} : { description: `The ${name.replace(/-/g, ' ')} ${kind}`, owner, tags: [`team:${owner}`, `tier:${between(random, 1, 3)}`] }),
+      ...(discovered ? {} : { description: `${name} (${kind}), owned by ${owner}`, owner, tags: [`team:${owner}`, `tier:${between(random, 1, 3)}`] }),
     },
     meta: {
       createdAt: seconds(created),
@@ -187,7 +187,7 @@ function aCase(random: () => number, projects: Json[], counters: Map<string, num
   const number = (counters.get(key) ?? 0) + 1;
   counters.set(key, number);
   const state = pick(random, CASE_STATUS);
-  const modified = created + Math.floor(random() * (now - created));
+  const modified = nanos(created + Math.floor(random() * (now - created)), random);
   const priority = pick(random, PRIORITIES);
   const service = serviceName(between(random, 0, 20));
   const record: Json = {
@@ -204,8 +204,9 @@ function aCase(random: () => number, projects: Json[], counters: Map<string, num
       attributes: { service: [service], env: [pick(random, ['prod', 'staging'])] },
       custom_attributes: {},
       created_at: micros(created, random),
-      modified_at: nanos(modified, random),
-      closed_at: state.status === 'CLOSED' ? nanos(modified, random) : null,
+      modified_at: modified,
+      // Closing is the last change a closed case had.
+      closed_at: state.status === 'CLOSED' ? modified : null,
       archived_at: null,
       jira_issue: null,
       service_now_ticket: null,
@@ -393,6 +394,7 @@ const RUM_TYPES = ['browser', 'ios', 'android', 'react-native', 'flutter'];
 
 function rumApplication(random: () => number, i: number, now: number): Json {
   const id = uuid(random);
+  const type = pick(random, RUM_TYPES);
   const created = now - between(random, 30, 1200) * DAY;
   const updated = created + Math.floor(random() * (now - created));
   return {
@@ -400,8 +402,8 @@ function rumApplication(random: () => number, i: number, now: number): Json {
     id,
     attributes: {
       application_id: id,
-      name: `${serviceName(i)}-${pick(random, RUM_TYPES)}`,
-      type: pick(random, RUM_TYPES),
+      name: `${serviceName(i)}-${type}`,
+      type,
       org_id: 321813,
       hash: randomId(random, 20, HEX),
       is_active: random() < 0.85,

@@ -7,6 +7,7 @@
 import { ok, Params, slice, type Route, type SimRequest, type SimResponse } from '../http';
 import type { Json } from '../datasets/catalog';
 import type { Listed, StoredCase } from '../datasets/software-catalog';
+import type { World } from '../world';
 
 const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 
@@ -28,7 +29,7 @@ function link(req: SimRequest, query: Record<string, string | number>): string {
  * maximum). `meta.count` is the count on this page, not the total the spec describes, and
  * `links.next` is left out on the last page (both as recorded). Discovered items only with `includeDiscovered=true`.
  */
-function catalogList(defined: (world: Parameters<Route>[0]) => Json[], discovered: (world: Parameters<Route>[0]) => Json[]): Route {
+function catalogList(defined: (world: World) => Json[], discovered: (world: World) => Json[]): Route {
   return (world, req) => {
     const params = new Params(req.query);
     const offset = params.int('page[offset]', 0);
@@ -102,7 +103,7 @@ export const listCaseProjects: Route = (world) => ok({ data: world.softwareCatal
  * beside `page[size]`; without paging parameters it reads `page[limit]=100`, so 100 is the default
  * the endpoint applies (the spec says 10).
  */
-function scorecardList(items: (world: Parameters<Route>[0]) => Json[]): Route {
+function scorecardList(items: (world: World) => Json[]): Route {
   return (world, req) => {
     const params = new Params(req.query);
     const offset = params.int('page[offset]', 0);
@@ -155,7 +156,7 @@ export const listStatusPages: Route = (world, req) => {
  * `filter[status]` narrow them; `sort` by creation (or `modified_at` / `start_date`), `-` for
  * descending, newest first by default. `meta.page.total` is set on these lists.
  */
-function statusEvents(items: (world: Parameters<Route>[0]) => Listed[], otherSort: string): Route {
+function statusEvents(items: (world: World) => Listed[], otherSort: string): Route {
   const sorts = ['created_at', '-created_at', otherSort, `-${otherSort}`] as const;
   return (world, req) => {
     const params = new Params(req.query);
