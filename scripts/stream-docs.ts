@@ -20,7 +20,7 @@ function paging(pagination: Pagination): string {
     case 'offset':
       return `offset \`${pagination.offsetParam}\`, \`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
     case 'page':
-      return `page \`${pagination.pageParam}\` from 0, \`${pagination.sizeParam}\` ≤ ${pagination.maxPageSize}`;
+      return `page \`${pagination.pageParam}\` from ${pagination.firstPage ?? 0}, \`${pagination.sizeParam}\` ≤ ${pagination.maxPageSize}`;
     case 'cursor':
       return `cursor \`${pagination.cursorParam}\` ← \`${pagination.nextCursorPath}\`, \`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
     case 'none':

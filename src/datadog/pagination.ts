@@ -14,7 +14,7 @@ export function pageParams(pagination: Pagination, state: PageState, pageSize: n
     case 'offset':
       return { [pagination.limitParam]: pageSize, [pagination.offsetParam]: state.offset ?? 0 };
     case 'page':
-      return { [pagination.sizeParam]: pageSize, [pagination.pageParam]: state.page ?? 0 };
+      return { [pagination.sizeParam]: pageSize, [pagination.pageParam]: state.page ?? pagination.firstPage ?? 0 };
     case 'cursor':
       return state.cursor === undefined
         ? { [pagination.limitParam]: pageSize }
@@ -33,10 +33,12 @@ export function nextPageState(
   pageSize: number,
 ): PageState | null {
   switch (pagination.kind) {
+    // Only a short (or empty) page ends these: `links.next`, `next_offset` and counts are not read,
+    // since Datadog sends some of them even on the last page and `meta.count` may count the page alone.
     case 'offset':
       return received < pageSize ? null : { offset: (state.offset ?? 0) + received };
     case 'page':
-      return received < pageSize ? null : { page: (state.page ?? 0) + 1 };
+      return received < pageSize ? null : { page: (state.page ?? pagination.firstPage ?? 0) + 1 };
     case 'cursor': {
       // A short page is not the end of a cursor stream: only a missing cursor or an empty page is.
       const cursor = getPath(body, pagination.nextCursorPath);

@@ -45,6 +45,19 @@ export const BUCKET_BY_PATH: Readonly<Record<string, string>> = {
   '/api/v1/query': 'metrics_query',
   '/api/v2/query/timeseries': 'metrics_query',
   '/api/v1/validate': 'validate',
+  '/api/v2/catalog/entity': 'software_catalog',
+  '/api/v2/catalog/relation': 'software_catalog',
+  '/api/v2/services/definitions': 'software_catalog',
+  '/api/v2/cases': 'case_management',
+  '/api/v2/cases/projects': 'case_management',
+  '/api/v2/scorecard/rules': 'scorecards',
+  '/api/v2/scorecard/outcomes': 'scorecards',
+  '/api/v2/statuspages': 'status_pages',
+  '/api/v2/statuspages/degradations': 'status_pages',
+  '/api/v2/statuspages/maintenances': 'status_pages',
+  '/api/v2/rum/applications': 'rum_config',
+  '/api/v2/rum/config/metrics': 'rum_config',
+  '/api/v2/powerpacks': 'powerpacks',
 };
 
 /** Every other path. */

@@ -11,6 +11,21 @@ import {
 } from './routes/catalog';
 import { listMetrics, listSlos, queryTimeseries, sloHistory } from './routes/metrics';
 import { searchRoute } from './routes/search';
+import {
+  listCaseProjects,
+  listCatalogEntities,
+  listCatalogRelations,
+  listDegradations,
+  listMaintenances,
+  listPowerpacks,
+  listRumApplications,
+  listRumMetrics,
+  listScorecardOutcomes,
+  listScorecardRules,
+  listServiceDefinitions,
+  listStatusPages,
+  searchCases,
+} from './routes/software-catalog';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
 
@@ -53,6 +68,19 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
   events: { route: searchRoute('events') },
   rum_events: { route: searchRoute('rum_events') },
   spans: { route: searchRoute('spans'), errors: 'jsonapi' },
+  catalog_entities: { route: listCatalogEntities },
+  catalog_relations: { route: listCatalogRelations },
+  service_definitions: { route: listServiceDefinitions },
+  cases: { route: searchCases },
+  case_projects: { route: listCaseProjects },
+  scorecard_rules: { route: listScorecardRules },
+  scorecard_outcomes: { route: listScorecardOutcomes },
+  status_pages: { route: listStatusPages },
+  status_page_degradations: { route: listDegradations },
+  status_page_maintenances: { route: listMaintenances },
+  rum_applications: { route: listRumApplications },
+  rum_metrics: { route: listRumMetrics },
+  powerpacks: { route: listPowerpacks },
 };
 
 /** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */

@@ -16,6 +16,7 @@ import {
 } from './datasets/catalog';
 import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
+import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software-catalog';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,7 +32,7 @@ export interface WorldOptions {
   /** Audit events, events, RUM events and spans, each spread over the logs' time range. */
   search?: Partial<Record<SearchDataset, number>>;
   /** Sizes of the configuration datasets; each has a small default. */
-  counts?: Partial<Record<CatalogStream, number>>;
+  counts?: Partial<Record<CatalogStream | SoftwareCatalogStream, number>>;
   /**
    * Search results live in partitions of this many milliseconds and a page stops at a partition
    * boundary, with a cursor, as Datadog's search may: short pages that are not the end. Default: none.
@@ -99,6 +100,8 @@ export class World {
   readonly permissions: Json[];
   readonly teams: Json[];
   readonly incidents: Json[];
+  /** Catalog entities and relations, service definitions, cases, scorecards, status pages, RUM configuration, powerpacks. */
+  readonly softwareCatalog: SoftwareCatalog;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -124,6 +127,7 @@ export class World {
     this.permissions = generatePermissions(seed, now);
     this.teams = generateTeams(seed, count('teams'), now);
     this.incidents = generateIncidents(seed, count('incidents'), now);
+    this.softwareCatalog = new SoftwareCatalog(seed, options.counts, this.clock);
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
     const search = (dataset: SearchDataset, i: number) =>
@@ -191,6 +195,8 @@ export class World {
   /** The ids a correct sync must hold, per stream (sorted as strings). */
   groundTruth(stream: string, window?: { from: number; to: number }): string[] {
     const ids = (items: Json[], key = 'id') => items.map((item) => String(item[key])).sort();
+    const family = this.softwareCatalog.groundTruth(stream);
+    if (family) return family;
     switch (stream) {
       case 'dashboards':
         return this.dashboards.map((d) => d.id).sort();

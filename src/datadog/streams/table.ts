@@ -333,6 +333,190 @@ export const STREAMS: readonly StreamDef[] = [
       },
     },
   },
+  // ── Software catalog, case management, scorecards, status pages, RUM configuration, powerpacks (full refresh) ──
+  {
+    name: 'catalog_entities',
+    description: 'Software Catalog entities (services, datastores, queues, systems, APIs), GET /api/v2/catalog/entity',
+    notes:
+      'Defined entities only: services APM or USM discovered without a definition are left out, as Datadog does unless `includeDiscovered=true`. ' +
+      '`meta.count` counts the page, not the catalog, and `links.next` is left out on the last page: the end is a short page. ' +
+      'Has no `x-permission` in the spec; the table names its OAuth scope, `apm_service_catalog_read`.',
+    method: 'GET',
+    path: '/api/v2/catalog/entity',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // The spec states no maximum for `page[limit]`; its default, 100, is what the official client pages by.
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 100 },
+    permission: 'apm_service_catalog_read',
+    schemaSource: { spec: 'v2', component: 'EntityData' },
+  },
+  {
+    name: 'catalog_relations',
+    description: 'Software Catalog relations between entities, GET /api/v2/catalog/relation',
+    notes:
+      'The key is `<from ref>:<relation type>:<to ref>` (e.g. `service:default/web:RelationTypeDependsOn:service:default/api`); ' +
+      'each direction is a row of its own (`RelationTypeOwns` and `RelationTypeOwnedBy`). Relations APM or USM discovered are left out, as Datadog does by default.',
+    method: 'GET',
+    path: '/api/v2/catalog/relation',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // The spec states no maximum for `page[limit]`; its default, 100, is what the official client pages by.
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 100 },
+    permission: 'apm_service_catalog_read',
+    schemaSource: { spec: 'v2', component: 'RelationResponse' },
+  },
+  {
+    name: 'service_definitions',
+    description: 'Service definitions, GET /api/v2/services/definitions',
+    notes:
+      'Each definition keeps the schema version it was written in (`schema_version` is not sent). The `meta` and `schema` columns hold JSON with ' +
+      'hyphenated keys (`dd-service`, `last-modified-time`). The same services are also `catalog_entities` of kind `service`, the catalog\'s newer model.',
+    method: 'GET',
+    path: '/api/v2/services/definitions',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: JSONAPI_PAGES,
+    permission: 'apm_service_catalog_read',
+    schemaSource: { spec: 'v2', component: 'ServiceDefinitionData' },
+  },
+  {
+    name: 'cases',
+    description: 'Case Management cases, GET /api/v2/cases',
+    notes:
+      'Pages count from 1: the spec\'s parameter default says 0, but its `x-pagination` (`pageStart: 1`), the official client and a recorded ' +
+      'exchange all start at 1. Sorted oldest first (`sort[field]=created_at`, `sort[asc]=true`), so a case opened during the sync lands on a later page. ' +
+      'Datadog sends `type` values the spec does not list (`ERROR_TRACKING_ISSUE`, besides `STANDARD`) and fields it does not describe (`comment_count`): ' +
+      'kept as they come. Timestamps come with nanoseconds; columns keep microseconds, `_raw` all of them. Answers 404 where Case Management is not enabled.',
+    method: 'GET',
+    path: '/api/v2/cases',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // Pages start at 1 (`pageStart: 1`), though the parameter's default reads 0.
+    pagination: { kind: 'page', pageParam: 'page[number]', sizeParam: 'page[size]', maxPageSize: 100, firstPage: 1 },
+    // Oldest first: with the default (newest first) a case opened mid-sync would push one onto the next page twice.
+    params: { 'sort[field]': 'created_at', 'sort[asc]': 'true' },
+    // The operation has no `x-permission`; its OAuth scope is `cases_read`.
+    permission: 'cases_read',
+    schemaSource: { spec: 'v2', component: 'Case' },
+  },
+  {
+    name: 'case_projects',
+    description: 'Case Management projects, GET /api/v2/cases/projects',
+    method: 'GET',
+    path: '/api/v2/cases/projects',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'cases_read',
+    schemaSource: { spec: 'v2', component: 'Project' },
+  },
+  {
+    name: 'scorecard_rules',
+    description: 'Scorecard rules, GET /api/v2/scorecard/rules',
+    notes:
+      'Datadog sends `links.next` on every page, the last and empty ones too, written with `page[limit]` where the request says `page[size]`: ' +
+      'it is not followed; the offset advances by the rules received and a short page ends the stream.',
+    method: 'GET',
+    path: '/api/v2/scorecard/rules',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[size]', maxPageSize: 100 },
+    permission: 'apm_service_catalog_read',
+    schemaSource: { spec: 'v2', component: 'ListRulesResponseDataItem' },
+  },
+  {
+    name: 'scorecard_outcomes',
+    description: 'Scorecard rule outcomes per service, GET /api/v2/scorecard/outcomes',
+    notes:
+      'The key is `<rule id>\\<service name>`, with a literal backslash. Paged like `scorecard_rules` (its `links.next` is not followed either).',
+    method: 'GET',
+    path: '/api/v2/scorecard/outcomes',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[size]', maxPageSize: 100 },
+    permission: 'apm_service_catalog_read',
+    schemaSource: { spec: 'v2', component: 'OutcomesResponseDataItem' },
+  },
+  {
+    name: 'status_pages',
+    description: 'Status pages, GET /api/v2/statuspages',
+    notes:
+      'Pages of 50, the default (the spec states no maximum): records may carry base64 images (`company_logo`, `favicon`, `email_header_image`). ' +
+      '`meta.page.total` is null on this list; the end is a short page.',
+    method: 'GET',
+    path: '/api/v2/statuspages',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 50 },
+    permission: 'status_pages_settings_read',
+    schemaSource: { spec: 'v2', component: 'StatusPageData' },
+  },
+  {
+    name: 'status_page_degradations',
+    description: 'Degradations of every status page, GET /api/v2/statuspages/degradations',
+    notes: 'Sorted oldest first (`sort=created_at`), so offsets stay put while new degradations are opened.',
+    method: 'GET',
+    path: '/api/v2/statuspages/degradations',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // The spec states no maximum for `page[limit]`; its default is 50.
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 50 },
+    params: { sort: 'created_at' },
+    permission: 'status_pages_settings_read',
+    schemaSource: { spec: 'v2', component: 'DegradationData' },
+  },
+  {
+    name: 'status_page_maintenances',
+    description: 'Maintenances of every status page, GET /api/v2/statuspages/maintenances',
+    notes: 'Sorted oldest first (`sort=created_at`, a time the records themselves do not carry).',
+    method: 'GET',
+    path: '/api/v2/statuspages/maintenances',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // The spec states no maximum for `page[limit]`; its default is 50.
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 50 },
+    params: { sort: 'created_at' },
+    permission: 'status_pages_settings_read',
+    schemaSource: { spec: 'v2', component: 'MaintenanceData' },
+  },
+  {
+    name: 'rum_applications',
+    description: 'RUM applications, GET /api/v2/rum/applications',
+    notes:
+      '`created_at` and `updated_at` are epoch milliseconds (integer columns). The list leaves out each application\'s `client_token`. ' +
+      'Answers 404 where RUM is not available.',
+    method: 'GET',
+    path: '/api/v2/rum/applications',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'rum_apps_read',
+    schemaSource: { spec: 'v2', component: 'RUMApplicationList' },
+  },
+  {
+    name: 'rum_metrics',
+    description: 'RUM-based custom metrics, GET /api/v2/rum/config/metrics',
+    notes: 'The key is the metric\'s name. The spec names no permission for this endpoint (neither `x-permission` nor an OAuth scope).',
+    method: 'GET',
+    path: '/api/v2/rum/config/metrics',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'RumMetricResponseData' },
+  },
+  {
+    name: 'powerpacks',
+    description: 'Powerpacks (reusable groups of widgets), GET /api/v2/powerpacks',
+    notes: '`links.next` and `meta.pagination.next_offset` are sent on the last page too, and there is no total: the end is a short page.',
+    method: 'GET',
+    path: '/api/v2/powerpacks',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 1000 },
+    permission: 'dashboards_read',
+    schemaSource: { spec: 'v2', component: 'PowerpackData' },
+  },
 ];
 
 export const STREAM_NAMES: readonly string[] = STREAMS.map((s) => s.name);

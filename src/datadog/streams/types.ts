@@ -11,8 +11,12 @@ export type HttpMethod = 'GET' | 'POST';
 export type Pagination =
   /** `start`/`count` style: the offset advances by the records received; a short page is the end. */
   | { kind: 'offset'; offsetParam: string; limitParam: string; maxPageSize: number }
-  /** `page[number]`/`page[size]` style, 0-based pages; a short page is the end. */
-  | { kind: 'page'; pageParam: string; sizeParam: string; maxPageSize: number }
+  /**
+   * `page[number]`/`page[size]` style; a short page is the end. Pages count from 0 unless
+   * `firstPage` says otherwise: an endpoint whose pages start at 1 would, read from 0, serve its
+   * first page twice or refuse the request.
+   */
+  | { kind: 'page'; pageParam: string; sizeParam: string; maxPageSize: number; firstPage?: number }
   /** Opaque cursor: the end is a missing cursor or an empty page, never a short page. */
   | { kind: 'cursor'; cursorParam: string; limitParam: string; nextCursorPath: string; maxPageSize: number }
   /** One request returns everything. */
