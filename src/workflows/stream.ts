@@ -52,9 +52,9 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     while (windowsLeft(task, position)) {
       const window = currentWindow(task, position);
       const pageNumber = position.pageInWindow + 1;
-      const { syncId, stream, site, since, pageSize, search, timeseriesQuery } = task;
+      const { syncId, stream, site, since, pageSize, search, fanOutValues, timeseriesQuery } = task;
       const summary = await fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
-        { syncId, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
+        { syncId, stream, site, window, since, page: position.page, pageSize, search, fanOutValues, pageNumber, timeseriesQuery },
       ]);
       pageWritten(position, summary);
       report();
