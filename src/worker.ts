@@ -33,6 +33,8 @@ export interface WorkerSetup {
   /** Pages this process works on at once. */
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /** "Now" for planning syncs (tests point it at the simulator's clock); Date.now unless given. */
+  now?: () => number;
 }
 
 /** One Datadog client per API host, shared by all activities of this worker (one keep-alive pool each). */
@@ -62,7 +64,7 @@ export function datadogClients(
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const clients = datadogClients(setup.credentials, setup.baseUrl, setup.http);
   const readAhead = new ReadAhead();
-  const deps: ActivityDeps = { datadog: clients.forSite, destination: setup.destination, fetchRetry: setup.fetchRetry, readAhead };
+  const deps: ActivityDeps = { datadog: clients.forSite, destination: setup.destination, fetchRetry: setup.fetchRetry, readAhead, now: setup.now };
   const worker = await Worker.create({
     connection: setup.connection,
     namespace: setup.namespace ?? 'default',

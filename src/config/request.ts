@@ -41,10 +41,14 @@ const timeseriesQuery = z.strictObject({
   }
 });
 
-/** Each fan-out's option (`usage_types` for hourly_usage_attribution), a list of its parameter's values. */
-const FAN_OUT_OPTIONS = Object.fromEntries(
-  STREAMS.flatMap((s) => (s.fanOut ? [[s.fanOut.option, z.array(z.string().min(1)).min(1, 'list at least one value').optional()] as const] : [])),
-);
+/**
+ * The options that list the values of a stream's fan-out (a row's `fanOut.option`): which stream
+ * takes each, and which values, is checked against the table (checkFanOutOptions).
+ */
+export const FAN_OUT_OPTIONS = {
+  /** hourly_usage_attribution: the `usage_type`s to read, one request each per window. */
+  usage_types: z.array(z.string().min(1)).min(1, 'list at least one usage type').optional(),
+};
 
 /**
  * A sync request: what the config file holds and what a `datadogSync` workflow takes as input.
@@ -73,7 +77,10 @@ export const syncRequestSchema = z
      * Default: the stream's own (e.g. `72h` for usage), else DEFAULT_LOOKBACK.
      */
     lookback: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 30m or 2h').optional(),
-    /** Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search streams. */
+    /**
+     * Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search
+     * streams, `usage_types` only for hourly_usage_attribution.
+     */
     stream_options: z
       .record(
         streamName,
@@ -229,7 +236,7 @@ export function streamLookback(request: Pick<SyncRequest, 'stream_options' | 'lo
 /** The values a stream with a fan-out reads: its `stream_options` list (duplicates dropped), else its row's defaults. */
 export function streamFanOut(request: Pick<SyncRequest, 'stream_options'>, def: Pick<StreamDef, 'name' | 'fanOut'>): string[] | undefined {
   if (!def.fanOut) return undefined;
-  const configured = (request.stream_options[def.name] as Record<string, string[] | undefined> | undefined)?.[def.fanOut.option];
+  const configured = (request.stream_options[def.name] as Record<string, unknown> | undefined)?.[def.fanOut.option] as string[] | undefined;
   return [...new Set(configured ?? def.fanOut.defaults)];
 }
 
