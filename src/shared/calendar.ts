@@ -22,12 +22,12 @@ export function addMonths(ms: number, months: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1);
 }
 
-/** The same instant `months` calendar months earlier or later, the day clipped to the month's last (31 March − 1 month = 28 or 29 February). */
+/** The same time of day `months` calendar months earlier or later, the day clipped to the month's last (31 March − 1 month = 28 or 29 February). */
 export function shiftMonths(ms: number, months: number): number {
   const d = new Date(ms);
-  const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1);
-  const days = new Date(Date.UTC(new Date(first).getUTCFullYear(), new Date(first).getUTCMonth() + 1, 0)).getUTCDate();
-  return first + (Math.min(d.getUTCDate(), days) - 1) * 86_400_000 + (ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const daysInTarget = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months + 1, 0)).getUTCDate();
+  const timeOfDay = ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, Math.min(d.getUTCDate(), daysInTarget)) + timeOfDay;
 }
 
 /** `YYYY-MM` of the UTC month holding `ms`. */

@@ -158,15 +158,19 @@ export class UsageData {
     return includeDescendants ? this.orgs : [this.parent];
   }
 
-  /** Datadog revises a figure (an hour of a product family's usage, an hour of a usage type's attribution). */
-  revise(...parts: (string | number)[]): void {
-    const key = parts.join('|');
+  /**
+   * Datadog revises figures: every one of `what` at `when`, e.g. `revise('infra_hosts', hour)` (an
+   * hour of a product family), `revise('infra_host_usage', hour)` (an hour of a usage type's
+   * attribution), `revise('summary', month)` or `revise('cost', month)`.
+   */
+  revise(what: string, when: number): void {
+    const key = `${what}|${when}`;
     this.revisions.set(key, (this.revisions.get(key) ?? 0) + 1);
   }
 
-  /** A figure's value in [0, 1): the same until revised. */
-  private unit(...parts: (string | number)[]): number {
-    return hashUnit(`${this.seed}|${parts.join('|')}|${this.revisions.get(parts.slice(0, 2).join('|')) ?? 0}`);
+  /** A figure in [0, 1) of `what` at `when` (and of whom): the same until revised. */
+  private unit(what: string, when: number, ...of: string[]): number {
+    return hashUnit(`${this.seed}|${what}|${when}|${of.join('|')}|${this.revisions.get(`${what}|${when}`) ?? 0}`);
   }
 
   /** The oldest hour Datadog still keeps. */
