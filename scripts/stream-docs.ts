@@ -7,13 +7,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../src/datadog/streams/table';
-import type { Pagination, StreamDef, TimeUnit } from '../src/datadog/streams/types';
+import type { KeyPart, Pagination, StreamDef, TimeUnit, TimeWindow } from '../src/datadog/streams/types';
 
 export const STREAM_DOCS = join(__dirname, '..', 'docs', 'streams.md');
 const START = '<!-- catalogue: generated from src/datadog/streams/table.ts by `npm run docs:streams`; do not edit by hand -->';
 const END = '<!-- end of catalogue -->';
 
-const UNITS: Record<TimeUnit, string> = { iso: 'ISO-8601', ms: 'epoch ms', s: 'epoch s' };
+const UNITS: Record<TimeUnit, string> = { iso: 'ISO-8601', ms: 'epoch ms', s: 'epoch s', hour: 'ISO-8601, whole hours', month: 'ISO-8601, calendar months' };
 
 function paging(pagination: Pagination): string {
   switch (pagination.kind) {
@@ -21,16 +21,29 @@ function paging(pagination: Pagination): string {
       return `offset \`${pagination.offsetParam}\`, \`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
     case 'page':
       return `page \`${pagination.pageParam}\` from ${pagination.firstPage ?? 0}, \`${pagination.sizeParam}\` ≤ ${pagination.maxPageSize}`;
-    case 'cursor':
-      return `cursor \`${pagination.cursorParam}\` ← \`${pagination.nextCursorPath}\`, \`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
+    case 'cursor': {
+      const size = pagination.limitParam === undefined ? 'page size set by Datadog' : `\`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
+      return `cursor \`${pagination.cursorParam}\` ← \`${pagination.nextCursorPath}\`, ${size}`;
+    }
     case 'none':
       return 'none';
   }
 }
 
+function timeWindow(window: TimeWindow): string {
+  const limits = [
+    window.inclusiveTo ? `\`${window.toParam}\` inclusive` : '',
+    window.maxSpan ? `≤ ${window.maxSpan} a request` : '',
+    window.retentionMonths !== undefined ? `from ${window.retentionMonths} month${window.retentionMonths === 1 ? '' : 's'} back at most` : '',
+    window.lookback ? `re-reads ${window.lookback}` : '',
+  ].filter(Boolean);
+  return `\`${window.fromParam}\`/\`${window.toParam}\` (${[UNITS[window.unit], ...limits].join('; ')})`;
+}
+
 function row(def: StreamDef): string {
   const endpoint = `\`${def.method} ${def.path}\`${def.parent ? `, once per \`${def.parent.stream}\` record` : ''}`;
-  const key = def.derivedKey ? `\`${def.primaryKey}\` (${def.derivedKey.from.map((f) => `\`${f}\``).join(' `:` ')})` : `\`${def.primaryKey}\``;
+  const part = (f: KeyPart) => (typeof f === 'string' ? `\`${f}\`` : `month of \`${f.path}\``);
+  const key = def.derivedKey ? `\`${def.primaryKey}\` (${def.derivedKey.from.map(part).join(' `:` ')})` : `\`${def.primaryKey}\``;
   const cells = [
     `\`${def.name}\``,
     endpoint,
@@ -38,8 +51,8 @@ function row(def: StreamDef): string {
     key,
     def.window ? `\`${def.window.cursorField}\`` : '',
     def.parent ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`` : paging(def.pagination),
-    def.window ? `\`${def.window.fromParam}\`/\`${def.window.toParam}\` (${UNITS[def.window.unit]})` : '',
-    `\`${def.permission}\``,
+    def.window ? timeWindow(def.window) : '',
+    `${def.permission === '' ? 'none stated' : `\`${def.permission}\``}${def.parentOrgOnly ? ' (parent organisations only)' : ''}`,
   ];
   return `| ${cells.join(' | ')} |`;
 }

@@ -39,6 +39,8 @@ export interface WorkerSetup {
   /** Pages this process works on at once. */
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /** "Now" for planning syncs (tests point it at the simulator's clock); Date.now unless given. */
+  now?: () => number;
 }
 
 /**
@@ -81,7 +83,7 @@ function setupOrganizations(setup: WorkerSetup): OrganizationLookup {
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const clients = datadogClients(setupOrganizations(setup), setup.http);
   const readAhead = new ReadAhead();
-  const deps: ActivityDeps = { datadog: clients.forOrganization, destination: setup.destination, fetchRetry: setup.fetchRetry, readAhead };
+  const deps: ActivityDeps = { datadog: clients.forOrganization, destination: setup.destination, fetchRetry: setup.fetchRetry, readAhead, now: setup.now };
   const worker = await Worker.create({
     connection: setup.connection,
     namespace: setup.namespace ?? 'default',

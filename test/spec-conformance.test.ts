@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { DatadogClient } from '../src/datadog/client';
 import { DatadogApiError } from '../src/datadog/errors';
 import { extractRecords } from '../src/datadog/page';
-import { effectivePageSize, nextPageState, type PageState } from '../src/datadog/pagination';
+import { effectivePageSize, nextFanOutPage, nextPageState, type PageState } from '../src/datadog/pagination';
 import { buildPageRequest, sinceFor, type ApiRequest } from '../src/datadog/request';
 import { getStream, queryStreamDef, STREAMS } from '../src/datadog/streams/table';
 import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
@@ -23,6 +23,7 @@ const DAY = 86_400_000;
 type Version = 'v1' | 'v2';
 type Node = Record<string, unknown>;
 interface Operation {
+  description?: string;
   parameters?: Node[];
   requestBody?: Node;
   responses: Record<string, Node>;
@@ -156,12 +157,19 @@ function requestProblems(request: ApiRequest): string[] {
   return problems;
 }
 
+/** A body's JSON media type: `application/json`, or a variant such as Usage Metering's `application/json;datetime-format=rfc3339`. */
+function jsonContent(content: unknown): { schema: Node } | undefined {
+  const types = (content ?? {}) as Record<string, { schema: Node }>;
+  const type = Object.keys(types).find((t) => /^application\/json(;|$)/.test(t));
+  return type === undefined ? undefined : types[type];
+}
+
 /** Whether a response body is what the spec promises for this operation and status. */
 function responseProblems(method: string, path: string, status: number, body: unknown): string[] {
   const found = findOperation(method, path);
   const response = found.op.responses[String(status)];
   if (!response) return [`${method} ${found.template} has no ${status} response in the spec`];
-  const content = (deref(found.version, response).content as Record<string, { schema: Node }> | undefined)?.['application/json'];
+  const content = jsonContent(deref(found.version, response).content);
   if (!content) return [];
   const validate = validator(found.version, `${method} ${found.template} ${status}`, content.schema);
   return validate(body) ? [] : [`${method} ${path} ${status}: ${errorsOf(validate)}`];
@@ -196,10 +204,13 @@ function requestsFor(def: StreamDef): ApiRequest[] {
   const pathParams = def.parent ? { [def.parent.pathParam]: 'c5a3a8f3b6f14b1cb1f8a3a3f1a0a2b4' } : undefined;
   const since = sinceFor(def, Date.parse('2026-03-02T00:00:00Z'));
   const requests: ApiRequest[] = [];
+  // A fan-out stream asks for each of its values in turn: every accepted one.
+  const fanOutValues = def.fanOut?.allowed;
+  const fanned = fanOutValues ? fanOutValues.map((_, value) => ({ value })) : [];
   for (const pageSize of [1, effectivePageSize(def.pagination, undefined)]) {
-    for (const page of [{}, ...laterPages(def)]) {
-      requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams }));
-      if (def.queryParam) requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, query: 'service:web status:error' }));
+    for (const page of [{}, ...laterPages(def), ...fanned]) {
+      requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, fanOutValues }));
+      if (def.queryParam) requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, fanOutValues, query: 'service:web status:error' }));
     }
   }
   return requests;
@@ -220,12 +231,19 @@ describe('the stream table agrees with the official spec', () => {
     const param = (name: string) => found.parameters.find((p) => p.in === 'query' && p.name === name);
     const pagination = def.pagination;
     if (pagination.kind !== 'none') {
-      const names = pagination.kind === 'offset' ? [pagination.offsetParam, pagination.limitParam] : pagination.kind === 'page' ? [pagination.pageParam, pagination.sizeParam] : [pagination.cursorParam, pagination.limitParam];
-      for (const name of names) expect(param(name)).toBeDefined();
-      const sizeParam = param(pagination.kind === 'page' ? pagination.sizeParam : pagination.limitParam)!;
-      const schema = deref(version, sizeParam.schema as Node);
-      const stated = (schema.maximum as number | undefined) ?? Number(/max(?:imum)?(?: allowed value is)?\s+(\d+)/i.exec(String(sizeParam.description ?? ''))?.[1] ?? NaN);
-      if (!Number.isNaN(stated)) expect(pagination.maxPageSize).toBe(stated);
+      const sizeName = pagination.kind === 'page' ? pagination.sizeParam : pagination.limitParam;
+      const names = [pagination.kind === 'offset' ? pagination.offsetParam : pagination.kind === 'page' ? pagination.pageParam : pagination.cursorParam, sizeName];
+      for (const name of names.filter((n) => n !== undefined)) expect(param(name)).toBeDefined();
+      if (sizeName === undefined) {
+        // A cursor without a page size only where the operation takes none.
+        expect(found.parameters.filter((p) => p.in === 'query' && /limit|size|count/i.test(String(p.name))).map((p) => p.name)).toEqual([]);
+        expect(pagination.kind === 'cursor' && pagination.maxPageSize).toBeUndefined();
+      } else {
+        const sizeParam = param(sizeName)!;
+        const schema = deref(version, sizeParam.schema as Node);
+        const stated = (schema.maximum as number | undefined) ?? Number(/max(?:imum)?(?: allowed value is)?\s+(\d+)/i.exec(String(sizeParam.description ?? ''))?.[1] ?? NaN);
+        if (!Number.isNaN(stated)) expect(pagination.maxPageSize).toBe(stated);
+      }
     }
     const declared = op['x-pagination'];
     if (declared) {
@@ -236,7 +254,7 @@ describe('the stream table agrees with the official spec', () => {
     }
 
     // The records sit where the table says, and are the component its schema comes from.
-    let node = deref(version, (deref(version, op.responses['200']).content as Record<string, { schema: Node }>)['application/json'].schema);
+    let node = deref(version, jsonContent(deref(version, op.responses['200']).content)!.schema);
     for (const key of def.recordsPath ? def.recordsPath.split('.') : []) node = (node.properties as Record<string, Node>)[key];
     const record = (def.recordShape ?? 'list') === 'list' ? (deref(version, node).items as Node) : node;
     const names = [record, ...(((deref(version, record).oneOf as Node[] | undefined) ?? []))].map((n) => String(n.$ref ?? '').split('/').pop());
@@ -246,6 +264,22 @@ describe('the stream table agrees with the official spec', () => {
       for (const name of [def.window.fromParam, def.window.toParam]) expect(param(name)).toBeDefined();
     }
     if (def.since) expect(param(def.since.param)).toBeDefined();
+
+    // An inclusive end where the spec says "ending this month", an exclusive one where it says "ending **before**".
+    if (def.window) {
+      const said = String(param(def.window.toParam)?.description ?? '');
+      if (/ending \*\*before\*\*/.test(said)) expect(def.window.inclusiveTo).toBeFalsy();
+      if (/ending (in )?this (month|day|hour)/.test(said)) expect(def.window.inclusiveTo).toBe(true);
+    }
+    // A fan-out parameter is required, one value a request, and takes exactly the spec's values.
+    if (def.fanOut) {
+      const fanned = param(def.fanOut.param)!;
+      expect(fanned.required).toBe(true);
+      expect([...def.fanOut.allowed].sort()).toEqual([...(deref(version, fanned.schema as Node).enum as string[])].sort());
+      expect(def.fanOut.defaults.filter((v) => !def.fanOut!.allowed.includes(v))).toEqual([]);
+    }
+    // Parent-organisation endpoints are the ones the spec calls so.
+    expect(Boolean(def.parentOrgOnly)).toBe(/only accessible for \[parent-level organizations\]/.test(op.description ?? ''));
   });
 
   it('names the timeseries endpoint and permission for query streams', () => {
@@ -341,9 +375,10 @@ describe('every simulator response is valid', () => {
     const pageSize = Math.min(effectivePageSize(def.pagination, 7), 7);
     let page: PageState | null = {};
     for (let i = 0; page && i < 3; i++) {
-      const body = await call(buildPageRequest(def, { window, since: sinceFor(def, now), page, pageSize }));
+      const body = await call(buildPageRequest(def, { window, since: sinceFor(def, now), page, pageSize, fanOutValues: def.fanOut?.defaults }));
       const records = extractRecords(def, body);
-      page = nextPageState(def.pagination, page, body, records.length, pageSize);
+      const next = nextPageState(def.pagination, page, body, records.length, pageSize);
+      page = def.fanOut ? nextFanOutPage(page, next, def.fanOut.defaults.length) : next;
     }
   });
 
@@ -370,6 +405,39 @@ describe('every simulator response is valid', () => {
     expect(refused).toMatchObject({ kind: 'forbidden', status: 403 });
     expect(responseProblems('GET', '/api/v1/validate', 403, { errors: ['Forbidden'] })).toEqual([]);
     exercised.add('GET /api/v1/validate');
+  });
+
+  it('usage and cost errors: missing or bad parameters (400), a child organisation (400), one of two permissions missing (403)', async () => {
+    const hour = Math.floor(now / 3_600_000) * 3_600_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await call({ method: 'GET', path: '/api/v2/usage/hourly_usage', query: { 'filter[timestamp][start]': iso(hour - 3_600_000) } }, 400);
+    await call({ method: 'GET', path: '/api/v2/usage/hourly_usage', query: { 'filter[timestamp][start]': iso(hour - 3_600_000), 'filter[product_families]': 'all', 'page[limit]': '501' } }, 400);
+    await call({ method: 'GET', path: '/api/v1/usage/summary', query: { start_month: iso(Date.UTC(2020, 0, 1)) } }, 400);
+    await call({ method: 'GET', path: '/api/v2/usage/estimated_cost', query: {} }, 400);
+    await call({ method: 'GET', path: '/api/v2/cost_by_tag/monthly_cost_attribution', query: { start_month: iso(hour) } }, 400);
+    const child = await startSimulator({ seed: 11, childOrg: true, forbiddenPermissions: ['billing_read'] });
+    const childClient = new DatadogClient({ baseUrl: child.url, credentials: SIMULATOR_KEYS });
+    try {
+      const answers: { path: string; status?: number; kind?: string; body?: unknown }[] = [];
+      for (const name of ['usage_summary', 'estimated_cost', 'usage_hourly']) {
+        const def = getStream(name);
+        const request = buildPageRequest(def, { window: { from: hour - 3_600_000, to: hour }, page: {}, pageSize: effectivePageSize(def.pagination, undefined) });
+        const refused = await childClient.send(request).then(() => undefined, (e: DatadogApiError) => e);
+        const url = `${child.url}${request.path}?${new URLSearchParams(request.query)}`;
+        const body = refused ? await (await fetch(url, { headers: { 'dd-api-key': SIMULATOR_KEYS.apiKey, 'dd-application-key': SIMULATOR_KEYS.appKey } })).json() : undefined;
+        if (refused) expect(responseProblems('GET', request.path, refused.status!, body)).toEqual([]);
+        answers.push({ path: request.path, status: refused?.status, kind: refused?.kind, body });
+      }
+      // A child organisation's keys: Datadog's recorded 400, which the client reads as a refusal; billing_read missing: 403.
+      expect(answers).toEqual([
+        { path: '/api/v1/usage/summary', status: 400, kind: 'forbidden', body: { errors: ['API called with non-parent org keys. Data is only available at the root level org'] } },
+        { path: '/api/v2/usage/estimated_cost', status: 403, kind: 'forbidden', body: { errors: [expect.stringContaining('usage_read and billing_read')] } },
+        { path: '/api/v2/usage/hourly_usage', status: undefined, kind: undefined, body: undefined },
+      ]);
+    } finally {
+      await childClient.close();
+      await child.close();
+    }
   });
 
   it('covers every route the simulator serves', () => {

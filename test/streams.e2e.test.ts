@@ -28,6 +28,9 @@ const QUERIES: SyncRequestInput['queries'] = [
   { name: 'slow_views', data_source: 'rum', query: '@type:view', interval: '2h', compute: { aggregation: 'pc95', metric: '@view.loading_time' } },
 ];
 
+/** Streams of monthly figures that Datadog publishes weeks after the month ends (test/streams-usage.e2e.test.ts reads them). */
+const PUBLISHED_AFTER_THE_MONTH = ['historical_cost', 'monthly_cost_attribution'];
+
 /** The primary keys a table holds, as sorted strings. */
 async function keys(destination: DuckDbDestination, def: StreamDef): Promise<string[]> {
   const column = keyColumn(tableSpec(def)).name;
@@ -134,7 +137,8 @@ describe('every stream, end to end', () => {
     }
     for (const def of incremental) {
       const expected = incrementalTruth(def, [firstEnd]);
-      expect(expected.length).toBeGreaterThan(0);
+      // Datadog publishes a month's cost (attribution) mid-way through the next month: two days may hold none.
+      if (!PUBLISHED_AFTER_THE_MONTH.includes(def.name)) expect(expected.length).toBeGreaterThan(0);
       expect({ stream: def.name, keys: await keys(h.destination, def) }).toEqual({ stream: def.name, keys: expected });
       expect(await h.destination.readBookmark(def.name)).toMatchObject({ cursor: bookmarkAt(def, firstEnd) });
     }

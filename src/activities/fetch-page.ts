@@ -79,7 +79,7 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
       recordRetryMetrics(input.stream);
       try {
         const def = getStream(input.stream, input.timeseriesQuery ? [input.timeseriesQuery] : []);
-        const at: PageAt = { window: input.window, since: input.since, page: input.page, pageSize: input.pageSize, search: input.search };
+        const at: PageAt = { window: input.window, since: input.since, page: input.page, pageSize: input.pageSize, search: input.search, fanOutValues: input.fanOutValues };
         return await withHeartbeat(
           async (signal) => {
             const organization = input.organization ?? DEFAULT_ORGANIZATION;

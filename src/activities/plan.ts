@@ -1,5 +1,5 @@
 import { parseDuration } from '../config/duration';
-import { parseSyncRequest, queryDefinitions, selectedStreams, streamLookback, streamSearch } from '../config/request';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamFanOut, streamLookback, streamSearch } from '../config/request';
 import { DatadogApiError } from '../datadog/errors';
 import type { Send } from '../datadog/client';
 import { checkApiKey, checkApplicationKey } from '../datadog/keys';
@@ -10,12 +10,44 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE } from '../shared/failure-types';
 import { organizationNote } from '../shared/organization';
-import type { StreamTask, SyncPlan } from '../workflows/types';
+import type { TimeWindow } from '../datadog/streams/types';
+import { HOUR_MS, shiftMonths, startOfHour, startOfMonth } from '../shared/calendar';
+import type { IncrementalTask, StreamTask, SyncPlan } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
 
 /** Incremental streams without a bookmark or start_date read this far back. */
 export const DEFAULT_HISTORY_MS = 7 * 86_400_000;
+
+/**
+ * Fits an incremental stream's range [from, to) to what its endpoint serves: nothing older than its
+ * retention (`retainedFrom` says when that moved `from`); whole hours for endpoints precise to the
+ * hour; calendar months for those precise to the month (the last one read to date: a month-precise
+ * endpoint returns the month so far); windows no longer than one request may span.
+ */
+export function fitRange(
+  window: Pick<TimeWindow, 'unit' | 'maxSpan' | 'retentionMonths'>,
+  range: { from: number; to: number; size: number },
+  now: number,
+): { window: IncrementalTask['window']; retainedFrom?: number } {
+  let { from, to, size } = range;
+  let earliest: number | undefined;
+  if (window.retentionMonths !== undefined) {
+    const limit = shiftMonths(now, -window.retentionMonths);
+    earliest = window.unit === 'month' ? startOfMonth(limit) : window.unit === 'hour' ? startOfHour(limit + HOUR_MS - 1) : limit;
+  }
+  if (window.unit === 'hour') {
+    from = startOfHour(from);
+    to = startOfHour(to);
+    size = Math.max(HOUR_MS, startOfHour(size));
+  }
+  if (window.unit === 'month') from = startOfMonth(from);
+  if (window.maxSpan !== undefined) size = Math.min(size, parseDuration(window.maxSpan));
+  const retainedFrom = earliest !== undefined && earliest > from ? earliest : undefined;
+  const fitted: IncrementalTask['window'] = { from: retainedFrom ?? from, to, size };
+  if (window.unit === 'month') fitted.calendarMonths = true;
+  return { window: fitted, ...(retainedFrom !== undefined ? { retainedFrom } : {}) };
+}
 
 export function createPlanActivities({ datadog, destination, now = Date.now }: ActivityDeps) {
   /** Checks both keys (datadog/keys.ts): only a 401 or 403 fails the sync at once; other faults are retried. */
@@ -97,6 +129,8 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           search: streamSearch(request, name),
           ...(def.since ? { since: sinceFor(def, current) } : {}),
           permission: def.permission,
+          ...(def.parentOrgOnly ? { parentOrgOnly: true } : {}),
+          ...(def.fanOut ? { fanOutValues: streamFanOut(request, def) } : {}),
           strict: request.strict,
           maxOutageMs: parseDuration(request.max_outage),
           ...(timeseriesQuery ? { timeseriesQuery } : {}),
@@ -115,7 +149,12 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           from = Math.floor(from / timeseriesQuery.interval) * timeseriesQuery.interval;
           to = Math.floor(to / timeseriesQuery.interval) * timeseriesQuery.interval;
         }
-        tasks.push({ ...common, mode: 'incremental', window: { from, to, size: parseDuration(request.window_size) } });
+        const fitted = fitRange(def.window, { from, to, size: parseDuration(request.window_size) }, current);
+        if (fitted.retainedFrom !== undefined) {
+          const months = def.window.retentionMonths;
+          log.warn(`${name}: Datadog serves only the last ${months} month${months === 1 ? '' : 's'} of it: reading from ${new Date(fitted.retainedFrom).toISOString()}, not from ${new Date(from).toISOString()}`);
+        }
+        tasks.push({ ...common, mode: 'incremental', window: fitted.window });
       }
       await destination.recordSync({ syncId: input.syncId, organization: request.organization, status: 'running' });
       const since = request.start_date ? ` · since ${request.start_date.slice(0, 10)}` : '';

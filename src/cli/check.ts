@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readEnv } from '../config/env';
 import { organizationsFromEnv } from '../config/organizations';
-import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch, type SyncRequest } from '../config/request';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamFanOut, streamSearch, type SyncRequest } from '../config/request';
 import { apiBaseUrl } from '../config/sites';
 import { DatadogClient, type Send } from '../datadog/client';
 import { DatadogApiError } from '../datadog/errors';
@@ -57,7 +57,7 @@ async function probe(send: Send, def: StreamDef, request: SyncRequest, now: numb
   // A dependent stream's page is a page of its parents: one parent, and its records for the window.
   const pagination = def.parent ? getStream(def.parent.stream).pagination : def.pagination;
   const pageSize = pagination.kind === 'none' ? 0 : 1;
-  await readPage(send, def, { window, since: sinceFor(def, now), page: {}, pageSize, search: streamSearch(request, def.name) });
+  await readPage(send, def, { window, since: sinceFor(def, now), page: {}, pageSize, search: streamSearch(request, def.name), fanOutValues: streamFanOut(request, def) });
 }
 
 /** Why a probe failed, once retrying could not change the answer. */
@@ -68,7 +68,7 @@ function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'pe
       case 'forbidden':
       case 'auth':
       case 'not_found':
-        return { readable: false, status: err.status, message: `${unreadableReason(err.status, def.permission)}${said}` };
+        return { readable: false, status: err.status, message: `${unreadableReason(err.status, def.permission, def.parentOrgOnly)}${said}` };
       case 'rate_limited':
         return { readable: false, status: err.status, message: `rate limited: try again in ${err.details.rateLimit?.reset ?? '?'} s` };
       default:

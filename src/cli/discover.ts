@@ -14,7 +14,7 @@ export interface CatalogEntry {
   primary_key: string;
   cursor_field: string | null;
   permission: string;
-  /** The page size used unless `max_records_per_request` lowers it (null: the endpoint does not page). */
+  /** The page size used unless `max_records_per_request` lowers it (null: the endpoint does not page, or sets its own page size). */
   max_page_size: number | null;
   /** For dependent streams: the stream whose records it is read per. */
   parent: string | null;
@@ -32,7 +32,7 @@ export function catalogEntry(def: StreamDef): CatalogEntry {
     primary_key: def.primaryKey,
     cursor_field: def.window?.cursorField ?? null,
     permission: def.permission,
-    max_page_size: def.pagination.kind === 'none' ? null : def.pagination.maxPageSize,
+    max_page_size: def.pagination.kind === 'none' ? null : (def.pagination.maxPageSize ?? null),
     parent: def.parent?.stream ?? null,
     accepts_query: Boolean(def.queryParam),
     json_schema: streamSchema(def),

@@ -43,6 +43,15 @@ const timeseriesQuery = z.strictObject({
 });
 
 /**
+ * The options that list the values of a stream's fan-out (a row's `fanOut.option`): which stream
+ * takes each, and which values, is checked against the table (checkFanOutOptions).
+ */
+export const FAN_OUT_OPTIONS = {
+  /** hourly_usage_attribution: the `usage_type`s to read, one request each per window. */
+  usage_types: z.array(z.string().min(1)).min(1, 'list at least one usage type').optional(),
+};
+
+/**
  * A sync request: what the config file holds and what a `datadogSync` workflow takes as input.
  * Field names follow Airbyte's source-datadog spec where they overlap (site, start_date, end_date,
  * max_records_per_request). It never holds a secret.
@@ -79,9 +88,15 @@ export const syncRequestSchema = z
      * retries are spent, before it fails. Rate-limit waits do not count.
      */
     max_outage: z.string().regex(DURATION_PATTERN, 'a duration like 30m, 6h or 1d').default(DEFAULT_MAX_OUTAGE),
-    /** Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search streams. */
+    /**
+     * Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search
+     * streams, `usage_types` only for hourly_usage_attribution.
+     */
     stream_options: z
-      .record(streamName, z.strictObject({ query: z.string().min(1).optional(), lookback: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 30m or 2h').optional() }))
+      .record(
+        streamName,
+        z.strictObject({ query: z.string().min(1).optional(), lookback: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 30m or 2h').optional(), ...FAN_OUT_OPTIONS }),
+      )
       .default({}),
     /** Airbyte's `query`: a search filter for the streams whose row says so, i.e. `logs` (`stream_options.logs.query` wins). */
     query: z.string().optional(),
@@ -104,6 +119,7 @@ export const syncRequestSchema = z
       if (options.lookback !== undefined && !getStream(stream).window) {
         ctx.addIssue({ code: 'custom', path: ['stream_options', stream, 'lookback'], message: `${stream} is read whole on every run (full refresh): a lookback does not apply to it` });
       }
+      checkFanOutOptions(stream, options as Record<string, unknown>, ctx);
     }
     if (req.start_date && req.end_date && Date.parse(req.end_date) <= Date.parse(req.start_date)) {
       ctx.addIssue({ code: 'custom', path: ['end_date'], message: `must be after start_date (${req.start_date})` });
@@ -112,6 +128,25 @@ export const syncRequestSchema = z
       ctx.addIssue({ code: 'custom', path: ['window_size'], message: 'must be at least 1m' });
     }
   });
+
+/** A fan-out option only for the stream whose row names it, with values its endpoint accepts. */
+function checkFanOutOptions(stream: string, options: Record<string, unknown>, ctx: z.RefinementCtx<unknown>): void {
+  const fanOut = getStream(stream).fanOut;
+  for (const option of Object.keys(FAN_OUT_OPTIONS)) {
+    const values = options[option];
+    if (values === undefined) continue;
+    if (fanOut?.option !== option) {
+      const takers = STREAMS.filter((s) => s.fanOut?.option === option).map((s) => s.name);
+      ctx.addIssue({ code: 'custom', path: ['stream_options', stream, option], message: `${stream} takes no ${option}; only ${takers.join(', ')} does` });
+      continue;
+    }
+    (values as string[]).forEach((value, i) => {
+      if (!fanOut.allowed.includes(value)) {
+        ctx.addIssue({ code: 'custom', path: ['stream_options', stream, option, i], message: `unknown ${fanOut.param} "${value}"; Datadog accepts: ${fanOut.allowed.join(', ')}` });
+      }
+    });
+  }
+}
 
 /** Stream names must be in the table or among the configured queries; query names must not shadow a table stream. */
 function checkStreamNames(req: unknown, ctx: z.RefinementCtx<unknown>): void {
@@ -202,6 +237,13 @@ export const DEFAULT_LOOKBACK = '30m';
 /** A stream's lookback in ms: its `stream_options`, else its own (the endpoint revises data), else the request's, else the default. */
 export function streamLookback(request: Pick<SyncRequest, 'stream_options' | 'lookback'>, def: Pick<StreamDef, 'name' | 'window'>): number {
   return parseDuration(request.stream_options[def.name]?.lookback ?? def.window?.lookback ?? request.lookback ?? DEFAULT_LOOKBACK);
+}
+
+/** The values a stream with a fan-out reads: its `stream_options` list (duplicates dropped), else its row's defaults. */
+export function streamFanOut(request: Pick<SyncRequest, 'stream_options'>, def: Pick<StreamDef, 'name' | 'fanOut'>): string[] | undefined {
+  if (!def.fanOut) return undefined;
+  const configured = (request.stream_options[def.name] as Record<string, unknown> | undefined)?.[def.fanOut.option] as string[] | undefined;
+  return [...new Set(configured ?? def.fanOut.defaults)];
 }
 
 /** The search filter for a stream: its own `stream_options` query, or the top-level `query` where its row takes it. */

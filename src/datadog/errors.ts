@@ -46,6 +46,19 @@ export function kindForStatus(status: number): DatadogErrorKind | null {
   return 'bad_request';
 }
 
+/**
+ * How Datadog refuses a child organisation's keys on an endpoint only parent-level organisations may
+ * call (recorded answers: a 400 "API called with non-parent org keys. Data is only available at the
+ * root level org"). It is a refusal of these keys, as a 403 is, not a malformed request.
+ */
+export const NON_PARENT_ORG_REFUSAL = /non-parent org keys/i;
+
+/** The kind of an error answer: its status's, except a 400 that is Datadog refusing a child organisation. */
+export function kindForAnswer(status: number, errors: readonly string[]): DatadogErrorKind | null {
+  const kind = kindForStatus(status);
+  return kind === 'bad_request' && errors.some((e) => NON_PARENT_ORG_REFUSAL.test(e)) ? 'forbidden' : kind;
+}
+
 /** Datadog error bodies carry `errors` as strings or as JSON:API objects; both become readable lines. */
 export function errorMessages(body: unknown): string[] {
   if (!body || typeof body !== 'object' || !Array.isArray((body as { errors?: unknown }).errors)) return [];

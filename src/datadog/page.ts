@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DatadogApiError } from './errors';
 import { getPath, setPath, type JsonRecord } from '../shared/json';
-import type { StreamDef } from './streams/types';
+import { monthText, parseUtcTime } from '../shared/calendar';
+import type { KeyPart, StreamDef } from './streams/types';
 
 const searchMeta = z
   .object({
@@ -37,12 +38,13 @@ export function extractRecords(def: StreamDef, body: unknown, context: ExtractCo
     }
     for (const [field, value] of Object.entries(context.fields ?? {})) setPath(record as JsonRecord, field, value);
     if (def.derivedKey) {
-      const parts = def.derivedKey.from.map((p) => getPath(record, p));
-      const missing = def.derivedKey.from.filter((_, j) => parts[j] === undefined || parts[j] === null || parts[j] === '');
+      const paths = def.derivedKey.from.map((part) => (typeof part === 'string' ? part : part.path));
+      const parts = def.derivedKey.from.map((part, j) => keyPart(part, getPath(record, paths[j])));
+      const missing = paths.filter((_, j) => parts[j] === undefined);
       if (missing.length > 0) {
         throw new DatadogApiError('malformed', `${where}: record ${i} has no ${missing.map((m) => `"${m}"`).join(', ')} (its key is made of them)`, { path: def.path });
       }
-      setPath(record as JsonRecord, def.derivedKey.field, parts.map(String).join(':'));
+      setPath(record as JsonRecord, def.derivedKey.field, parts.join(':'));
     }
     const key = getPath(record, def.primaryKey);
     if (key === undefined || key === null || key === '') {
@@ -53,6 +55,14 @@ export function extractRecords(def: StreamDef, body: unknown, context: ExtractCo
     }
   }
   return records as JsonRecord[];
+}
+
+/** One part of a derived key as text; undefined when the record lacks it (or a month part is not a time). */
+function keyPart(part: KeyPart, value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof part === 'string') return String(value);
+  const ms = typeof value === 'string' ? parseUtcTime(value) : NaN;
+  return Number.isNaN(ms) ? undefined : monthText(ms);
 }
 
 function refusePartial(def: StreamDef, body: unknown, where: string): void {

@@ -4,7 +4,7 @@ import type { RateLimitInfo } from '../shared/rate-limit';
 import type { ApiResponse, Send } from './client';
 import { DatadogApiError } from './errors';
 import { extractRecords } from './page';
-import { nextPageState, type PageState } from './pagination';
+import { nextFanOutPage, nextPageState, type PageState } from './pagination';
 import { buildPageRequest, type ApiRequest, type Window } from './request';
 import { getStream } from './streams/table';
 import type { StreamDef } from './streams/types';
@@ -23,6 +23,8 @@ export interface PageAt {
   since?: number;
   /** The stream's search filter, for streams that take one. */
   search?: string;
+  /** A stream with a fan-out: the values it reads, planned once per sync. */
+  fanOutValues?: readonly string[];
 }
 
 export interface PageRead {
@@ -38,13 +40,14 @@ export interface PageRead {
 
 /** The request for one page of a stream that has pages of its own (not a dependent stream). */
 export function pageRequest(def: StreamDef, at: PageAt): ApiRequest {
-  return buildPageRequest(def, { window: at.window, since: at.since, page: at.page, pageSize: at.pageSize, query: at.search });
+  return buildPageRequest(def, { window: at.window, since: at.since, page: at.page, pageSize: at.pageSize, query: at.search, fanOutValues: at.fanOutValues });
 }
 
 /** The page a response to `pageRequest(def, at)` holds. */
 export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiResponse): PageRead {
   const records = extractRecords(def, response.body);
-  const nextPage = nextPageState(def.pagination, at.page, response.body, records.length, at.pageSize);
+  const next = nextPageState(def.pagination, at.page, response.body, records.length, at.pageSize);
+  const nextPage = def.fanOut ? nextFanOutPage(at.page, next, at.fanOutValues?.length ?? 0) : next;
   return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit };
 }
 

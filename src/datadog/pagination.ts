@@ -6,6 +6,8 @@ export interface PageState {
   offset?: number;
   page?: number;
   cursor?: string;
+  /** Streams with a fan-out: the index of the value being read (0 when absent). */
+  value?: number;
 }
 
 /** Request parameters for the page `state` points at. */
@@ -15,10 +17,11 @@ export function pageParams(pagination: Pagination, state: PageState, pageSize: n
       return { [pagination.limitParam]: pageSize, [pagination.offsetParam]: state.offset ?? 0 };
     case 'page':
       return { [pagination.sizeParam]: pageSize, [pagination.pageParam]: state.page ?? pagination.firstPage ?? 0 };
-    case 'cursor':
-      return state.cursor === undefined
-        ? { [pagination.limitParam]: pageSize }
-        : { [pagination.limitParam]: pageSize, [pagination.cursorParam]: state.cursor };
+    case 'cursor': {
+      // Endpoints without a page-size parameter (`next_record_id`) choose their page size themselves.
+      const limit = pagination.limitParam === undefined ? {} : { [pagination.limitParam]: pageSize };
+      return state.cursor === undefined ? limit : { ...limit, [pagination.cursorParam]: state.cursor };
+    }
     case 'none':
       return {};
   }
@@ -49,8 +52,18 @@ export function nextPageState(
   }
 }
 
-/** The page size to ask for: the endpoint's maximum unless the config lowers it. */
+/**
+ * The page after this one for a stream with a fan-out over `values`: the next page of the same
+ * value, else the first page of the next value, else null (the window is read for every value).
+ */
+export function nextFanOutPage(state: PageState, next: PageState | null, values: number): PageState | null {
+  const value = state.value ?? 0;
+  if (next) return { ...next, value };
+  return value + 1 < values ? { value: value + 1 } : null;
+}
+
+/** The page size to ask for: the endpoint's maximum unless the config lowers it (0: the endpoint sets it). */
 export function effectivePageSize(pagination: Pagination, requested: number | undefined): number {
-  if (pagination.kind === 'none') return 0;
+  if (pagination.kind === 'none' || pagination.maxPageSize === undefined) return 0;
   return Math.min(requested ?? pagination.maxPageSize, pagination.maxPageSize);
 }

@@ -1,4 +1,5 @@
 import { pageParams, type PageState } from './pagination';
+import { parseUtcTime, startOfHour, startOfMonth } from '../shared/calendar';
 import { setPath } from '../shared/json';
 import type { StreamDef, TimeUnit } from './streams/types';
 
@@ -26,6 +27,8 @@ export interface PageRequestInput {
   query?: string;
   /** Values for the `{name}` placeholders of the path (a dependent stream's parent id). */
   pathParams?: Record<string, string>;
+  /** A stream with a fan-out: the values it reads, one per request (`page.value` says which). */
+  fanOutValues?: readonly string[];
 }
 
 export function formatTime(ms: number, unit: TimeUnit): string {
@@ -36,12 +39,16 @@ export function formatTime(ms: number, unit: TimeUnit): string {
       return String(ms);
     case 's':
       return String(Math.floor(ms / 1000));
+    case 'hour':
+      return new Date(startOfHour(ms)).toISOString();
+    case 'month':
+      return new Date(startOfMonth(ms)).toISOString();
   }
 }
 
 /** Reads a record's time in the unit the stream states; NaN when it is not one. */
 export function parseTime(value: unknown, unit: TimeUnit): number {
-  if (unit === 'iso') return typeof value === 'string' ? Date.parse(value) : NaN;
+  if (unit === 'iso' || unit === 'hour' || unit === 'month') return typeof value === 'string' ? parseUtcTime(value) : NaN;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   return unit === 's' ? n * 1000 : n;
 }
@@ -68,7 +75,8 @@ export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRe
     if (!input.window) throw new Error(`${def.name}: an incremental stream needs a time window for every request`);
     const write = (ms: number) => (def.window!.numeric ? Number(formatTime(ms, def.window!.unit)) : formatTime(ms, def.window!.unit));
     params[def.window.fromParam] = write(input.window.from);
-    params[def.window.toParam] = write(input.window.to);
+    // An inclusive end names the unit holding the window's last instant: [March, April) is end_month=March.
+    params[def.window.toParam] = write(def.window.inclusiveTo ? input.window.to - 1 : input.window.to);
     if (def.window.sort) params[def.window.sort.param] = def.window.sort.value;
   }
   if (def.since) {
@@ -77,6 +85,11 @@ export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRe
     params[def.since.param] = formatTime(input.since, def.since.unit);
   }
   if (def.queryParam && input.query) params[def.queryParam] = input.query;
+  if (def.fanOut) {
+    const value = input.fanOutValues?.[input.page.value ?? 0];
+    if (value === undefined) throw new Error(`${def.name}: needs a "${def.fanOut.param}" value for every request (stream_options.${def.name}.${def.fanOut.option})`);
+    params[def.fanOut.param] = value;
+  }
   Object.assign(params, pageParams(def.pagination, input.page, input.pageSize));
   const path = fillPath(def, input.pathParams);
 

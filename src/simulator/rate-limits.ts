@@ -58,6 +58,19 @@ export const BUCKET_BY_PATH: Readonly<Record<string, string>> = {
   '/api/v2/rum/applications': 'rum_config',
   '/api/v2/rum/config/metrics': 'rum_config',
   '/api/v2/powerpacks': 'powerpacks',
+  '/api/v2/usage/hourly_usage': 'usage_metering',
+  '/api/v1/usage/summary': 'usage_metering',
+  '/api/v2/usage/estimated_cost': 'usage_metering',
+  '/api/v2/usage/historical_cost': 'usage_metering',
+  '/api/v2/usage/projected_cost': 'usage_metering',
+  '/api/v2/cost_by_tag/monthly_cost_attribution': 'usage_metering',
+  '/api/v1/usage/hourly-attribution': 'usage_metering',
+  '/api/v2/cost_by_tag/active_billing_dimensions': 'usage_metering',
+  '/api/v2/cost/aws_cur_config': 'cloud_cost_management',
+  '/api/v2/cost/azure_uc_config': 'cloud_cost_management',
+  '/api/v2/cost/gcp_uc_config': 'cloud_cost_management',
+  '/api/v2/cost/custom_costs': 'cloud_cost_management',
+  '/api/v2/cost/budgets': 'cloud_cost_management',
 };
 
 /** Every other path. */

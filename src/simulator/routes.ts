@@ -26,6 +26,7 @@ import {
   listStatusPages,
   searchCases,
 } from './routes/software-catalog';
+import * as usage from './routes/usage';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
 
@@ -39,6 +40,8 @@ export interface RouteEntry {
   permission?: string;
   /** How the endpoint writes errors (the spec's error schema for it). */
   errors?: ErrorStyle;
+  /** Only parent-level organisations may call it (the row's `parentOrgOnly`): `childOrg` makes it refuse the keys. */
+  parentOrgOnly?: boolean;
 }
 
 /**
@@ -81,6 +84,20 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
   rum_applications: { route: listRumApplications },
   rum_metrics: { route: listRumMetrics },
   powerpacks: { route: listPowerpacks },
+  usage_hourly: { route: usage.hourlyUsage },
+  usage_summary: { route: usage.usageSummary },
+  estimated_cost: { route: usage.estimatedCost },
+  historical_cost: { route: usage.historicalCost },
+  projected_cost: { route: usage.projectedCost },
+  monthly_cost_attribution: { route: usage.monthlyCostAttribution },
+  hourly_usage_attribution: { route: usage.hourlyUsageAttribution },
+  active_billing_dimensions: { route: usage.activeBillingDimensions },
+  cloud_cost_aws_configs: { route: usage.awsConfigs },
+  cloud_cost_azure_configs: { route: usage.azureConfigs },
+  cloud_cost_gcp_configs: { route: usage.gcpConfigs },
+  // Recorded answers of these two are JSON:API (`application/vnd.api+json`), errors included.
+  custom_costs: { route: usage.customCosts, errors: 'jsonapi' },
+  cost_budgets: { route: usage.budgets, errors: 'jsonapi' },
 };
 
 /** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */
@@ -96,7 +113,7 @@ function routesByEndpoint(): Record<string, RouteEntry> {
     if (!served) throw new Error(`the simulator has no route for stream ${def.name} (${def.method} ${def.path})`);
     const key = `${def.method} ${def.path}`;
     const shared = routes[key];
-    routes[key] = { ...served, permission: def.permission, streams: [...(shared?.streams ?? []), def.name] };
+    routes[key] = { ...served, permission: def.permission, parentOrgOnly: def.parentOrgOnly, streams: [...(shared?.streams ?? []), def.name] };
   }
   return routes;
 }

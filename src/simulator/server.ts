@@ -6,6 +6,9 @@ import { RateLimiter, type RateLimitDecision, type RateLimitOptions, type RawRes
 import { lacksPermission, matchRoute, type SimResponse } from './routes';
 import { World, type WorldOptions } from './world';
 
+/** Datadog's answer to a child organisation's keys on an endpoint for parent-level organisations (recorded). */
+export const NON_PARENT_ORG_ANSWER = 'API called with non-parent org keys. Data is only available at the root level org';
+
 /** The keys the simulator accepts unless told otherwise; they unlock nothing real. */
 export const SIMULATOR_KEYS = { apiKey: 'simulator-api-key', appKey: 'simulator-app-key' };
 
@@ -23,6 +26,11 @@ export interface SimulatorOptions extends WorldOptions {
    * endpoint does. An older API without `GET /api/v2/current_user`, or a product the organisation lacks.
    */
   missingRoutes?: string[];
+  /**
+   * The keys belong to a child organisation: endpoints only parent-level organisations may call
+   * refuse them as Datadog does (recorded: a 400 "API called with non-parent org keys…").
+   */
+  childOrg?: boolean;
   /** Per-bucket limits; every answer carries the `X-RateLimit-*` headers, a spent bucket answers 429. */
   rateLimits?: RateLimitOptions;
   /** Seeded fault injection: 5xx, resets, cut-off, malformed, slow or endless bodies, latency. */
@@ -95,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (entry.streams.some((s) => forbidden.has(s)) || lacksPermission(entry.permission, forbiddenPermissions)) {
       return refused(403, `Forbidden: the application key lacks the ${entry.permission || 'needed'} permission`);
     }
+    if (options.childOrg && entry.parentOrgOnly) return refused(400, NON_PARENT_ORG_ANSWER);
     let body: unknown;
     if (text !== '') {
       try {

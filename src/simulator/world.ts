@@ -17,6 +17,7 @@ import {
 import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
 import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software-catalog';
+import { UsageData, type UsageOptions } from './datasets/usage';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -40,6 +41,8 @@ export interface WorldOptions {
   searchPartitionMs?: number;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
+  /** Usage and cost: organisations, page size of the `next_record_id` endpoints, Cloud Cost list sizes. */
+  usage?: UsageOptions;
 }
 
 /** Full-refresh streams whose size a test may choose. */
@@ -102,6 +105,8 @@ export class World {
   readonly incidents: Json[];
   /** Catalog entities and relations, service definitions, cases, scorecards, status pages, RUM configuration, powerpacks. */
   readonly softwareCatalog: SoftwareCatalog;
+  /** Usage and cost (datasets/usage.ts). */
+  readonly usage: UsageData;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -128,6 +133,7 @@ export class World {
     this.teams = generateTeams(seed, count('teams'), now);
     this.incidents = generateIncidents(seed, count('incidents'), now);
     this.softwareCatalog = new SoftwareCatalog(seed, options.counts, this.clock);
+    this.usage = new UsageData(seed, this.clock, options.usage);
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
     const search = (dataset: SearchDataset, i: number) =>
@@ -238,8 +244,11 @@ export class World {
         return this.searchBetween(stream, window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
           .map((l) => l.record.id)
           .sort();
-      default:
+      default: {
+        const usage = this.usage.groundTruth(stream, window);
+        if (usage) return usage;
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
+      }
     }
   }
 }

@@ -68,10 +68,10 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     while (windowsLeft(task, position)) {
       const window = currentWindow(task, position);
       const pageNumber = position.pageInWindow + 1;
-      const { syncId, organization, stream, site, since, pageSize, search, timeseriesQuery } = task;
+      const { syncId, organization, stream, site, since, pageSize, search, fanOutValues, timeseriesQuery } = task;
       const summary = await available(() =>
         fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
-          { syncId, organization, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
+          { syncId, organization, stream, site, window, since, page: position.page, pageSize, search, fanOutValues, pageNumber, timeseriesQuery },
         ]),
       );
       pageWritten(position, summary);

@@ -24,6 +24,10 @@ interface StreamTaskBase {
   search?: string;
   /** The Datadog permission the stream's endpoint needs, for messages when it is refused. */
   permission: string;
+  /** The endpoint serves parent-level organisations only, for messages when it is refused. */
+  parentOrgOnly?: boolean;
+  /** A stream with a fan-out: the values of its parameter it reads, one per request (config or the row's defaults). */
+  fanOutValues?: string[];
   /** Streams with `since` in their row: the time they ask from (epoch ms), fixed when the sync was planned. */
   since?: number;
   /** Fail instead of skipping when the stream is not readable (403/404). */
@@ -34,10 +38,13 @@ interface StreamTaskBase {
   timeseriesQuery?: QueryDefinition;
 }
 
-/** A stream read by time: [from, to) in windows of `size` ms, each ending on a multiple of `size`. */
+/**
+ * A stream read by time: [from, to) in windows of `size` ms, each ending on a multiple of `size`;
+ * or, with `calendarMonths`, one calendar month per window (endpoints precise to the month).
+ */
 export interface IncrementalTask extends StreamTaskBase {
   mode: 'incremental';
-  window: Window & { size: number };
+  window: Window & { size: number; calendarMonths?: boolean };
 }
 
 /** A stream read whole each time; rows no longer listed are removed at the end. */
@@ -122,6 +129,8 @@ export interface FetchPageInput {
   page: PageState;
   pageSize: number;
   search?: string;
+  /** The stream's fan-out values (StreamTask.fanOutValues). */
+  fanOutValues?: string[];
   /** 1-based page number within the window, for messages. */
   pageNumber: number;
   /** Set for a timeseries query stream: the query it reads. */

@@ -2,6 +2,7 @@ import type { JsonSchema } from '../../shared/json';
 import type { TableSpec } from '../../destinations/table-model';
 import schemas from './schemas.json';
 import type { Pagination, QueryDefinition, StreamDef, TimeWindow } from './types';
+import { DEFAULT_USAGE_ATTRIBUTION_TYPES, HOURLY_USAGE_ATTRIBUTION_TYPES } from './usage-types';
 
 /**
  * Every stream Retriever reads, one row per Datadog list endpoint. Paths, parameters, page-size
@@ -21,6 +22,11 @@ const EVENTS_CURSOR: Pagination = {
 /** Their time filter: always sent, so Datadog's 15-minute default window never applies. */
 function eventsWindow(unit: TimeWindow['unit'], cursorField = 'attributes.timestamp'): TimeWindow {
   return { fromParam: 'filter[from]', toParam: 'filter[to]', unit, cursorField, sort: { param: 'sort', value: 'timestamp' } };
+}
+
+/** The key field a usage or cost stream derives from its records' fields (`derivedKey`). */
+function keyField(description: string): JsonSchema {
+  return { type: 'string', description };
 }
 
 /** JSON:API page-number lists (`page[number]` from 0, `page[size]` at most 100). */
@@ -516,6 +522,215 @@ export const STREAMS: readonly StreamDef[] = [
     pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 1000 },
     permission: 'dashboards_read',
     schemaSource: { spec: 'v2', component: 'PowerpackData' },
+  },
+  // ── Usage and cost (Usage Metering and Cloud Cost Management) ──────────────────────────
+  {
+    name: 'usage_hourly',
+    description: 'Hourly usage of every product family, GET /api/v2/usage/hourly_usage',
+    notes:
+      'Asks for `filter[product_families]=all`, for the organisation of the keys (no `filter[include_descendants]`: one request may then span two months, ' +
+      'so windows are at most 59 days). Windows start and end on whole hours: the hour in progress is read by the next run. Datadog revises usage for up ' +
+      'to 72 hours, so every run reads the 72 hours before its bookmark again; it keeps 15 months, and nothing older is asked for. The key is ' +
+      'organisation, product family and hour (`key`); Datadog\'s `id` is kept as sent.',
+    method: 'GET',
+    path: '/api/v2/usage/hourly_usage',
+    recordsPath: 'data',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: ['attributes.public_id', 'attributes.product_family', 'attributes.timestamp'] },
+    pagination: { kind: 'cursor', cursorParam: 'page[next_record_id]', limitParam: 'page[limit]', nextCursorPath: 'meta.pagination.next_record_id', maxPageSize: 500 },
+    // "Up to two months of hourly usage data for a single organization in one request": two calendar months are at least 59 days.
+    window: { fromParam: 'filter[timestamp][start]', toParam: 'filter[timestamp][end]', unit: 'hour', cursorField: 'attributes.timestamp', lookback: '72h', maxSpan: '59d', retentionMonths: 15 },
+    params: { 'filter[product_families]': 'all' },
+    permission: 'usage_read',
+    schemaSource: { spec: 'v2', component: 'HourlyUsage', addedFields: { key: keyField('Organisation public id, product family and hour, joined by ":".') } },
+  },
+  {
+    name: 'usage_summary',
+    description: 'Usage across the account, one row per month, GET /api/v1/usage/summary',
+    notes:
+      'Parent organisations only. One row per month (`key` is its `YYYY-MM`); the current month holds its figures so far. The totals over the whole ' +
+      'requested range at the top of the response are not rows. Datadog revises usage for 72 hours, so each run reads again the month the 72 hours ' +
+      'before its bookmark fall in; `start_month` may be at most 15 months back. New billing dimensions come as new fields: scalars get columns of ' +
+      'their own, everything stays in `_raw`.',
+    method: 'GET',
+    path: '/api/v1/usage/summary',
+    recordsPath: 'usage',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: [{ path: 'date', as: 'month' }] },
+    pagination: { kind: 'none' },
+    window: { fromParam: 'start_month', toParam: 'end_month', unit: 'month', inclusiveTo: true, cursorField: 'date', lookback: '72h', retentionMonths: 15 },
+    parentOrgOnly: true,
+    permission: 'usage_read',
+    schemaSource: { spec: 'v1', component: 'UsageSummaryDate', addedFields: { key: keyField('The month (YYYY-MM).') } },
+  },
+  {
+    name: 'estimated_cost',
+    description: 'Estimated cost of the current and previous month, per organisation, GET /api/v2/usage/estimated_cost',
+    notes:
+      'Parent organisations only. Reads `view=sub-org` (a row per organisation and month; `summary` would be the account total alone) by month. Datadog ' +
+      'estimates only the current and the previous month, so nothing older is asked for, and every run reads the current month again (and the previous ' +
+      'one for 72 hours after it ends). An estimate is re-dated as its data grows (`date`), so the key is organisation and month (`key`).',
+    method: 'GET',
+    path: '/api/v2/usage/estimated_cost',
+    recordsPath: 'data',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: ['attributes.public_id', { path: 'attributes.date', as: 'month' }] },
+    pagination: { kind: 'none' },
+    window: { fromParam: 'start_month', toParam: 'end_month', unit: 'month', inclusiveTo: true, cursorField: 'attributes.date', lookback: '72h', retentionMonths: 1 },
+    params: { view: 'sub-org' },
+    parentOrgOnly: true,
+    permission: 'usage_read and billing_read',
+    schemaSource: { spec: 'v2', component: 'CostByOrg', addedFields: { key: keyField('Organisation public id and month (YYYY-MM), joined by ":".') } },
+  },
+  {
+    name: 'historical_cost',
+    description: 'Cost of each closed month, per organisation, GET /api/v2/usage/historical_cost',
+    notes:
+      'Parent organisations only. Reads `view=sub-org` by month. Datadog publishes a month\'s cost by the 16th of the next month, so each run reads ' +
+      'again the month 17 days before its bookmark fall in: a month is read until its cost is final. Replaces the deprecated ' +
+      '`GET /api/v2/usage/cost_by_org`, which answers the same records and is not a stream of its own.',
+    method: 'GET',
+    path: '/api/v2/usage/historical_cost',
+    recordsPath: 'data',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: ['attributes.public_id', { path: 'attributes.date', as: 'month' }] },
+    pagination: { kind: 'none' },
+    window: { fromParam: 'start_month', toParam: 'end_month', unit: 'month', inclusiveTo: true, cursorField: 'attributes.date', lookback: '17d' },
+    params: { view: 'sub-org' },
+    parentOrgOnly: true,
+    permission: 'usage_read and billing_read',
+    schemaSource: { spec: 'v2', component: 'CostByOrg', addedFields: { key: keyField('Organisation public id and month (YYYY-MM), joined by ":".') } },
+  },
+  {
+    name: 'projected_cost',
+    description: 'Projected cost of the current month, per organisation, GET /api/v2/usage/projected_cost',
+    notes:
+      'Parent organisations only. The current month\'s projection (`view=sub-org`), which Datadog starts around the 12th: before that the table is ' +
+      'empty, and a new month\'s projection replaces the last one.',
+    method: 'GET',
+    path: '/api/v2/usage/projected_cost',
+    recordsPath: 'data',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: ['attributes.public_id', { path: 'attributes.date', as: 'month' }] },
+    pagination: { kind: 'none' },
+    params: { view: 'sub-org' },
+    parentOrgOnly: true,
+    permission: 'usage_read and billing_read',
+    schemaSource: { spec: 'v2', component: 'ProjectedCost', addedFields: { key: keyField('Organisation public id and month (YYYY-MM), joined by ":".') } },
+  },
+  {
+    name: 'monthly_cost_attribution',
+    description: 'Monthly cost by organisation, with every cost field, GET /api/v2/cost_by_tag/monthly_cost_attribution',
+    notes:
+      'Parent organisations only, and not on the US1-FED site. Sends `fields=*` (every cost and share of every billing dimension, in `values`) and no ' +
+      '`tag_breakdown_keys`: a row per organisation and month (child organisations included, Datadog\'s default). Datadog chooses the page size. ' +
+      'A month\'s attribution is final by the 19th of the next month, so each run reads again the month 20 days before its bookmark fall in.',
+    method: 'GET',
+    path: '/api/v2/cost_by_tag/monthly_cost_attribution',
+    recordsPath: 'data',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: ['attributes.public_id', { path: 'attributes.month', as: 'month' }] },
+    pagination: { kind: 'cursor', cursorParam: 'next_record_id', nextCursorPath: 'meta.pagination.next_record_id' },
+    window: { fromParam: 'start_month', toParam: 'end_month', unit: 'month', inclusiveTo: true, cursorField: 'attributes.month', lookback: '20d' },
+    params: { fields: '*' },
+    parentOrgOnly: true,
+    permission: 'usage_read and billing_read',
+    schemaSource: { spec: 'v2', component: 'MonthlyCostAttributionBody', addedFields: { key: keyField('Organisation public id and month (YYYY-MM), joined by ":".') } },
+  },
+  {
+    name: 'hourly_usage_attribution',
+    description: 'Hourly usage by organisation, one usage type per request, GET /api/v1/usage/hourly-attribution',
+    notes:
+      'The endpoint takes one `usage_type` per request, so each window is read once per usage type listed in ' +
+      '`stream_options.hourly_usage_attribution.usage_types` (any of the spec\'s 89), by default the six nearly every organisation is billed on: ' +
+      `${DEFAULT_USAGE_ATTRIBUTION_TYPES.map((t) => `\`${t}\``).join(', ')}. Child organisations are included (Datadog's default), so a request ` +
+      'spans at most 24 hours. No `tag_breakdown_keys`: a row per organisation, hour and usage type (`key`). Datadog chooses the page size; like ' +
+      '`usage_hourly`, every run reads the 72 hours before its bookmark again, and nothing older than 15 months is asked for.',
+    method: 'GET',
+    path: '/api/v1/usage/hourly-attribution',
+    recordsPath: 'usage',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: ['public_id', 'hour', 'usage_type'] },
+    pagination: { kind: 'cursor', cursorParam: 'next_record_id', nextCursorPath: 'metadata.pagination.next_record_id' },
+    // `include_descendants` defaults to true: "up to 24 hours of hourly usage data for multiple organizations" a request.
+    window: { fromParam: 'start_hr', toParam: 'end_hr', unit: 'hour', cursorField: 'hour', lookback: '72h', maxSpan: '24h', retentionMonths: 15 },
+    fanOut: { param: 'usage_type', option: 'usage_types', defaults: DEFAULT_USAGE_ATTRIBUTION_TYPES, allowed: HOURLY_USAGE_ATTRIBUTION_TYPES },
+    permission: 'usage_read',
+    schemaSource: { spec: 'v1', component: 'HourlyUsageAttributionBody', addedFields: { key: keyField('Organisation public id, hour and usage type, joined by ":".') } },
+  },
+  {
+    name: 'active_billing_dimensions',
+    description: 'Billing dimensions active for cost attribution, GET /api/v2/cost_by_tag/active_billing_dimensions',
+    notes: 'One row: the month Datadog reports on (a closed month) and the billing dimensions active in it; `key` is that month (`YYYY-MM`).',
+    method: 'GET',
+    path: '/api/v2/cost_by_tag/active_billing_dimensions',
+    recordsPath: 'data',
+    recordShape: 'object',
+    primaryKey: 'key',
+    derivedKey: { field: 'key', from: [{ path: 'attributes.month', as: 'month' }] },
+    pagination: { kind: 'none' },
+    permission: 'usage_read',
+    schemaSource: { spec: 'v2', component: 'ActiveBillingDimensionsBody', addedFields: { key: keyField('The month (YYYY-MM).') } },
+  },
+  {
+    name: 'cloud_cost_aws_configs',
+    description: 'Cloud Cost Management AWS CUR configurations, GET /api/v2/cost/aws_cur_config',
+    method: 'GET',
+    path: '/api/v2/cost/aws_cur_config',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'cloud_cost_management_read',
+    schemaSource: { spec: 'v2', component: 'AwsCURConfig' },
+  },
+  {
+    name: 'cloud_cost_azure_configs',
+    description: 'Cloud Cost Management Azure configurations (actual and amortized exports per account), GET /api/v2/cost/azure_uc_config',
+    method: 'GET',
+    path: '/api/v2/cost/azure_uc_config',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'cloud_cost_management_read',
+    schemaSource: { spec: 'v2', component: 'AzureUCConfigPair' },
+  },
+  {
+    name: 'cloud_cost_gcp_configs',
+    description: 'Cloud Cost Management Google Cloud usage cost configurations, GET /api/v2/cost/gcp_uc_config',
+    method: 'GET',
+    path: '/api/v2/cost/gcp_uc_config',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'cloud_cost_management_read',
+    schemaSource: { spec: 'v2', component: 'GCPUsageCostConfig' },
+  },
+  {
+    name: 'custom_costs',
+    description: 'Custom Costs files uploaded to Cloud Cost Management, GET /api/v2/cost/custom_costs',
+    notes:
+      'The spec states neither the first page number nor a maximum `page[size]`: pages are counted from 0, as Datadog\'s other `page[number]` lists ' +
+      'count them (were they 1-based, the first page would be read twice, which the upsert absorbs), 100 at a time, the spec\'s default.',
+    method: 'GET',
+    path: '/api/v2/cost/custom_costs',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // No maximum stated for `page[size]`; 100 is its default.
+    pagination: { kind: 'page', pageParam: 'page[number]', sizeParam: 'page[size]', maxPageSize: 100 },
+    permission: 'cloud_cost_management_read',
+    schemaSource: { spec: 'v2', component: 'CustomCostsFileMetadataHighLevel' },
+  },
+  {
+    name: 'cost_budgets',
+    description: 'Cloud Cost Management budgets, GET /api/v2/cost/budgets',
+    notes: 'The spec names no permission (nor OAuth scope) for it.',
+    method: 'GET',
+    path: '/api/v2/cost/budgets',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'Budget' },
   },
 ];
 

@@ -17,13 +17,22 @@ export type Pagination =
    * first page twice or refuse the request.
    */
   | { kind: 'page'; pageParam: string; sizeParam: string; maxPageSize: number; firstPage?: number }
-  /** Opaque cursor: the end is a missing cursor or an empty page, never a short page. */
-  | { kind: 'cursor'; cursorParam: string; limitParam: string; nextCursorPath: string; maxPageSize: number }
+  /**
+   * Opaque cursor: the end is a missing cursor or an empty page, never a short page. `limitParam` and
+   * `maxPageSize` come together, or not at all for endpoints that choose their page size themselves
+   * (the usage endpoints' `next_record_id`).
+   */
+  | { kind: 'cursor'; cursorParam: string; nextCursorPath: string; limitParam?: string; maxPageSize?: number }
   /** One request returns everything. */
   | { kind: 'none' };
 
-/** How an endpoint wants a time written, or how a record states one. */
-export type TimeUnit = 'iso' | 'ms' | 's';
+/**
+ * How an endpoint wants a time written, or how a record states one. `hour` and `month` are ISO-8601
+ * of the hour's or month's first instant, for endpoints precise to the hour (`[YYYY-MM-DDThh]`) or
+ * the month (`[YYYY-MM]`): they read whole hours or months, so windows start (and, for hours, end)
+ * on whole ones.
+ */
+export type TimeUnit = 'iso' | 'ms' | 's' | 'hour' | 'month';
 
 /** Time filtering of incremental streams. `from` is inclusive, `to` exclusive. */
 export interface TimeWindow {
@@ -45,6 +54,15 @@ export interface TimeWindow {
    * request's `lookback`, or DEFAULT_LOOKBACK.
    */
   lookback?: string;
+  /**
+   * The `to` parameter names the last unit read, not the first one after (`end_month`: "for usage
+   * ending this month"): it is written as the unit holding the window's last instant.
+   */
+  inclusiveTo?: boolean;
+  /** The longest span one request may cover (a duration); windows are cut no longer. */
+  maxSpan?: string;
+  /** How many calendar months back the endpoint serves: a run asks for nothing older. */
+  retentionMonths?: number;
 }
 
 /** A time parameter relative to the sync's "now", as the stream table states it. */
@@ -87,6 +105,24 @@ export type SchemaSource =
   /** Records Retriever shapes itself (timeseries rows): no spec component describes them. */
   | { inline: JsonSchema };
 
+/**
+ * A required parameter that takes one value per request (hourly_usage_attribution's `usage_type`):
+ * each window is read once per value, one after another; the page state says which value it is on.
+ */
+export interface FanOut {
+  /** The query parameter. */
+  param: string;
+  /** The config option that lists the values: `stream_options.<stream>.<option>`. */
+  option: string;
+  /** The values read when the config lists none. */
+  defaults: readonly string[];
+  /** Every value the endpoint accepts (the spec's enum). */
+  allowed: readonly string[];
+}
+
+/** One part of a derived key: a dotted path, or a time written as its month (`YYYY-MM`). */
+export type KeyPart = string | { path: string; as: 'month' };
+
 export interface StreamDef {
   name: string;
   description: string;
@@ -103,9 +139,10 @@ export interface StreamDef {
   primaryKey: string;
   /**
    * For records without a single unique field: the primary key field is written as these fields'
-   * values joined by `:` (e.g. SLO id and window start).
+   * values joined by `:` (e.g. SLO id and window start). A part `{ path, as: 'month' }` is a time
+   * written as its month: a monthly figure Datadog re-dates on every read stays one row.
    */
-  derivedKey?: { field: string; from: string[] };
+  derivedKey?: { field: string; from: KeyPart[] };
   pagination: Pagination;
   window?: TimeWindow;
   /** Parameter holding the per-stream search query (`filter[query]`), for streams that take one. */
@@ -124,6 +161,13 @@ export interface StreamDef {
   body?: Record<string, unknown>;
   /** Set for a stream read once per record of another stream. */
   parent?: ParentStream;
+  /** Set for an endpoint that takes one value of a required parameter per request. */
+  fanOut?: FanOut;
+  /**
+   * Datadog serves the endpoint to parent-level organisations only: a child organisation's keys are
+   * refused (a 400 saying "non-parent org keys", or a 403), and the stream is skipped saying so.
+   */
+  parentOrgOnly?: boolean;
   /** The RBAC permission the endpoint needs (the spec's `x-permission`; alternatives joined by " or "). */
   permission: string;
   /** Where the record schema comes from. */
