@@ -23,6 +23,8 @@ function paging(pagination: Pagination): string {
       return `page \`${pagination.pageParam}\` from 0, \`${pagination.sizeParam}\` ≤ ${pagination.maxPageSize}`;
     case 'cursor':
       return `cursor \`${pagination.cursorParam}\` ← \`${pagination.nextCursorPath}\`, \`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
+    case 'backward_time':
+      return `newest first, ${pagination.cap} a call, back in time: \`${pagination.toParam}\` ← \`${pagination.nextToPath}\``;
     case 'none':
       return 'none';
   }

@@ -1,5 +1,5 @@
 import { pageParams, type PageState } from './pagination';
-import { setPath } from '../shared/json';
+import { getPath, setPath } from '../shared/json';
 import type { StreamDef, TimeUnit } from './streams/types';
 
 export interface Window {
@@ -26,6 +26,8 @@ export interface PageRequestInput {
   query?: string;
   /** Values for the `{name}` placeholders of the path (a dependent stream's parent id). */
   pathParams?: Record<string, string>;
+  /** The path to fill instead of the row's, when the parent picks another (`parentPath`). */
+  pathTemplate?: string;
 }
 
 export function formatTime(ms: number, unit: TimeUnit): string {
@@ -39,20 +41,43 @@ export function formatTime(ms: number, unit: TimeUnit): string {
   }
 }
 
-/** Reads a record's time in the unit the stream states; NaN when it is not one. */
+/** A date-time with neither `Z` nor an offset: `2022-04-11T15:49:04`. */
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * Reads a record's time in the unit the stream states; NaN when it is not one. An ISO time without
+ * a zone is UTC, as Datadog means it (processes, containers), not the worker's local time, which is
+ * how `Date.parse` would read it.
+ */
 export function parseTime(value: unknown, unit: TimeUnit): number {
-  if (unit === 'iso') return typeof value === 'string' ? Date.parse(value) : NaN;
+  if (unit === 'iso') {
+    if (typeof value !== 'string') return NaN;
+    const text = value.trim();
+    return Date.parse(ZONELESS_DATE_TIME.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+  }
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   return unit === 's' ? n * 1000 : n;
 }
 
-function fillPath(def: StreamDef, values: Record<string, string> = {}): string {
-  const path = def.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+function fillPath(def: StreamDef, values: Record<string, string> = {}, template = def.path): string {
+  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = values[name];
-    if (value === undefined || value === '') throw new Error(`${def.name}: no value for {${name}} in ${def.path}`);
+    if (value === undefined || value === '') throw new Error(`${def.name}: no value for {${name}} in ${template}`);
     return encodeURIComponent(value);
   });
   return path;
+}
+
+/**
+ * The path a dependent stream reads for one parent record: the row's, or the one its `parent.paths`
+ * gives for the parent's value; null when `parent.where` passes the parent over.
+ */
+export function parentPath(def: StreamDef, parent: Record<string, unknown>): string | null {
+  const link = def.parent;
+  if (!link) return def.path;
+  if (link.where && !link.where.in.includes(String(getPath(parent, link.where.field)))) return null;
+  if (!link.paths) return def.path;
+  return link.paths.byValue[String(getPath(parent, link.paths.field))] ?? def.path;
 }
 
 /** The time a stream with `since` asks from, for a sync that reads "now" as `now` (epoch ms). */
@@ -78,7 +103,7 @@ export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRe
   }
   if (def.queryParam && input.query) params[def.queryParam] = input.query;
   Object.assign(params, pageParams(def.pagination, input.page, input.pageSize));
-  const path = fillPath(def, input.pathParams);
+  const path = fillPath(def, input.pathParams, input.pathTemplate);
 
   if (def.method === 'GET') {
     const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));

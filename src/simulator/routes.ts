@@ -10,6 +10,22 @@ import {
   listSyntheticTests,
 } from './routes/catalog';
 import { listMetrics, listSlos, queryTimeseries, sloHistory } from './routes/metrics';
+import {
+  getLogIndexOrder,
+  getLogPipelineOrder,
+  listConfigPolicies,
+  listContainerImages,
+  listContainers,
+  listLogArchives,
+  listLogCustomDestinations,
+  listLogIndexes,
+  listLogMetrics,
+  listLogPipelines,
+  listNotificationRules,
+  listProcesses,
+  listSloCorrections,
+  syntheticResults,
+} from './routes/infra';
 import { searchRoute } from './routes/search';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
@@ -30,7 +46,7 @@ export interface RouteEntry {
  * How the simulator answers each stream of the table. Method, path and permission are the stream's
  * own (its row in the stream table); streams that share an endpoint share one route.
  */
-const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
+const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle; otherPaths?: Record<string, Route> }> = {
   dashboards: { route: listDashboards },
   dashboard_lists: { route: listDashboardLists },
   monitors: { route: listMonitors },
@@ -53,6 +69,20 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
   events: { route: searchRoute('events') },
   rum_events: { route: searchRoute('rum_events') },
   spans: { route: searchRoute('spans'), errors: 'jsonapi' },
+  containers: { route: listContainers },
+  container_images: { route: listContainerImages },
+  processes: { route: listProcesses },
+  synthetic_results: { route: syntheticResults('api'), otherPaths: { '/api/v1/synthetics/tests/browser/{public_id}/results': syntheticResults('browser') } },
+  slo_corrections: { route: listSloCorrections },
+  logs_indexes: { route: listLogIndexes },
+  logs_index_order: { route: getLogIndexOrder },
+  logs_pipelines: { route: listLogPipelines },
+  logs_pipeline_order: { route: getLogPipelineOrder },
+  logs_archives: { route: listLogArchives },
+  logs_metrics: { route: listLogMetrics },
+  logs_custom_destinations: { route: listLogCustomDestinations },
+  monitor_notification_rules: { route: listNotificationRules },
+  monitor_config_policies: { route: listConfigPolicies },
 };
 
 /** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */
@@ -66,9 +96,18 @@ function routesByEndpoint(): Record<string, RouteEntry> {
   for (const def of STREAMS) {
     const served = STREAM_ROUTES[def.name];
     if (!served) throw new Error(`the simulator has no route for stream ${def.name} (${def.method} ${def.path})`);
-    const key = `${def.method} ${def.path}`;
-    const shared = routes[key];
-    routes[key] = { ...served, permission: def.permission, streams: [...(shared?.streams ?? []), def.name] };
+    // A dependent stream may read some parents at other paths (`parent.paths`): each needs its route.
+    const paths: [string, Route][] = [[def.path, served.route]];
+    for (const path of Object.values(def.parent?.paths?.byValue ?? {})) {
+      const route = served.otherPaths?.[path];
+      if (!route) throw new Error(`the simulator has no route for stream ${def.name} at ${def.method} ${path}`);
+      paths.push([path, route]);
+    }
+    for (const [path, route] of paths) {
+      const key = `${def.method} ${path}`;
+      const shared = routes[key];
+      routes[key] = { route, errors: served.errors, permission: def.permission, streams: [...(shared?.streams ?? []), def.name] };
+    }
   }
   return routes;
 }

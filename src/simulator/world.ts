@@ -14,6 +14,7 @@ import {
   type Json,
   type StoredMetric,
 } from './datasets/catalog';
+import { InfraData, type InfraStream } from './datasets/infra';
 import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
 
@@ -39,6 +40,8 @@ export interface WorldOptions {
   searchPartitionMs?: number;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
+  /** Sizes of the infrastructure, logs-configuration and monitor-configuration datasets (datasets/infra.ts). */
+  infra?: Partial<Record<InfraStream, number>>;
 }
 
 /** Full-refresh streams whose size a test may choose. */
@@ -99,6 +102,8 @@ export class World {
   readonly permissions: Json[];
   readonly teams: Json[];
   readonly incidents: Json[];
+  /** Containers, processes, synthetic results, SLO corrections, logs and monitor configuration. */
+  readonly infra: InfraData;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -124,6 +129,7 @@ export class World {
     this.permissions = generatePermissions(seed, now);
     this.teams = generateTeams(seed, count('teams'), now);
     this.incidents = generateIncidents(seed, count('incidents'), now);
+    this.infra = new InfraData(seed, this.clock, this.syntheticTests, this.slos, options.infra);
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
     const search = (dataset: SearchDataset, i: number) =>
@@ -232,8 +238,11 @@ export class World {
         return this.searchBetween(stream, window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
           .map((l) => l.record.id)
           .sort();
-      default:
+      default: {
+        const infra = this.infra.groundTruth(stream, window);
+        if (infra) return infra;
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
+      }
     }
   }
 }
