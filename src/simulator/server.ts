@@ -83,7 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const refused = (status: number, message: string) => ({ status, body: errorBody(style, status, [message]) });
     if (!apiKeyOk || req.headers['dd-application-key'] !== appKey) return refused(403, 'Forbidden');
     if (entry.streams.some((s) => forbidden.has(s)) || lacksPermission(entry.permission, forbiddenPermissions)) {
-      return refused(403, `Forbidden: the application key lacks the ${entry.permission ?? 'needed'} permission`);
+      return refused(403, `Forbidden: the application key lacks the ${entry.permission || 'needed'} permission`);
     }
     let body: unknown;
     if (text !== '') {

@@ -102,12 +102,12 @@ export function generateSyntheticTests(seed: number, count: number): Json[] {
       type,
       ...(type === 'api' ? { subtype: 'http' } : {}),
       status: random() < 0.85 ? 'live' : 'paused',
-      locations: ['aws:eu-central-1', 'aws:us-east-2'].slice(0, between(random, 1, 2)),
+      locations: ['aws:eu-central-1', 'aws:us-east-2', 'aws:ap-northeast-1', 'gcp:europe-west3'].slice(0, between(random, 1, 4)),
       tags: [`service:${service}`],
       monitor_id: between(random, 2_000_000, 2_999_999),
       message: `${service} is unreachable`,
       config: { assertions: [], request: { method: 'GET', url: `https://${service}.example.com/health` } },
-      options: { tick_every: pick(random, [60, 300, 900]), min_failure_duration: 0, min_location_failed: 1, ...(DEVICE_IDS[type] ? { device_ids: DEVICE_IDS[type] } : {}) },
+      options: { tick_every: pick(random, [300, 900, 3600]), min_failure_duration: 0, min_location_failed: 1, ...(DEVICE_IDS[type] ? { device_ids: DEVICE_IDS[type] } : {}) },
       creator: creator(random),
     };
   });
