@@ -39,9 +39,11 @@ function row(def: StreamDef): string {
     def.window ? 'incremental' : 'full_refresh',
     key,
     def.window ? `\`${def.window.cursorField}\`` : '',
-    def.parent ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`` : paging(def.pagination),
+    def.parent
+      ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`${def.pagination.kind === 'none' ? '' : `; each: ${paging(def.pagination)}`}`
+      : paging(def.pagination),
     def.window ? `\`${def.window.fromParam}\`/\`${def.window.toParam}\` (${UNITS[def.window.unit]})` : '',
-    `\`${def.permission}\``,
+    def.permission ? `\`${def.permission}\`` : 'none stated',
   ];
   return `| ${cells.join(' | ')} |`;
 }
