@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { parseSyncRequest, streamSearch } from '../src/config/request';
 import { DatadogClient } from '../src/datadog/client';
 import { DatadogApiError } from '../src/datadog/errors';
 import { extractRecords } from '../src/datadog/page';
@@ -200,6 +201,14 @@ describe('fields the spec names differently from what Datadog sends', () => {
       ['created_at', 'attributes.created_at', 'timestamp'],
       ['modified_at', 'attributes.modified_at', 'timestamp'],
     ]);
+  });
+});
+
+describe('processes, read by window', () => {
+  it('sends the window in epoch seconds and the stream\'s query as `search`', () => {
+    const request = parseSyncRequest({ stream_options: { processes: { query: 'nginx' } } }, Date.now());
+    const built = buildPageRequest(getStream('processes'), { window: { from: 1_650_000_000_500, to: 1_650_003_600_000 }, page: {}, pageSize: 1000, query: streamSearch(request, 'processes') });
+    expect(built.query).toEqual({ from: '1650000000', to: '1650003600', search: 'nginx', 'page[limit]': '1000' });
   });
 });
 
