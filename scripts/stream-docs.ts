@@ -25,6 +25,8 @@ function paging(pagination: Pagination): string {
       const size = pagination.limitParam === undefined ? 'page size set by Datadog' : `\`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
       return `cursor \`${pagination.cursorParam}\` ← \`${pagination.nextCursorPath}\`, ${size}`;
     }
+    case 'backward_time':
+      return `newest first, ${pagination.cap} a call, back in time: \`${pagination.toParam}\` ← \`${pagination.nextToPath}\``;
     case 'none':
       return 'none';
   }
@@ -50,7 +52,9 @@ function row(def: StreamDef): string {
     def.window ? 'incremental' : 'full_refresh',
     key,
     def.window ? `\`${def.window.cursorField}\`` : '',
-    def.parent ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`` : paging(def.pagination),
+    def.parent
+      ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`${def.pagination.kind === 'none' ? '' : `; each: ${paging(def.pagination)}`}`
+      : paging(def.pagination),
     def.window ? timeWindow(def.window) : '',
     `${def.permission === '' ? 'none stated' : `\`${def.permission}\``}${def.parentOrgOnly ? ' (parent organisations only)' : ''}`,
   ];

@@ -1,5 +1,5 @@
 import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch } from '../src/config/request';
-import { STREAM_NAMES } from '../src/datadog/streams/table';
+import { STREAM_NAMES, STREAMS } from '../src/datadog/streams/table';
 
 import { NOW, problems } from './helpers/config';
 
@@ -63,7 +63,7 @@ describe('search filters', () => {
 
   it('are refused for streams that take none', () => {
     expect(problems({ stream_options: { users: { query: 'x' } } })).toEqual([
-      'stream_options.users.query: users takes no search query; only logs, audit_logs, events, rum_events, spans do',
+      `stream_options.users.query: users takes no search query; only ${STREAMS.filter((s) => s.queryParam).map((s) => s.name).join(', ')} do`,
     ]);
   });
 });

@@ -11,7 +11,7 @@ import { DatadogClient } from '../src/datadog/client';
 import { DatadogApiError } from '../src/datadog/errors';
 import { extractRecords } from '../src/datadog/page';
 import { effectivePageSize, nextFanOutPage, nextPageState, type PageState } from '../src/datadog/pagination';
-import { buildPageRequest, sinceFor, type ApiRequest } from '../src/datadog/request';
+import { buildPageRequest, parentPath, sinceFor, type ApiRequest } from '../src/datadog/request';
 import { getStream, queryStreamDef, STREAMS } from '../src/datadog/streams/table';
 import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
 import { ROUTES } from '../src/simulator/routes';
@@ -193,9 +193,16 @@ function laterPages(def: StreamDef): PageState[] {
       return [{ page: 3 }];
     case 'cursor':
       return [{ cursor: 'eyJ0cyI6MX0' }];
+    case 'backward_time':
+      return [{ to: Date.parse('2026-03-01T12:00:00.999Z') }];
     case 'none':
       return [];
   }
+}
+
+/** The paths a row reads: its own, and those its parent's value picks instead (`parent.paths`). */
+function pathsOf(def: StreamDef): string[] {
+  return [def.path, ...Object.values(def.parent?.paths?.byValue ?? {})];
 }
 
 /** Every request the client can build for a stream: first and later pages, windows, queries, small and full pages. */
@@ -207,18 +214,21 @@ function requestsFor(def: StreamDef): ApiRequest[] {
   // A fan-out stream asks for each of its values in turn: every accepted one.
   const fanOutValues = def.fanOut?.allowed;
   const fanned = fanOutValues ? fanOutValues.map((_, value) => ({ value })) : [];
-  for (const pageSize of [1, effectivePageSize(def.pagination, undefined)]) {
-    for (const page of [{}, ...laterPages(def), ...fanned]) {
-      requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, fanOutValues }));
-      if (def.queryParam) requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, fanOutValues, query: 'service:web status:error' }));
+  for (const pathTemplate of pathsOf(def)) {
+    for (const pageSize of [1, effectivePageSize(def.pagination, undefined)]) {
+      for (const page of [{}, ...laterPages(def), ...fanned]) {
+        requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, pathTemplate, fanOutValues }));
+        if (def.queryParam) requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, pathTemplate, fanOutValues, query: 'service:web status:error' }));
+      }
     }
   }
   return requests;
 }
 
 describe('the stream table agrees with the official spec', () => {
-  it.each(STREAMS.map((s) => [s.name, s] as const))('%s', (_, def) => {
-    const found = findOperation(def.method, def.path.replace(/\{[^}]+\}/g, 'x'));
+  const rows = STREAMS.flatMap((s) => pathsOf(s).map((path) => [path === s.path ? s.name : `${s.name} at ${path}`, s, path] as const));
+  it.each(rows)('%s', (_, def, path) => {
+    const found = findOperation(def.method, path.replace(/\{[^}]+\}/g, 'x'));
     const { op, version } = found;
 
     // The permission the endpoint needs.
@@ -230,7 +240,13 @@ describe('the stream table agrees with the official spec', () => {
     // Paging parameters are the operation's own, and the page size is its stated maximum.
     const param = (name: string) => found.parameters.find((p) => p.in === 'query' && p.name === name);
     const pagination = def.pagination;
-    if (pagination.kind !== 'none') {
+    if (pagination.kind === 'backward_time') {
+      // No page size to send: the endpoint says how many it returns, and where the next call reaches back from.
+      expect(param(pagination.toParam)).toBeDefined();
+      expect(String((op as { description?: string }).description)).toContain(`last ${pagination.cap}`);
+      const body = deref(version, (deref(version, op.responses['200']).content as Record<string, { schema: Node }>)['application/json'].schema);
+      expect(deref(version, (body.properties as Record<string, Node>)[pagination.nextToPath]).type).toBe('integer');
+    } else if (pagination.kind !== 'none') {
       const sizeName = pagination.kind === 'page' ? pagination.sizeParam : pagination.limitParam;
       const names = [pagination.kind === 'offset' ? pagination.offsetParam : pagination.kind === 'page' ? pagination.pageParam : pagination.cursorParam, sizeName];
       for (const name of names.filter((n) => n !== undefined)) expect(param(name)).toBeDefined();
@@ -256,10 +272,23 @@ describe('the stream table agrees with the official spec', () => {
     // The records sit where the table says, and are the component its schema comes from.
     let node = deref(version, jsonContent(deref(version, op.responses['200']).content)!.schema);
     for (const key of def.recordsPath ? def.recordsPath.split('.') : []) node = (node.properties as Record<string, Node>)[key];
+    if (def.recordShape === 'ordered') {
+      // An ordered list of names is no component: its rows (position, name) are Retriever's own.
+      expect(deref(version, node).type).toBe('array');
+      expect(deref(version, deref(version, node).items as Node).type).toBe('string');
+      expect('inline' in def.schemaSource).toBe(true);
+      return;
+    }
     const record = (def.recordShape ?? 'list') === 'list' ? (deref(version, node).items as Node) : node;
     const names = [record, ...(((deref(version, record).oneOf as Node[] | undefined) ?? []))].map((n) => String(n.$ref ?? '').split('/').pop());
     if (!('component' in def.schemaSource)) throw new Error(`${def.name}: a table stream's schema comes from the spec`);
-    expect(names).toContain(def.schemaSource.component);
+    if (path === def.path) {
+      expect(names).toContain(def.schemaSource.component);
+    } else {
+      // Another path of the same table: its records have the same fields as the row's component.
+      const fields = (component: string) => Object.keys(deref(version, specs[version].components.schemas[component]).properties as Node).sort();
+      expect(fields(names[0]!)).toEqual(fields(def.schemaSource.component));
+    }
     if (def.window) {
       for (const name of [def.window.fromParam, def.window.toParam]) expect(param(name)).toBeDefined();
     }
@@ -390,6 +419,31 @@ describe('every simulator response is valid', () => {
       expect(extractRecords(def, body, { fields: { slo_id: slo.id } })).toHaveLength(1);
     }
     await call(buildPageRequest(def, { window, page: {}, pageSize: 0, pathParams: { slo_id: 'no-such-slo' } }), 404);
+  });
+
+  it('synthetic_results: API and browser results, read backwards 150 at a time; other tests are not served', async () => {
+    const def = getStream('synthetic_results');
+    const window = { from: now - 7 * DAY, to: now };
+    const tests = simulator.world.syntheticTests;
+    // The busiest test of each type (most locations, most often), so a window takes several calls.
+    const rate = (t: Record<string, unknown>) => (t.locations as string[]).length / Number((t.options as { tick_every: number }).tick_every);
+    for (const type of ['api', 'browser']) {
+      const test = tests.filter((t) => t.type === type && t.status === 'live').sort((a, b) => rate(b) - rate(a))[0];
+      const pathTemplate = parentPath(def, test)!;
+      let page: PageState | null = {};
+      let pages = 0;
+      while (page) {
+        const body = await call(buildPageRequest(def, { window, page, pageSize: 150, pathParams: { public_id: String(test.public_id) }, pathTemplate }));
+        const records = extractRecords(def, body, { fields: { public_id: test.public_id } });
+        page = nextPageState(def.pagination, page, body, records.length, 150);
+        pages++;
+      }
+      expect({ type, pages: pages > 1 }).toEqual({ type, pages: true });
+    }
+    // A mobile test has no results path; the API path does not serve a browser test.
+    expect(parentPath(def, tests.find((t) => t.type === 'mobile')!)).toBeNull();
+    const browser = tests.find((t) => t.type === 'browser')!;
+    await call(buildPageRequest(def, { window, page: {}, pageSize: 150, pathParams: { public_id: String(browser.public_id) } }), 404);
   });
 
   it('errors: bad parameters (400), a missing permission (403), a rejected API key', async () => {

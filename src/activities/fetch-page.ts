@@ -59,6 +59,14 @@ async function readDependentPage(client: DatadogClient, def: StreamDef, at: Page
       parents: read.parentsGone,
     });
   }
+  if (read.parentsPassedOver) {
+    // Expected, not a fault (no endpoint serves them), but never silent: the log says which and why.
+    const where = def.parent!.where!;
+    const values = [...new Set(read.parentsPassedOver.map((p) => p.value))].join(', ');
+    log.info(`${def.name}: ${read.parentsPassedOver.length} ${def.parent!.stream} record(s) on this page passed over: ${where.field} ${values}, not ${where.in.join(' or ')}`, {
+      parents: read.parentsPassedOver.map((p) => p.id),
+    });
+  }
   return { read, prepared: await destination.prepare(tableSpec(def), read.records) };
 }
 

@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../shared/json';
 import type { Command } from 'commander';
 import { parseSyncRequest, queryDefinitions, type SyncRequest } from '../config/request';
+import { effectivePageSize } from '../datadog/pagination';
 import { queryStreamDef, streamSchema, STREAMS } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import { loadConfigFile } from './config-file';
@@ -32,7 +33,8 @@ export function catalogEntry(def: StreamDef): CatalogEntry {
     primary_key: def.primaryKey,
     cursor_field: def.window?.cursorField ?? null,
     permission: def.permission,
-    max_page_size: def.pagination.kind === 'none' ? null : (def.pagination.maxPageSize ?? null),
+    // 0: the endpoint chooses its own page size.
+    max_page_size: def.pagination.kind === 'none' ? null : effectivePageSize(def.pagination, undefined) || null,
     parent: def.parent?.stream ?? null,
     accepts_query: Boolean(def.queryParam),
     json_schema: streamSchema(def),

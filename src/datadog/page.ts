@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DatadogApiError } from './errors';
 import { getPath, setPath, type JsonRecord } from '../shared/json';
 import { monthText, parseUtcTime } from '../shared/calendar';
-import type { KeyPart, StreamDef } from './streams/types';
+import { POSITION_FIELD, type KeyPart, type StreamDef } from './streams/types';
 
 const searchMeta = z
   .object({
@@ -96,7 +96,24 @@ function recordsOf(def: StreamDef, body: unknown, where: string): unknown[] {
       return [found];
     case 'timeseries':
       return timeseriesRows(def, found, where);
+    case 'ordered':
+      return orderedRows(def, found, where);
   }
+}
+
+/**
+ * One row per position of an ordered list of names or ids: `{ position, <valueField>: value }`.
+ * Keyed by position, so a full refresh rewrites each position and removes those past the list's end.
+ */
+function orderedRows(def: StreamDef, found: unknown, where: string): JsonRecord[] {
+  if (!def.valueField) throw new Error(`${def.name}: an ordered record shape needs its valueField`);
+  if (!Array.isArray(found)) throw new DatadogApiError('malformed', `${where}: expected an array at "${def.recordsPath || '(body)'}", got ${describe(found)}`, { path: def.path });
+  return found.map((value, position) => {
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new DatadogApiError('malformed', `${where}: position ${position} is ${describe(value)}, not a name or id`, { path: def.path });
+    }
+    return { [POSITION_FIELD]: position, [def.valueField!]: value };
+  });
 }
 
 /**

@@ -4,8 +4,8 @@ import type { RateLimitInfo } from '../shared/rate-limit';
 import type { ApiResponse, Send } from './client';
 import { DatadogApiError } from './errors';
 import { extractRecords } from './page';
-import { nextFanOutPage, nextPageState, type PageState } from './pagination';
-import { buildPageRequest, type ApiRequest, type Window } from './request';
+import { effectivePageSize, nextFanOutPage, nextPageState, type PageState } from './pagination';
+import { buildPageRequest, parentPath, type ApiRequest, type Window } from './request';
 import { getStream } from './streams/table';
 import type { StreamDef } from './streams/types';
 
@@ -36,6 +36,8 @@ export interface PageRead {
   rateLimit?: RateLimitInfo;
   /** A dependent stream's parents that were gone (404) by the time they were read. */
   parentsGone?: string[];
+  /** A dependent stream's parents its `parent.where` passed over: their ids and the value that did it. */
+  parentsPassedOver?: { id: string; value: string }[];
 }
 
 /** The request for one page of a stream that has pages of its own (not a dependent stream). */
@@ -52,8 +54,9 @@ export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiRespon
 }
 
 /**
- * One page of a dependent stream: a page of its parent (e.g. a few SLOs), then one request per parent
- * for the window. The page state is the parent's, so a retried page repeats only these parents.
+ * One page of a dependent stream: a page of its parent (e.g. a few SLOs), then, for each parent, the
+ * stream's own pages for the window (one request for most, several for results read backwards). The
+ * page state is the parent's, so a retried page repeats only these parents.
  */
 export async function readChildPage(send: Send, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
   const link = def.parent!;
@@ -62,25 +65,37 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
   const parents = extractRecords(parentDef, parentResponse.body);
   const records: JsonRecord[] = [];
   const parentsGone: string[] = [];
+  const parentsPassedOver: { id: string; value: string }[] = [];
   let bytes = parentResponse.bytes;
   let rateLimit = parentResponse.rateLimit;
+  const pageSize = effectivePageSize(def.pagination, undefined);
   for (const parent of parents) {
     const id = String(getPath(parent, link.key));
-    const request = buildPageRequest(def, { window: at.window, since: at.since, page: {}, pageSize: 0, query: at.search, pathParams: { [link.pathParam]: id } });
-    let response;
-    try {
-      response = await send(request, { signal });
-    } catch (err) {
-      // The parent was listed a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
-      if (err instanceof DatadogApiError && err.kind === 'not_found') {
-        parentsGone.push(id);
-        continue;
-      }
-      throw err;
+    const pathTemplate = parentPath(def, parent);
+    if (pathTemplate === null) {
+      parentsPassedOver.push({ id, value: String(getPath(parent, link.where!.field)) });
+      continue;
     }
-    records.push(...extractRecords(def, response.body, { fields: { [link.field]: id } }));
-    bytes += response.bytes;
-    rateLimit = response.rateLimit ?? rateLimit;
+    let page: PageState | null = {};
+    while (page) {
+      const request = buildPageRequest(def, { window: at.window, since: at.since, page, pageSize, query: at.search, pathParams: { [link.pathParam]: id }, pathTemplate });
+      let response;
+      try {
+        response = await send(request, { signal });
+      } catch (err) {
+        // The parent was listed a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
+        if (err instanceof DatadogApiError && err.kind === 'not_found') {
+          parentsGone.push(id);
+          break;
+        }
+        throw err;
+      }
+      const got = extractRecords(def, response.body, { fields: { [link.field]: id } });
+      records.push(...got);
+      bytes += response.bytes;
+      rateLimit = response.rateLimit ?? rateLimit;
+      page = nextPageState(def.pagination, page, response.body, got.length, pageSize);
+    }
   }
   return {
     records,
@@ -88,6 +103,7 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
     nextPage: nextPageState(parentDef.pagination, at.page, parentResponse.body, parents.length, at.pageSize),
     rateLimit,
     ...(parentsGone.length ? { parentsGone } : {}),
+    ...(parentsPassedOver.length ? { parentsPassedOver } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { pageParams, type PageState } from './pagination';
 import { parseUtcTime, startOfHour, startOfMonth } from '../shared/calendar';
-import { setPath } from '../shared/json';
+import { getPath, setPath } from '../shared/json';
 import type { StreamDef, TimeUnit } from './streams/types';
 
 export interface Window {
@@ -29,6 +29,8 @@ export interface PageRequestInput {
   pathParams?: Record<string, string>;
   /** A stream with a fan-out: the values it reads, one per request (`page.value` says which). */
   fanOutValues?: readonly string[];
+  /** The path to fill instead of the row's, when the parent picks another (`parentPath`). */
+  pathTemplate?: string;
 }
 
 export function formatTime(ms: number, unit: TimeUnit): string {
@@ -46,20 +48,36 @@ export function formatTime(ms: number, unit: TimeUnit): string {
   }
 }
 
-/** Reads a record's time in the unit the stream states; NaN when it is not one. */
+/**
+ * Reads a record's time in the unit the stream states; NaN when it is not one. An ISO time without
+ * a zone is UTC, as Datadog means it (processes, containers), not the worker's local time, which is
+ * how `Date.parse` would read it.
+ */
 export function parseTime(value: unknown, unit: TimeUnit): number {
   if (unit === 'iso' || unit === 'hour' || unit === 'month') return typeof value === 'string' ? parseUtcTime(value) : NaN;
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   return unit === 's' ? n * 1000 : n;
 }
 
-function fillPath(def: StreamDef, values: Record<string, string> = {}): string {
-  const path = def.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+function fillPath(def: StreamDef, values: Record<string, string> = {}, template = def.path): string {
+  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = values[name];
-    if (value === undefined || value === '') throw new Error(`${def.name}: no value for {${name}} in ${def.path}`);
+    if (value === undefined || value === '') throw new Error(`${def.name}: no value for {${name}} in ${template}`);
     return encodeURIComponent(value);
   });
   return path;
+}
+
+/**
+ * The path a dependent stream reads for one parent record: the row's, or the one its `parent.paths`
+ * gives for the parent's value; null when `parent.where` passes the parent over.
+ */
+export function parentPath(def: StreamDef, parent: Record<string, unknown>): string | null {
+  const link = def.parent;
+  if (!link) return def.path;
+  if (link.where && !link.where.in.includes(String(getPath(parent, link.where.field)))) return null;
+  if (!link.paths) return def.path;
+  return link.paths.byValue[String(getPath(parent, link.paths.field))] ?? def.path;
 }
 
 /** The time a stream with `since` asks from, for a sync that reads "now" as `now` (epoch ms). */
@@ -91,7 +109,7 @@ export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRe
     params[def.fanOut.param] = value;
   }
   Object.assign(params, pageParams(def.pagination, input.page, input.pageSize));
-  const path = fillPath(def, input.pathParams);
+  const path = fillPath(def, input.pathParams, input.pathTemplate);
 
   if (def.method === 'GET') {
     const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));

@@ -36,7 +36,7 @@ export function monthText(ms: number): string {
 }
 
 /** A date, or a date and time with optional minutes, seconds, fraction and offset, as Datadog writes them. */
-const TIME_TEXT = /^(\d{4}-\d{2}(?:-\d{2})?)(?:T(\d{2})(?::(\d{2})(?::(\d{2})(\.\d+)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const TIME_TEXT = /^(\d{4}-\d{2}(?:-\d{2})?)(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(\.\d+)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Epoch ms of an ISO-8601 time as Datadog writes them, NaN when it is not one. A time without an

@@ -45,6 +45,22 @@ export const BUCKET_BY_PATH: Readonly<Record<string, string>> = {
   '/api/v1/query': 'metrics_query',
   '/api/v2/query/timeseries': 'metrics_query',
   '/api/v1/validate': 'validate',
+  // Names Datadog does not document are the API's family names.
+  '/api/v2/containers': 'containers',
+  '/api/v2/container_images': 'container_images',
+  '/api/v2/processes': 'processes',
+  '/api/v1/synthetics/tests/{public_id}/results': 'synthetics',
+  '/api/v1/synthetics/tests/browser/{public_id}/results': 'synthetics',
+  '/api/v1/slo/correction': 'slo',
+  '/api/v1/logs/config/indexes': 'logs_config',
+  '/api/v1/logs/config/index-order': 'logs_config',
+  '/api/v1/logs/config/pipelines': 'logs_config',
+  '/api/v1/logs/config/pipeline-order': 'logs_config',
+  '/api/v2/logs/config/archives': 'logs_config',
+  '/api/v2/logs/config/metrics': 'logs_config',
+  '/api/v2/logs/config/custom-destinations': 'logs_config',
+  '/api/v2/monitor/notification_rule': 'monitors',
+  '/api/v2/monitor/policy': 'monitors',
   '/api/v2/catalog/entity': 'software_catalog',
   '/api/v2/catalog/relation': 'software_catalog',
   '/api/v2/services/definitions': 'software_catalog',
@@ -103,15 +119,23 @@ export interface RawResponse {
 export class RateLimiter {
   private readonly used = new Map<string, { periodStart: number; count: number }>();
   private readonly paths: Record<string, string>;
+  private readonly templates: (readonly [string, RegExp])[];
   private readonly now: () => number;
 
   constructor(private readonly options: RateLimitOptions = {}) {
     this.paths = { ...BUCKET_BY_PATH, ...options.paths };
+    this.templates = Object.keys(this.paths)
+      .filter((path) => path.includes('{'))
+      .map((path) => [path, new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`)] as const);
     this.now = options.now ?? Date.now;
   }
 
   bucketFor(path: string): string {
-    return this.paths[path] ?? DEFAULT_BUCKET;
+    const exact = this.paths[path];
+    if (exact) return exact;
+    // Paths with `{name}` placeholders (one per parent record) match any value of one segment.
+    for (const [template, pattern] of this.templates) if (pattern.test(path)) return this.paths[template];
+    return DEFAULT_BUCKET;
   }
 
   limitOf(bucket: string): BucketLimit {

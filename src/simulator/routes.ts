@@ -10,6 +10,22 @@ import {
   listSyntheticTests,
 } from './routes/catalog';
 import { listMetrics, listSlos, queryTimeseries, sloHistory } from './routes/metrics';
+import {
+  getLogIndexOrder,
+  getLogPipelineOrder,
+  listConfigPolicies,
+  listContainerImages,
+  listContainers,
+  listLogArchives,
+  listLogCustomDestinations,
+  listLogIndexes,
+  listLogMetrics,
+  listLogPipelines,
+  listNotificationRules,
+  listProcesses,
+  listSloCorrections,
+  syntheticResults,
+} from './routes/infra';
 import { searchRoute } from './routes/search';
 import {
   listCaseProjects,
@@ -48,7 +64,7 @@ export interface RouteEntry {
  * How the simulator answers each stream of the table. Method, path and permission are the stream's
  * own (its row in the stream table); streams that share an endpoint share one route.
  */
-const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
+const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle; otherPaths?: Record<string, Route> }> = {
   dashboards: { route: listDashboards },
   dashboard_lists: { route: listDashboardLists },
   monitors: { route: listMonitors },
@@ -71,6 +87,20 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
   events: { route: searchRoute('events') },
   rum_events: { route: searchRoute('rum_events') },
   spans: { route: searchRoute('spans'), errors: 'jsonapi' },
+  containers: { route: listContainers },
+  container_images: { route: listContainerImages },
+  processes: { route: listProcesses },
+  synthetic_results: { route: syntheticResults('api'), otherPaths: { '/api/v1/synthetics/tests/browser/{public_id}/results': syntheticResults('browser') } },
+  slo_corrections: { route: listSloCorrections },
+  logs_indexes: { route: listLogIndexes },
+  logs_index_order: { route: getLogIndexOrder },
+  logs_pipelines: { route: listLogPipelines },
+  logs_pipeline_order: { route: getLogPipelineOrder },
+  logs_archives: { route: listLogArchives },
+  logs_metrics: { route: listLogMetrics },
+  logs_custom_destinations: { route: listLogCustomDestinations },
+  monitor_notification_rules: { route: listNotificationRules },
+  monitor_config_policies: { route: listConfigPolicies },
   catalog_entities: { route: listCatalogEntities },
   catalog_relations: { route: listCatalogRelations },
   service_definitions: { route: listServiceDefinitions },

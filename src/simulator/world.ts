@@ -14,6 +14,7 @@ import {
   type Json,
   type StoredMetric,
 } from './datasets/catalog';
+import { InfraData, type InfraStream } from './datasets/infra';
 import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
 import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software-catalog';
@@ -39,6 +40,8 @@ export interface WorldOptions {
    * boundary, with a cursor, as Datadog's search may: short pages that are not the end. Default: none.
    */
   searchPartitionMs?: number;
+  /** Sizes of the infrastructure, logs-configuration and monitor-configuration datasets (datasets/infra.ts). */
+  infra?: Partial<Record<InfraStream, number>>;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
   /** Usage and cost: organisations, page size of the `next_record_id` endpoints, Cloud Cost list sizes. */
@@ -99,6 +102,8 @@ export class World {
   readonly hosts: Json[];
   readonly metrics: StoredMetric[];
   readonly users: Json[];
+  /** Containers, processes, synthetic results, SLO corrections, logs and monitor configuration. */
+  readonly infra: InfraData;
   readonly roles: Json[];
   readonly permissions: Json[];
   readonly teams: Json[];
@@ -132,6 +137,7 @@ export class World {
     this.permissions = generatePermissions(seed, now);
     this.teams = generateTeams(seed, count('teams'), now);
     this.incidents = generateIncidents(seed, count('incidents'), now);
+    this.infra = new InfraData(seed, this.clock, this.syntheticTests, this.slos, options.infra);
     this.softwareCatalog = new SoftwareCatalog(seed, options.counts, this.clock);
     this.usage = new UsageData(seed, this.clock, options.usage);
 
@@ -245,7 +251,7 @@ export class World {
           .map((l) => l.record.id)
           .sort();
       default: {
-        const usage = this.usage.groundTruth(stream, window);
+        const usage = this.usage.groundTruth(stream, window) ?? this.infra.groundTruth(stream, window);
         if (usage) return usage;
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
       }

@@ -1,7 +1,7 @@
 import type { JsonSchema } from '../../shared/json';
 import type { TableSpec } from '../../destinations/table-model';
 import schemas from './schemas.json';
-import type { Pagination, QueryDefinition, StreamDef, TimeWindow } from './types';
+import { POSITION_FIELD, type Pagination, type QueryDefinition, type StreamDef, type TimeWindow } from './types';
 import { DEFAULT_USAGE_ATTRIBUTION_TYPES, HOURLY_USAGE_ATTRIBUTION_TYPES } from './usage-types';
 
 /**
@@ -27,6 +27,18 @@ function eventsWindow(unit: TimeWindow['unit'], cursorField = 'attributes.timest
 /** The key field a usage or cost stream derives from its records' fields (`derivedKey`). */
 function keyField(description: string): JsonSchema {
   return { type: 'string', description };
+}
+
+/** One row of an ordered list (`recordShape: 'ordered'`): its position and the name or id there. */
+function orderedRowSchema(description: string, valueField: string, valueDescription: string): JsonSchema {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      [POSITION_FIELD]: { type: 'integer', description: 'Place in the order, from 0 (the first).' },
+      [valueField]: { type: 'string', description: valueDescription },
+    },
+  };
 }
 
 /** JSON:API page-number lists (`page[number]` from 0, `page[size]` at most 100). */
@@ -731,6 +743,226 @@ export const STREAMS: readonly StreamDef[] = [
     pagination: { kind: 'none' },
     permission: '',
     schemaSource: { spec: 'v2', component: 'Budget' },
+  },
+  // ── Infrastructure, synthetic results, SLO corrections, logs and monitor configuration ──
+  {
+    name: 'containers',
+    description: 'Containers running or stopped within the last 36 hours, GET /api/v2/containers',
+    notes:
+      'The spec asks for no permission (`OPEN`): any valid key pair reads it. Datadog keeps a container 36 hours after it stops, so each full refresh holds ' +
+      'what it lists then. `created_at` and `started_at` come without a zone and are stored as UTC timestamps. A short page with a cursor is not the end: ' +
+      'the list ends with an empty page.',
+    method: 'GET',
+    path: '/api/v2/containers',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'cursor', cursorParam: 'page[cursor]', limitParam: 'page[size]', nextCursorPath: 'meta.pagination.next_cursor', maxPageSize: 10_000 },
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'Container', timeFields: ['attributes.created_at', 'attributes.started_at'] },
+  },
+  {
+    name: 'container_images',
+    description: 'Container images, GET /api/v2/container_images',
+    notes: 'The spec asks for no permission (`OPEN`). As with `containers`, a short page with a cursor is not the end; an empty page is.',
+    method: 'GET',
+    path: '/api/v2/container_images',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'cursor', cursorParam: 'page[cursor]', limitParam: 'page[size]', nextCursorPath: 'meta.pagination.next_cursor', maxPageSize: 10_000 },
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'ContainerImage', timeFields: ['attributes.published_at'] },
+  },
+  {
+    name: 'processes',
+    description: 'Processes seen in each window (Datadog keeps 36 hours), GET /api/v2/processes',
+    notes:
+      'Incremental, because the endpoint lists the processes seen within a time window (`from`/`to`, epoch seconds; without them only the last 15 minutes) ' +
+      'and keeps them only 36 hours: a full refresh would hold only what was seen lately and drop every process that ended, while windows read ' +
+      'one after another keep each process seen since the start (a `start_date` older than 36 hours finds nothing before that). One row per process, ' +
+      'upserted by `id`: its `timestamp` is the last time it was seen in the latest window read. `timestamp` and `start` come without a zone and are ' +
+      'stored as UTC timestamps. `stream_options.processes.query` is sent as `search`. The spec asks for no permission (`OPEN`).',
+    method: 'GET',
+    path: '/api/v2/processes',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'cursor', cursorParam: 'page[cursor]', limitParam: 'page[limit]', nextCursorPath: 'meta.page.after', maxPageSize: 10_000 },
+    window: { fromParam: 'from', toParam: 'to', unit: 's', cursorField: 'attributes.timestamp', cursorUnit: 'iso' },
+    queryParam: 'search',
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'ProcessSummary', timeFields: ['attributes.timestamp', 'attributes.start'] },
+  },
+  {
+    name: 'synthetic_results',
+    description: 'Results of every API and browser synthetic test, GET /api/v1/synthetics/tests/{public_id}/results (browser: /tests/browser/{public_id}/results)',
+    notes:
+      'Read per synthetic test, 5 tests a page: API tests at `/tests/{public_id}/results`, browser tests at `/tests/browser/{public_id}/results`. ' +
+      'Mobile and network tests have no results endpoint in the spec: they are passed over, and the worker log says which on each page. ' +
+      'Each call returns at most the newest 150 results in the window, so a window is read backwards: the next call asks up to ' +
+      '`last_timestamp_fetched`, which Datadog cuts to the second, to the end of that second (results of that second are read again, none are lost), ' +
+      'until a call returns fewer than 150. More than 150 results of one test in one second cannot be read without loss: the stream then fails and says so. ' +
+      'Keyed by test and result (`id` = `public_id:result_id`); `result` holds the browser shape for browser tests. ' +
+      'Datadog keeps successful results 15 days and failed ones a month unless they are viewed, so a `start_date` further back finds fewer.',
+    method: 'GET',
+    path: '/api/v1/synthetics/tests/{public_id}/results',
+    recordsPath: 'results',
+    primaryKey: 'id',
+    derivedKey: { field: 'id', from: ['public_id', 'result_id'] },
+    pagination: { kind: 'backward_time', toParam: 'to_ts', nextToPath: 'last_timestamp_fetched', cap: 150, nextToResolutionMs: 1000 },
+    window: { fromParam: 'from_ts', toParam: 'to_ts', unit: 'ms', cursorField: 'check_time', cursorUnit: 'ms' },
+    parent: {
+      stream: 'synthetic_tests',
+      key: 'public_id',
+      pathParam: 'public_id',
+      field: 'public_id',
+      // A test may take several calls per window (150 results each): fewer tests per page keep a retried page small.
+      batchSize: 5,
+      where: { field: 'type', in: ['api', 'browser'] },
+      paths: { field: 'type', byValue: { browser: '/api/v1/synthetics/tests/browser/{public_id}/results' } },
+    },
+    permission: 'synthetics_read',
+    schemaSource: {
+      spec: 'v1',
+      component: 'SyntheticsAPITestResultShort',
+      addedFields: {
+        id: { type: 'string', description: 'The test\'s public id and the result id, joined by ":".' },
+        public_id: { type: 'string', description: 'The synthetic test this result belongs to.' },
+      },
+    },
+  },
+  {
+    name: 'slo_corrections',
+    description: 'SLO corrections (periods left out of SLO calculations), GET /api/v1/slo/correction',
+    method: 'GET',
+    path: '/api/v1/slo/correction',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // The spec states no maximum for `limit` (default 25, what the official client pages by); 100 keeps pages small.
+    pagination: { kind: 'offset', offsetParam: 'offset', limitParam: 'limit', maxPageSize: 100 },
+    permission: 'slos_read',
+    schemaSource: { spec: 'v1', component: 'SLOCorrection' },
+  },
+  {
+    name: 'logs_indexes',
+    description: 'Log indexes (filters, retention, daily quotas, exclusion filters), GET /api/v1/logs/config/indexes',
+    notes: 'Keyed by `name`: indexes have no other id.',
+    method: 'GET',
+    path: '/api/v1/logs/config/indexes',
+    recordsPath: 'indexes',
+    primaryKey: 'name',
+    pagination: { kind: 'none' },
+    permission: 'logs_read_config',
+    schemaSource: { spec: 'v1', component: 'LogsIndex' },
+  },
+  {
+    name: 'logs_index_order',
+    description: 'The order logs are matched against the indexes, one row per position, GET /api/v1/logs/config/index-order',
+    notes:
+      'Datadog returns one object holding the ordered index names; the table has one row per position (`position` from 0, `index_name`), ' +
+      'so a full refresh rewrites each position and removes those past the end of a shorter list.',
+    method: 'GET',
+    path: '/api/v1/logs/config/index-order',
+    recordsPath: 'index_names',
+    recordShape: 'ordered',
+    valueField: 'index_name',
+    primaryKey: POSITION_FIELD,
+    pagination: { kind: 'none' },
+    permission: 'logs_read_config',
+    schemaSource: { inline: orderedRowSchema('One place in the order logs are tested against the indexes.', 'index_name', 'The index at this place (logs go to the first index that matches).') },
+  },
+  {
+    name: 'logs_pipelines',
+    description: 'Log pipelines and their processors, integration pipelines included, GET /api/v1/logs/config/pipelines',
+    notes: 'Datadog serves pipelines only to application keys created by an admin; other keys are refused (403) and the stream is skipped.',
+    method: 'GET',
+    path: '/api/v1/logs/config/pipelines',
+    recordsPath: '',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'logs_read_config',
+    schemaSource: { spec: 'v1', component: 'LogsPipeline' },
+  },
+  {
+    name: 'logs_pipeline_order',
+    description: 'The order logs go through the pipelines, one row per position, GET /api/v1/logs/config/pipeline-order',
+    notes: 'One row per position (`position` from 0, `pipeline_id`), as `logs_index_order`.',
+    method: 'GET',
+    path: '/api/v1/logs/config/pipeline-order',
+    recordsPath: 'pipeline_ids',
+    recordShape: 'ordered',
+    valueField: 'pipeline_id',
+    primaryKey: POSITION_FIELD,
+    pagination: { kind: 'none' },
+    permission: 'logs_read_config',
+    schemaSource: { inline: orderedRowSchema('One place in the order logs go through the pipelines.', 'pipeline_id', 'The pipeline at this place.') },
+  },
+  {
+    name: 'logs_archives',
+    description: 'Log archives (S3, GCS, Azure destinations), GET /api/v2/logs/config/archives',
+    notes: 'Needs `logs_read_archives`, not `logs_read_config`. Destinations name their cloud integration (account, role, client ids), never a secret.',
+    method: 'GET',
+    path: '/api/v2/logs/config/archives',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'logs_read_archives',
+    schemaSource: { spec: 'v2', component: 'LogsArchiveDefinition' },
+  },
+  {
+    name: 'logs_metrics',
+    description: 'Log-based metrics, GET /api/v2/logs/config/metrics',
+    notes: 'Keyed by `id`, which is the metric\'s name.',
+    method: 'GET',
+    path: '/api/v2/logs/config/metrics',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'logs_read_config',
+    schemaSource: { spec: 'v2', component: 'LogsMetricResponseData' },
+  },
+  {
+    name: 'logs_custom_destinations',
+    description: 'Custom destinations logs are forwarded to, GET /api/v2/logs/config/custom-destinations',
+    method: 'GET',
+    path: '/api/v2/logs/config/custom-destinations',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'logs_read_config or logs_read_data',
+    schemaSource: { spec: 'v2', component: 'CustomDestinationResponseDefinition' },
+  },
+  {
+    name: 'monitor_notification_rules',
+    description: 'Monitor notification rules, GET /api/v2/monitor/notification_rule',
+    notes:
+      'Sorted by `created_at` so rules created while paging come last. The spec names the times `created` and `modified`, but Datadog sends ' +
+      '`created_at` and `modified_at` (recorded): the table has columns for both, and the spec\'s stay empty.',
+    method: 'GET',
+    path: '/api/v2/monitor/notification_rule',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // `page` counts from 0 (its minimum), `per_page` at most 1000; the body has no totals, so a short page is the end.
+    pagination: { kind: 'page', pageParam: 'page', sizeParam: 'per_page', maxPageSize: 1000 },
+    params: { sort: 'created_at:asc' },
+    permission: 'monitors_read',
+    schemaSource: {
+      spec: 'v2',
+      component: 'MonitorNotificationRuleData',
+      addedFields: {
+        'attributes.created_at': { type: 'string', format: 'date-time', description: 'Creation time of the rule (what Datadog sends for the spec\'s `created`).' },
+        'attributes.modified_at': { type: 'string', format: 'date-time', description: 'Last modification time of the rule (what Datadog sends for the spec\'s `modified`).' },
+      },
+    },
+  },
+  {
+    name: 'monitor_config_policies',
+    description: 'Monitor configuration policies (required tags), GET /api/v2/monitor/policy',
+    method: 'GET',
+    path: '/api/v2/monitor/policy',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'monitors_read',
+    schemaSource: { spec: 'v2', component: 'MonitorConfigPolicyResponseData' },
   },
 ];
 

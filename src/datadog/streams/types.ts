@@ -23,6 +23,22 @@ export type Pagination =
    * (the usage endpoints' `next_record_id`).
    */
   | { kind: 'cursor'; cursorParam: string; nextCursorPath: string; limitParam?: string; maxPageSize?: number }
+  /**
+   * Newest first, at most `cap` records a call and no cursor (synthetic test results): the next call
+   * asks for what is older, its `toParam` set to how far back the last call reached (`nextToPath`).
+   * A call that returns fewer than `cap` records is the end.
+   */
+  | {
+      kind: 'backward_time';
+      toParam: string;
+      nextToPath: string;
+      cap: number;
+      /**
+       * The endpoint writes `nextToPath` cut to this many milliseconds (1000: the second): the next call
+       * reaches to the end of that span, so records sharing it are read twice (harmlessly), never lost.
+       */
+      nextToResolutionMs?: number;
+    }
   /** One request returns everything. */
   | { kind: 'none' };
 
@@ -77,9 +93,15 @@ export interface RelativeTime {
  * Where the records are in a response body:
  * - `list`: an array at `recordsPath` (the usual case);
  * - `object`: one object at `recordsPath` is one record (nothing there: no record);
- * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time.
+ * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time;
+ * - `ordered`: an ordered array of names or ids at `recordsPath` (the order of log indexes, of
+ *   pipelines) becomes one row per position, `{ position, <valueField>: value }`, keyed by
+ *   `position`: a full refresh rewrites every position and removes those the list no longer has.
  */
-export type RecordShape = 'list' | 'object' | 'timeseries';
+export type RecordShape = 'list' | 'object' | 'timeseries' | 'ordered';
+
+/** The field of an `ordered` row that holds its position (0 is the first), and is its key. */
+export const POSITION_FIELD = 'position';
 
 /**
  * A stream read once per record of another stream, e.g. one history request per SLO. Its page
@@ -96,12 +118,31 @@ export interface ParentStream {
   field: string;
   /** Parents per fetchPage call: each costs one request, and a retried page repeats them all. */
   batchSize: number;
+  /**
+   * Only parents whose `field` is one of `in` are read (synthetic tests of a type that has a results
+   * endpoint); the others are passed over, and each page says how many and why.
+   */
+  where?: { field: string; in: readonly string[] };
+  /** Parents whose `field` has one of these values are read at that path instead of the row's (browser tests' results). */
+  paths?: { field: string; byValue: Readonly<Record<string, string>> };
 }
 
 /** Where a stream's record schema comes from. */
 export type SchemaSource =
-  /** A component of Datadog's official OpenAPI spec, plus any fields Retriever adds to the records. */
-  | { spec: 'v1' | 'v2'; component: string; addedFields?: Record<string, JsonSchema> }
+  /**
+   * A component of Datadog's official OpenAPI spec, plus any fields Retriever adds to the records
+   * (dotted names reach into objects: `attributes.created_at`).
+   */
+  | {
+      spec: 'v1' | 'v2';
+      component: string;
+      addedFields?: Record<string, JsonSchema>;
+      /**
+       * Dotted paths of fields the spec types as plain strings that hold times, often without a zone
+       * (`2022-04-11T15:49:04`, which Datadog means as UTC): their columns are timestamps, read as UTC.
+       */
+      timeFields?: string[];
+    }
   /** Records Retriever shapes itself (timeseries rows): no spec component describes them. */
   | { inline: JsonSchema };
 
@@ -135,6 +176,8 @@ export interface StreamDef {
   recordsPath: string;
   /** How the records are laid out at `recordsPath`; `list` unless stated. */
   recordShape?: RecordShape;
+  /** For `recordShape: 'ordered'`: the field each row holds its name or id in (`index_name`). */
+  valueField?: string;
   /** Dotted path of the record's unique id. */
   primaryKey: string;
   /**
