@@ -141,9 +141,18 @@ function routesByEndpoint(): Record<string, RouteEntry> {
   for (const def of STREAMS) {
     const served = STREAM_ROUTES[def.name];
     if (!served) throw new Error(`the simulator has no route for stream ${def.name} (${def.method} ${def.path})`);
-    const key = `${def.method} ${def.path}`;
-    const shared = routes[key];
-    routes[key] = { ...served, permission: def.permission, parentOrgOnly: def.parentOrgOnly, streams: [...(shared?.streams ?? []), def.name] };
+    // A dependent stream may read some parents at other paths (`parent.paths`): each needs its route.
+    const paths: [string, Route][] = [[def.path, served.route]];
+    for (const path of Object.values(def.parent?.paths?.byValue ?? {})) {
+      const route = served.otherPaths?.[path];
+      if (!route) throw new Error(`the simulator has no route for stream ${def.name} at ${def.method} ${path}`);
+      paths.push([path, route]);
+    }
+    for (const [path, route] of paths) {
+      const key = `${def.method} ${path}`;
+      const shared = routes[key];
+      routes[key] = { route, errors: served.errors, permission: def.permission, parentOrgOnly: def.parentOrgOnly, streams: [...(shared?.streams ?? []), def.name] };
+    }
   }
   return routes;
 }
