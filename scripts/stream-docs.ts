@@ -13,7 +13,7 @@ export const STREAM_DOCS = join(__dirname, '..', 'docs', 'streams.md');
 const START = '<!-- catalogue: generated from src/datadog/streams/table.ts by `npm run docs:streams`; do not edit by hand -->';
 const END = '<!-- end of catalogue -->';
 
-const UNITS: Record<TimeUnit, string> = { iso: 'ISO-8601', ms: 'epoch ms', s: 'epoch s' };
+const UNITS: Record<TimeUnit, string> = { iso: 'ISO-8601', s: 'epoch s', ms: 'epoch ms', ns: 'epoch ns' };
 
 function paging(pagination: Pagination): string {
   switch (pagination.kind) {
@@ -36,8 +36,12 @@ function row(def: StreamDef): string {
     endpoint,
     def.window ? 'incremental' : 'full_refresh',
     key,
-    def.window ? `\`${def.window.cursorField}\`` : '',
-    def.parent ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`` : paging(def.pagination),
+    def.window ? `\`${def.window.cursorField}\`${def.window.cursorUnit && def.window.cursorUnit !== 'iso' ? ` (${UNITS[def.window.cursorUnit]})` : ''}` : '',
+    def.parent
+      ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\``
+      : def.window?.splitWhenFull
+        ? `none; ≤ ${def.window.splitWhenFull} a call, a full answer splits the window`
+        : paging(def.pagination),
     def.window ? `\`${def.window.fromParam}\`/\`${def.window.toParam}\` (${UNITS[def.window.unit]})` : '',
     `\`${def.permission}\``,
   ];

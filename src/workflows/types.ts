@@ -62,6 +62,11 @@ export interface StreamPosition {
   windowsDone: number;
   /** What the stream knows about its rate-limit bucket. */
   pacing?: PacingState;
+  /**
+   * Set while the current window is read in parts because a full answer split it: the ends of the
+   * part being read and of the parts after it, ascending (the last part ends where the window does).
+   */
+  splitEnds?: number[];
 }
 
 export type StreamStatus = 'pending' | 'running' | 'completed' | 'skipped' | 'failed' | 'cancelled';
@@ -123,4 +128,9 @@ export interface PageSummary {
   nextPage: PageState | null;
   /** The rate-limit headers of the page's (last) response; the stream paces on them. */
   rateLimit?: RateLimitInfo;
+  /**
+   * The answer held the most one call returns, so nothing was written: read the window as
+   * [from, splitAt) and [splitAt, to) instead.
+   */
+  splitAt?: number;
 }

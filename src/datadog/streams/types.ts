@@ -18,14 +18,17 @@ export type Pagination =
   /** One request returns everything. */
   | { kind: 'none' };
 
-/** How an endpoint wants a time written, or how a record states one. */
-export type TimeUnit = 'iso' | 'ms' | 's';
+/**
+ * How an endpoint wants a time written, or how a record states one: ISO-8601, or epoch seconds,
+ * milliseconds or nanoseconds (CI Visibility and DORA write their event times in nanoseconds).
+ */
+export type TimeUnit = 'iso' | 's' | 'ms' | 'ns';
 
 /** Time filtering of incremental streams. `from` is inclusive, `to` exclusive. */
 export interface TimeWindow {
   fromParam: string;
   toParam: string;
-  /** How the endpoint wants times written: ISO-8601, epoch milliseconds or epoch seconds. */
+  /** How the endpoint wants times written. */
   unit: TimeUnit;
   /** Send the times as JSON numbers (int64 body fields) instead of strings. */
   numeric?: boolean;
@@ -41,6 +44,14 @@ export interface TimeWindow {
    * request's `lookback`, or DEFAULT_LOOKBACK.
    */
   lookback?: string;
+  /**
+   * For an endpoint without paging that returns at most this many records a call (DORA, Error
+   * Tracking): a call that returns this many may have left some out, so it is not written and its
+   * window is read again as two halves, each split again while it comes back full. A window too
+   * short to split (about a second) that still comes back full fails the stream: nothing is dropped
+   * silently.
+   */
+  splitWhenFull?: number;
 }
 
 /** A time parameter relative to the sync's "now", as the stream table states it. */
@@ -55,9 +66,21 @@ export interface RelativeTime {
  * Where the records are in a response body:
  * - `list`: an array at `recordsPath` (the usual case);
  * - `object`: one object at `recordsPath` is one record (nothing there: no record);
- * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time.
+ * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time;
+ * - `values`: an array of names (strings or numbers) at `recordsPath`, each one a row `{<valueField>: name}`.
  */
-export type RecordShape = 'list' | 'object' | 'timeseries';
+export type RecordShape = 'list' | 'object' | 'timeseries' | 'values';
+
+/**
+ * A JSON:API compound document: the records refer (at `relationship`, `{type, id}`) to resources of
+ * the body's `included[]`. With `as`, the resource is added to the record at that path; without it,
+ * the record is the resource itself (the list only says which resources matched). A record whose
+ * resource is missing is refused as malformed.
+ */
+export interface IncludedResource {
+  relationship: string;
+  as?: string;
+}
 
 /**
  * A stream read once per record of another stream, e.g. one history request per SLO. Its page
@@ -95,6 +118,11 @@ export interface StreamDef {
   recordsPath: string;
   /** How the records are laid out at `recordsPath`; `list` unless stated. */
   recordShape?: RecordShape;
+  /** For `recordShape: 'values'`: the field each name becomes, and optionally one for its 0-based place in the array. */
+  valueField?: string;
+  positionField?: string;
+  /** Records that are (or carry) resources of the response's `included[]`. */
+  included?: IncludedResource;
   /** Dotted path of the record's unique id. */
   primaryKey: string;
   /**
@@ -108,7 +136,7 @@ export interface StreamDef {
   queryParam?: string;
   /** The request's top-level `query` (Airbyte's, which filters logs) applies to this stream too. */
   topLevelQuery?: boolean;
-  /** Fixed query parameters sent with every request. */
+  /** Fixed query-string parameters sent with every request (a POST's too; its body fields are `body`). */
   params?: Record<string, string>;
   /**
    * A list that shows only recently active items unless asked for older ones: `param` is sent as
