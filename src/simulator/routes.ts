@@ -11,6 +11,19 @@ import {
 } from './routes/catalog';
 import { listMetrics, listSlos, queryTimeseries, sloHistory } from './routes/metrics';
 import { searchRoute } from './routes/search';
+import {
+  ciEventsRoute,
+  doraRoute,
+  listApmServices,
+  listRetentionFilters,
+  listSecurityFilters,
+  listSecurityFindings,
+  listSecurityRules,
+  listSpanMetrics,
+  listSuppressions,
+  searchIssues,
+  signalsRoute,
+} from './routes/security';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
 
@@ -53,6 +66,19 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
   events: { route: searchRoute('events') },
   rum_events: { route: searchRoute('rum_events') },
   spans: { route: searchRoute('spans'), errors: 'jsonapi' },
+  security_signals: { route: signalsRoute() },
+  security_rules: { route: listSecurityRules },
+  security_findings: { route: listSecurityFindings },
+  security_suppressions: { route: listSuppressions },
+  security_filters: { route: listSecurityFilters },
+  ci_pipeline_events: { route: ciEventsRoute('ci_pipeline_events') },
+  ci_test_events: { route: ciEventsRoute('ci_test_events') },
+  error_tracking_issues: { route: searchIssues },
+  apm_retention_filters: { route: listRetentionFilters },
+  span_based_metrics: { route: listSpanMetrics },
+  apm_services: { route: listApmServices },
+  dora_deployments: { route: doraRoute('dora_deployments') },
+  dora_failures: { route: doraRoute('dora_failures') },
 };
 
 /** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */

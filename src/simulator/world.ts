@@ -16,6 +16,7 @@ import {
 } from './datasets/catalog';
 import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
+import { SECURITY_STREAMS, SecurityWorld, type SecurityStream, type SecurityWorldOptions } from './datasets/security';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -39,6 +40,8 @@ export interface WorldOptions {
   searchPartitionMs?: number;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
+  /** Security, CI Visibility, Error Tracking, APM configuration and DORA data, over the logs' time range. */
+  security?: SecurityWorldOptions;
 }
 
 /** Full-refresh streams whose size a test may choose. */
@@ -99,6 +102,7 @@ export class World {
   readonly permissions: Json[];
   readonly teams: Json[];
   readonly incidents: Json[];
+  readonly security: SecurityWorld;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -132,6 +136,7 @@ export class World {
     const empty = new TimedList([]);
     this.searchData = { logs: sortedLogs, audit_logs: empty, events: empty, rum_events: empty, spans: empty };
     SEARCH_DATASETS.forEach((dataset, i) => (this.searchData[dataset] = search(dataset, i)));
+    this.security = new SecurityWorld(seed, this.clock, logs, options.security);
     this.nextSeed = seed + 1_000_003;
   }
 
@@ -233,6 +238,7 @@ export class World {
           .map((l) => l.record.id)
           .sort();
       default:
+        if ((SECURITY_STREAMS as readonly string[]).includes(stream)) return this.security.groundTruth(stream as SecurityStream, window);
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
     }
   }
