@@ -13,7 +13,14 @@ export const STREAM_DOCS = join(__dirname, '..', 'docs', 'streams.md');
 const START = '<!-- catalogue: generated from src/datadog/streams/table.ts by `npm run docs:streams`; do not edit by hand -->';
 const END = '<!-- end of catalogue -->';
 
-const UNITS: Record<TimeUnit, string> = { iso: 'ISO-8601', ms: 'epoch ms', s: 'epoch s', hour: 'ISO-8601, whole hours', month: 'ISO-8601, calendar months' };
+const UNITS: Record<TimeUnit, string> = {
+  iso: 'ISO-8601',
+  s: 'epoch s',
+  ms: 'epoch ms',
+  ns: 'epoch ns',
+  hour: 'ISO-8601, whole hours',
+  month: 'ISO-8601, calendar months',
+};
 
 function paging(pagination: Pagination): string {
   switch (pagination.kind) {
@@ -51,10 +58,12 @@ function row(def: StreamDef): string {
     endpoint,
     def.window ? 'incremental' : 'full_refresh',
     key,
-    def.window ? `\`${def.window.cursorField}\`` : '',
+    def.window ? `\`${def.window.cursorField}\`${def.window.cursorUnit && def.window.cursorUnit !== 'iso' ? ` (${UNITS[def.window.cursorUnit]})` : ''}` : '',
     def.parent
       ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`${def.pagination.kind === 'none' ? '' : `; each: ${paging(def.pagination)}`}`
-      : paging(def.pagination),
+      : def.window?.splitWhenFull
+        ? `none; ≤ ${def.window.splitWhenFull} a call, a full answer splits the window`
+        : paging(def.pagination),
     def.window ? timeWindow(def.window) : '',
     `${def.permission === '' ? 'none stated' : `\`${def.permission}\``}${def.parentOrgOnly ? ' (parent organisations only)' : ''}`,
   ];

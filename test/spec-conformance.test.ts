@@ -110,6 +110,17 @@ function findOperation(method: string, path: string): FoundOperation {
   throw new Error(`${method} ${path} is not an operation of the ${version} spec`);
 }
 
+/** The schema of a dotted field of an operation's JSON request body, or undefined when it has none. */
+function bodyField(found: FoundOperation, path: string): Node | undefined {
+  const body = found.op.requestBody ? deref(found.version, found.op.requestBody) : undefined;
+  let node: Node | undefined = body ? deref(found.version, (body.content as Record<string, { schema: Node }>)['application/json'].schema) : undefined;
+  for (const key of path.split('.')) {
+    const next = node ? (node.properties as Record<string, Node> | undefined)?.[key] : undefined;
+    node = next ? deref(found.version, next) : undefined;
+  }
+  return node;
+}
+
 /** A query-string value as the spec's parameter schema sees it. */
 function coerce(version: Version, schema: Node, raw: string, explode: boolean): unknown {
   const resolved = deref(version, schema);
@@ -271,27 +282,47 @@ describe('the stream table agrees with the official spec', () => {
 
     // The records sit where the table says, and are the component its schema comes from.
     let node = deref(version, jsonContent(deref(version, op.responses['200']).content)!.schema);
-    for (const key of def.recordsPath ? def.recordsPath.split('.') : []) node = (node.properties as Record<string, Node>)[key];
+    const response = node;
+    for (const key of def.recordsPath ? def.recordsPath.split('.') : []) node = (deref(version, node).properties as Record<string, Node>)[key];
     if (def.recordShape === 'ordered') {
       // An ordered list of names is no component: its rows (position, name) are Retriever's own.
       expect(deref(version, node).type).toBe('array');
       expect(deref(version, deref(version, node).items as Node).type).toBe('string');
       expect('inline' in def.schemaSource).toBe(true);
-      return;
-    }
-    const record = (def.recordShape ?? 'list') === 'list' ? (deref(version, node).items as Node) : node;
-    const names = [record, ...(((deref(version, record).oneOf as Node[] | undefined) ?? []))].map((n) => String(n.$ref ?? '').split('/').pop());
-    if (!('component' in def.schemaSource)) throw new Error(`${def.name}: a table stream's schema comes from the spec`);
-    if (path === def.path) {
-      expect(names).toContain(def.schemaSource.component);
+    } else if (def.recordShape === 'values') {
+      // An array of names, each a row of the inline schema's one field.
+      expect(deref(version, deref(version, node).items as Node).type).toBe('string');
+      if (!('inline' in def.schemaSource)) throw new Error(`${def.name}: rows made of names have an inline schema`);
+      expect(Object.keys(def.schemaSource.inline.properties ?? {})).toContain(def.valueField);
     } else {
-      // Another path of the same table: its records have the same fields as the row's component.
-      const fields = (component: string) => Object.keys(deref(version, specs[version].components.schemas[component]).properties as Node).sort();
-      expect(fields(names[0]!)).toEqual(fields(def.schemaSource.component));
+      let record = (def.recordShape ?? 'list') === 'list' ? (deref(version, node).items as Node) : node;
+      // Records that are the resources of `included[]` their relationship names: the component is one of those.
+      if (def.included && !def.included.as) record = deref(version, (response.properties as Record<string, Node>).included).items as Node;
+      const names = [record, ...(((deref(version, record).oneOf as Node[] | undefined) ?? []))].map((n) => String(n.$ref ?? '').split('/').pop());
+      if (!('component' in def.schemaSource)) throw new Error(`${def.name}: a table stream's schema comes from the spec`);
+      if (path === def.path) {
+        expect(names).toContain(def.schemaSource.component);
+      } else {
+        // Another path of the same table: its records have the same fields as the row's component.
+        const fields = (component: string) => Object.keys(deref(version, specs[version].components.schemas[component]).properties as Node).sort();
+        expect(fields(names[0]!)).toEqual(fields(def.schemaSource.component));
+      }
     }
     if (def.window) {
-      for (const name of [def.window.fromParam, def.window.toParam]) expect(param(name)).toBeDefined();
+      // GET windows are query parameters; POST ones are fields of the request body.
+      for (const name of [def.window.fromParam, def.window.toParam]) expect(def.method === 'GET' ? param(name) : bodyField(found, name)).toBeDefined();
+      const cap = def.window.splitWhenFull;
+      if (cap !== undefined) {
+        // The most one call returns, as the spec states it: a body `limit`'s maximum, or the operation's description.
+        const limit = Object.keys(def.body ?? {}).find((k) => k.endsWith('.limit'));
+        const stated = limit ? Number(bodyField(found, limit)?.maximum) : Number(/maximum of (\d+)/i.exec(op.description ?? '')?.[1]);
+        expect(cap).toBe(stated);
+        if (limit) expect(def.body![limit]).toBe(stated);
+        // Only for endpoints without paging: a full page of a paged endpoint is followed, not split.
+        expect(def.pagination.kind).toBe('none');
+      }
     }
+    for (const name of Object.keys(def.method === 'POST' ? (def.params ?? {}) : {})) expect(param(name)).toBeDefined();
     if (def.since) expect(param(def.since.param)).toBeDefined();
 
     // An inclusive end where the spec says "ending this month", an exclusive one where it says "ending **before**".
@@ -452,6 +483,10 @@ describe('every simulator response is valid', () => {
     await call({ method: 'GET', path: '/api/v1/monitor', query: { page_size: '2000', page: '0' } }, 400);
     await call({ method: 'POST', path: '/api/v2/query/timeseries', query: {}, body: { data: { type: 'timeseries_request', attributes: { from: 2, to: 1, queries: [] } } } }, 400);
     await call(buildPageRequest(getStream('notebooks'), { page: {}, pageSize: 10 }), 403);
+    // DORA's 400s are JSON:API error objects (as recorded, and as its spec says); a missing type is one.
+    await call({ method: 'POST', path: '/api/v2/dora/failures', query: {}, body: { data: { attributes: { limit: 10 } } } }, 400);
+    await call({ method: 'POST', path: '/api/v2/dora/deployments', query: {}, body: { data: { type: 'dora_deployments_list_request', attributes: { limit: 1001 } } } }, 400);
+    await call({ method: 'GET', path: '/api/v2/security/findings', query: { 'page[limit]': '151' } }, 400);
     expect(await call({ method: 'GET', path: '/api/v1/validate', query: {} })).toEqual({ valid: true });
     const stranger = new DatadogClient({ baseUrl: simulator.url, credentials: { apiKey: 'wrong', appKey: 'wrong' } });
     const refused = await stranger.send({ method: 'GET', path: '/api/v1/validate', query: {} }, { apiKeyOnly: true }).catch((e: DatadogApiError) => e);

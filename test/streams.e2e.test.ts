@@ -74,6 +74,8 @@ describe('every stream, end to end', () => {
     start_date: new Date(start).toISOString(),
     end_date: new Date(end).toISOString(),
     lag: '0s',
+    // This file checks that a run starts exactly at the bookmark; test/sync.e2e.test.ts covers the lookback.
+    lookback: '0s',
     window_size: '1d',
     // Small pages, so every paging style turns a few pages (each still capped at its endpoint's maximum).
     max_records_per_request: 40,
@@ -201,8 +203,9 @@ describe('every stream, end to end', () => {
     }
     // Each stream's first request of this run starts at its bookmark from the first run, less its lookback.
     const fromOf = (r: (typeof h.simulator.requests)[number]): number | undefined => {
-      const body = r.body as { data?: { attributes?: { from?: number } } } | undefined;
-      if (body?.data?.attributes?.from !== undefined) return body.data.attributes.from;
+      const body = r.body as { data?: { attributes?: { from?: number | string } } } | undefined;
+      // Epoch ms (timeseries, Error Tracking) or ISO-8601 (DORA).
+      if (body?.data?.attributes?.from !== undefined) return typeof body.data.attributes.from === 'number' ? body.data.attributes.from : Date.parse(body.data.attributes.from);
       if (r.query.from_ts) return Number(r.query.from_ts) * 1000;
       const raw = r.query['filter[from]'];
       return raw === undefined ? undefined : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);

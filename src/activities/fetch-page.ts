@@ -20,10 +20,10 @@ export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | '
   return `${input.stream}${window} · page ${input.pageNumber}`;
 }
 
-/** A page read and prepared for its write. */
+/** A page read and prepared for its write; nothing to write when its window is to be split (`read.splitAt`). */
 interface ReadyPage {
   read: PageRead;
-  prepared: PreparedPage;
+  prepared?: PreparedPage;
 }
 
 /**
@@ -47,6 +47,7 @@ async function readOwnPage(
       destination.prepare(table, pageFromResponse(def, next, response).records, { yielding: true }),
     );
   }
+  if (read.splitAt !== undefined) return { read };
   const prepared = (await early?.prepared) ?? (await destination.prepare(table, read.records));
   return { read, prepared };
 }
@@ -95,13 +96,16 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
             const { read, prepared } = def.parent
               ? await readDependentPage(client, def, at, destination, signal)
               : await readOwnPage(client, def, at, { destination, readAhead }, signal);
-            await destination.writePage(prepared, input.syncId, organization);
-            recordPageMetrics(input.stream, { records: read.records.length, bytes: read.bytes });
+            // A full answer of an endpoint without paging may lack records: its window is read again in halves, which hold all it held.
+            const written = prepared ? read.records.length : 0;
+            if (prepared) await destination.writePage(prepared, input.syncId, organization);
+            recordPageMetrics(input.stream, { records: written, bytes: read.bytes });
             const { remaining, reset, limit, period, name } = read.rateLimit ?? {};
             return {
-              recordCount: read.records.length,
+              recordCount: written,
               nextPage: read.nextPage,
               rateLimit: read.rateLimit ? { remaining, reset, limit, period, name } : undefined,
+              ...(read.splitAt !== undefined ? { splitAt: read.splitAt } : {}),
             };
           },
           { details: () => ledger },

@@ -13,7 +13,8 @@ export type DatadogErrorKind =
   | 'malformed' //     a body that is not the JSON the endpoint promises
   | 'truncated' //     the connection closed before the whole body arrived
   | 'too_large' //     a body over the client's size limit: the same request would be as large again
-  | 'partial'; //      200 with `meta.status: timeout` or warnings: results may be incomplete
+  | 'partial' //       200 with `meta.status: timeout` or warnings: results may be incomplete
+  | 'capped'; //       a full answer from an endpoint without paging, in a window too short to split
 
 const RETRYABLE: ReadonlySet<DatadogErrorKind> = new Set(['rate_limited', 'server', 'network', 'timeout', 'malformed', 'truncated', 'partial']);
 

@@ -31,11 +31,13 @@ export function extractRecords(def: StreamDef, body: unknown, context: ExtractCo
   const where = `${def.name} (${def.path})`;
   refusePartial(def, body, where);
   const records = recordsOf(def, body, where);
+  const included = def.included ? includedResources(def, body, where) : undefined;
   for (let i = 0; i < records.length; i++) {
-    const record = records[i];
+    let record = records[i];
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       throw new DatadogApiError('malformed', `${where}: record ${i} is ${describe(record)}, not an object`, { path: def.path });
     }
+    if (included) records[i] = record = withIncluded(def, record as JsonRecord, included, `${where}: record ${i}`);
     for (const [field, value] of Object.entries(context.fields ?? {})) setPath(record as JsonRecord, field, value);
     if (def.derivedKey) {
       const paths = def.derivedKey.from.map((part) => (typeof part === 'string' ? part : part.path));
@@ -98,7 +100,48 @@ function recordsOf(def: StreamDef, body: unknown, where: string): unknown[] {
       return timeseriesRows(def, found, where);
     case 'ordered':
       return orderedRows(def, found, where);
+    case 'values':
+      return valueRows(def, found, where);
   }
+}
+
+/** `["web-store", "checkout"]` → `{service: "web-store"}`, `{service: "checkout"}` (with `valueField: 'service'`). */
+function valueRows(def: StreamDef, found: unknown, where: string): JsonRecord[] {
+  if (found === undefined || found === null) return [];
+  if (!Array.isArray(found)) throw new DatadogApiError('malformed', `${where}: expected an array of names at "${def.recordsPath}", got ${describe(found)}`, { path: def.path });
+  const field = def.valueField ?? 'value';
+  return found.map((value, i) => {
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new DatadogApiError('malformed', `${where}: item ${i} at "${def.recordsPath}" is ${describe(value)}, not a name`, { path: def.path });
+    }
+    return def.positionField ? { [field]: value, [def.positionField]: i } : { [field]: value };
+  });
+}
+
+/** The resources of a JSON:API compound document's `included[]`, by type and id. */
+function includedResources(def: StreamDef, body: unknown, where: string): Map<string, JsonRecord> {
+  const list = (body as { included?: unknown })?.included ?? [];
+  if (!Array.isArray(list)) throw new DatadogApiError('malformed', `${where}: expected an array at "included", got ${describe(list)}`, { path: def.path });
+  const byRef = new Map<string, JsonRecord>();
+  for (const resource of list) {
+    const { type, id } = (resource ?? {}) as { type?: unknown; id?: unknown };
+    if (typeof type === 'string' && (typeof id === 'string' || typeof id === 'number')) byRef.set(`${type}\u0000${id}`, resource as JsonRecord);
+  }
+  return byRef;
+}
+
+/** The record with the resource its relationship names: added at `as`, or in its place. */
+function withIncluded(def: StreamDef, record: JsonRecord, included: Map<string, JsonRecord>, where: string): JsonRecord {
+  const link = def.included!;
+  const ref = getPath(record, link.relationship) as { type?: unknown; id?: unknown } | undefined;
+  const resource = ref && typeof ref === 'object' ? included.get(`${String(ref.type)}\u0000${String(ref.id)}`) : undefined;
+  if (!resource) {
+    // Without it the row would lack what it exists for: refused, so the page is asked for again.
+    throw new DatadogApiError('malformed', `${where} refers at "${link.relationship}" to ${ref ? JSON.stringify(ref) : 'nothing'}, which "included" does not hold`, { path: def.path });
+  }
+  if (!link.as) return resource;
+  setPath(record, link.as, resource);
+  return record;
 }
 
 /**

@@ -6,6 +6,7 @@ import { DatadogApiError } from './errors';
 import { extractRecords } from './page';
 import { effectivePageSize, nextFanOutPage, nextPageState, type PageState } from './pagination';
 import { buildPageRequest, parentPath, type ApiRequest, type Window } from './request';
+import { splitPoint } from './split';
 import { getStream } from './streams/table';
 import type { StreamDef } from './streams/types';
 
@@ -38,6 +39,12 @@ export interface PageRead {
   parentsGone?: string[];
   /** A dependent stream's parents its `parent.where` passed over: their ids and the value that did it. */
   parentsPassedOver?: { id: string; value: string }[];
+  /**
+   * Set when the answer held the most records one call returns (`window.splitWhenFull`): some may be
+   * missing, so the records are not to be kept and the window is to be read as [from, splitAt) and
+   * [splitAt, to) instead.
+   */
+  splitAt?: number;
 }
 
 /** The request for one page of a stream that has pages of its own (not a dependent stream). */
@@ -50,7 +57,28 @@ export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiRespon
   const records = extractRecords(def, response.body);
   const next = nextPageState(def.pagination, at.page, response.body, records.length, at.pageSize);
   const nextPage = def.fanOut ? nextFanOutPage(at.page, next, at.fanOutValues?.length ?? 0) : next;
-  return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit };
+  const splitAt = fullAnswer(def, at.window, records.length);
+  return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit, ...(splitAt !== undefined ? { splitAt } : {}) };
+}
+
+/**
+ * Where to split the window of an answer that came back full (`window.splitWhenFull`), or undefined
+ * when it did not. A window too short to split fails: the records beyond the cap cannot be read.
+ */
+function fullAnswer(def: StreamDef, window: Window | undefined, received: number): number | undefined {
+  const cap = def.window?.splitWhenFull;
+  if (cap === undefined || window === undefined || received < cap) return undefined;
+  const splitAt = splitPoint(window);
+  if (splitAt === undefined) {
+    const narrow = def.queryParam ? `; narrow the stream's query (stream_options.${def.name}.query) so that fewer match` : '';
+    throw new DatadogApiError(
+      'capped',
+      `${def.name} (${def.path}): ${received} records between ${new Date(window.from).toISOString()} and ${new Date(window.to).toISOString()}, ` +
+        `the most one call returns, and the window is too short to split again: Datadog offers no way to read the others${narrow}`,
+      { path: def.path },
+    );
+  }
+  return splitAt;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface PageRequestInput {
   pathTemplate?: string;
 }
 
+const NS_PER_MS = 1_000_000n;
+
 export function formatTime(ms: number, unit: TimeUnit): string {
   switch (unit) {
     case 'iso':
@@ -45,16 +47,25 @@ export function formatTime(ms: number, unit: TimeUnit): string {
       return new Date(startOfHour(ms)).toISOString();
     case 'month':
       return new Date(startOfMonth(ms)).toISOString();
+    case 'ns':
+      // Beyond 2^53: exact only as a BigInt.
+      return String(BigInt(Math.floor(ms)) * NS_PER_MS);
   }
 }
 
 /**
- * Reads a record's time in the unit the stream states; NaN when it is not one. An ISO time without
- * a zone is UTC, as Datadog means it (processes, containers), not the worker's local time, which is
- * how `Date.parse` would read it.
+ * Reads a record's time (epoch ms) in the unit the stream states; NaN when it is not one. An ISO
+ * time without a zone is UTC, as Datadog means it (processes, containers), not the worker's local
+ * time, which is how `Date.parse` would read it.
  */
 export function parseTime(value: unknown, unit: TimeUnit): number {
   if (unit === 'iso' || unit === 'hour' || unit === 'month') return typeof value === 'string' ? parseUtcTime(value) : NaN;
+  if (unit === 'ns') {
+    // A digit string is exact; a JSON number this large has already lost its last digits, which are
+    // well below a millisecond.
+    if (typeof value === 'string' && /^\d+$/.test(value)) return Number(BigInt(value) / NS_PER_MS);
+    return typeof value === 'number' && Number.isFinite(value) ? Math.floor(value / 1e6) : NaN;
+  }
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   return unit === 's' ? n * 1000 : n;
 }
@@ -87,7 +98,8 @@ export function sinceFor(def: StreamDef, now: number): number | undefined {
 
 /** Builds the HTTP request for one page of a stream: the one place request parameters are assembled. */
 export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRequest {
-  const params: Record<string, unknown> = { ...def.params, ...def.body };
+  // A GET sends everything in its query string; a POST sends its fixed `params` there and the rest in its body.
+  const params: Record<string, unknown> = def.method === 'GET' ? { ...def.params, ...def.body } : { ...def.body };
   if (def.window) {
     // Never leave the time filter out: several endpoints (audit logs among them) then read only the last 15 minutes.
     if (!input.window) throw new Error(`${def.name}: an incremental stream needs a time window for every request`);
@@ -117,5 +129,5 @@ export function buildPageRequest(def: StreamDef, input: PageRequestInput): ApiRe
   }
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) setPath(body, key, value);
-  return { method: 'POST', path, query: {}, body };
+  return { method: 'POST', path, query: { ...def.params }, body };
 }

@@ -12,6 +12,8 @@ export const FAILURE = {
   truncated: 'DatadogTruncatedResponse',
   too_large: 'DatadogResponseTooLarge',
   partial: 'DatadogPartialResults',
+  /** An endpoint without paging returned its most records a call for a window too short to split: the rest cannot be read. */
+  capped: 'DatadogResultsCapped',
   /** A page failed (5xx, network, timeout, bad body) more often than the retry bound allows. */
   retriesExhausted: 'FetchRetriesExhausted',
   invalidRequest: 'InvalidSyncRequest',

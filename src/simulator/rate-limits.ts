@@ -87,6 +87,20 @@ export const BUCKET_BY_PATH: Readonly<Record<string, string>> = {
   '/api/v2/cost/gcp_uc_config': 'cloud_cost_management',
   '/api/v2/cost/custom_costs': 'cloud_cost_management',
   '/api/v2/cost/budgets': 'cloud_cost_management',
+  // Named after their families: Datadog's names for these buckets are not recorded.
+  '/api/v2/security_monitoring/signals': 'security_monitoring',
+  '/api/v2/security_monitoring/rules': 'security_monitoring',
+  '/api/v2/security/findings': 'security_monitoring',
+  '/api/v2/security_monitoring/configuration/suppressions': 'security_monitoring',
+  '/api/v2/security_monitoring/configuration/security_filters': 'security_monitoring',
+  '/api/v2/ci/pipelines/events': 'ci_visibility',
+  '/api/v2/ci/tests/events': 'ci_visibility',
+  '/api/v2/error-tracking/issues/search': 'error_tracking',
+  '/api/v2/apm/config/retention-filters': 'apm_config',
+  '/api/v2/apm/config/metrics': 'apm_config',
+  '/api/v2/apm/services': 'apm_config',
+  '/api/v2/dora/deployments': 'dora_metrics',
+  '/api/v2/dora/failures': 'dora_metrics',
 };
 
 /** Every other path. */

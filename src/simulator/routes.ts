@@ -43,6 +43,19 @@ import {
   searchCases,
 } from './routes/software-catalog';
 import * as usage from './routes/usage';
+import {
+  ciEventsRoute,
+  doraRoute,
+  listApmServices,
+  listRetentionFilters,
+  listSecurityFilters,
+  listSecurityFindings,
+  listSecurityRules,
+  listSpanMetrics,
+  listSuppressions,
+  searchIssues,
+  signalsRoute,
+} from './routes/security';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
 
@@ -128,6 +141,19 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle; otherPa
   // Recorded answers of these two are JSON:API (`application/vnd.api+json`), errors included.
   custom_costs: { route: usage.customCosts, errors: 'jsonapi' },
   cost_budgets: { route: usage.budgets, errors: 'jsonapi' },
+  security_signals: { route: signalsRoute() },
+  security_rules: { route: listSecurityRules },
+  security_findings: { route: listSecurityFindings },
+  security_suppressions: { route: listSuppressions },
+  security_filters: { route: listSecurityFilters },
+  ci_pipeline_events: { route: ciEventsRoute('ci_pipeline_events') },
+  ci_test_events: { route: ciEventsRoute('ci_test_events') },
+  error_tracking_issues: { route: searchIssues },
+  apm_retention_filters: { route: listRetentionFilters },
+  span_based_metrics: { route: listSpanMetrics },
+  apm_services: { route: listApmServices },
+  dora_deployments: { route: doraRoute('dora_deployments') },
+  dora_failures: { route: doraRoute('dora_failures') },
 };
 
 /** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */

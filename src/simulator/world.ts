@@ -19,6 +19,7 @@ import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type Search
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
 import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software-catalog';
 import { UsageData, type UsageOptions } from './datasets/usage';
+import { SECURITY_STREAMS, SecurityWorld, type SecurityStream, type SecurityWorldOptions } from './datasets/security';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -46,6 +47,8 @@ export interface WorldOptions {
   clock?: () => number;
   /** Usage and cost: organisations, page size of the `next_record_id` endpoints, Cloud Cost list sizes. */
   usage?: UsageOptions;
+  /** Security, CI Visibility, Error Tracking, APM configuration and DORA data, over the logs' time range. */
+  security?: SecurityWorldOptions;
 }
 
 /** Full-refresh streams whose size a test may choose. */
@@ -112,6 +115,7 @@ export class World {
   readonly softwareCatalog: SoftwareCatalog;
   /** Usage and cost (datasets/usage.ts). */
   readonly usage: UsageData;
+  readonly security: SecurityWorld;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -148,6 +152,7 @@ export class World {
     const empty = new TimedList([]);
     this.searchData = { logs: sortedLogs, audit_logs: empty, events: empty, rum_events: empty, spans: empty };
     SEARCH_DATASETS.forEach((dataset, i) => (this.searchData[dataset] = search(dataset, i)));
+    this.security = new SecurityWorld(seed, this.clock, logs, options.security);
     this.nextSeed = seed + 1_000_003;
   }
 
@@ -251,6 +256,7 @@ export class World {
           .map((l) => l.record.id)
           .sort();
       default: {
+        if ((SECURITY_STREAMS as readonly string[]).includes(stream)) return this.security.groundTruth(stream as SecurityStream, window);
         const usage = this.usage.groundTruth(stream, window) ?? this.infra.groundTruth(stream, window);
         if (usage) return usage;
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);

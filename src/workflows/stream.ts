@@ -17,7 +17,7 @@ import type { Activities } from '../activities';
 import { NON_RETRYABLE, STREAM_UNAVAILABLE } from '../shared/failure-types';
 import { outlast } from './outage';
 import { INITIAL_PACING, pace } from './pacing';
-import { currentWindow, isLastPage, pageWritten, startPosition, windowFinished, windowsLeft } from './position';
+import { currentWindow, isLastPage, pageWritten, startPosition, windowFinished, windowSplit, windowsLeft } from './position';
 import { pageLabel, skipWarning, streamDetails, streamProgress } from './progress';
 import { progressQuery, streamEndedSignal } from './queries';
 import { waitForBucket } from './rate-limit-wait';
@@ -87,6 +87,10 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       }
       if (summary.nextPage) {
         position.page = summary.nextPage;
+      } else if (window && summary.splitAt !== undefined) {
+        // A full answer of an endpoint without paging: nothing was written, its halves are read instead.
+        windowSplit(position, window, summary.splitAt);
+        report();
       } else if (window) {
         // Only now is every page of the window written: the bookmark may move past it.
         await available(() => commitBookmark({ organization, stream, cursor: window.to, syncId }));

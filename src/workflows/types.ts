@@ -79,6 +79,11 @@ export interface StreamPosition {
   pacing?: PacingState;
   /** Set while the stream waits for Datadog or the destination to come back. */
   outage?: OutageState;
+  /**
+   * Set while the current window is read in parts because a full answer split it: the ends of the
+   * part being read and of the parts after it, ascending (the last part ends where the window does).
+   */
+  splitEnds?: number[];
 }
 
 export type StreamStatus = 'pending' | 'running' | 'completed' | 'skipped' | 'failed' | 'cancelled';
@@ -144,4 +149,9 @@ export interface PageSummary {
   nextPage: PageState | null;
   /** The rate-limit headers of the page's (last) response; the stream paces on them. */
   rateLimit?: RateLimitInfo;
+  /**
+   * The answer held the most one call returns, so nothing was written: read the window as
+   * [from, splitAt) and [splitAt, to) instead.
+   */
+  splitAt?: number;
 }

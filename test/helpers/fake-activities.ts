@@ -11,6 +11,13 @@ export interface FakeStream {
   fail?: (input: FetchPageInput) => ApplicationFailure | undefined;
   /** Rate-limit headers the page's response carries. */
   rateLimit?: (input: FetchPageInput) => RateLimitInfo | undefined;
+  /**
+   * For a stream whose full answers split their window: where to split this page's window (nothing
+   * written), or undefined to answer it. Its log lines then name the window's end too.
+   */
+  split?: (input: FetchPageInput) => number | undefined;
+  /** Records the page holds, instead of `recordsPerPage`. */
+  records?: (input: FetchPageInput) => number;
 }
 
 /**
@@ -28,14 +35,17 @@ export function fakeActivities(plan: SyncPlan, streams: Record<string, FakeStrea
     async fetchPage(input: FetchPageInput): Promise<PageSummary> {
       const stream = streams[input.stream];
       const offset = input.page.offset ?? 0;
-      const page = `page ${input.stream}${input.window ? `@${input.window.from}` : ''} #${offset + 1}`;
+      const window = input.window ? `@${input.window.from}${stream.split ? `-${input.window.to}` : ''}` : '';
+      const page = `page ${input.stream}${window} #${offset + 1}`;
       log.push(page);
       const failure = stream.fail?.(input);
       if (failure) throw failure;
+      const splitAt = stream.split?.(input);
+      if (splitAt !== undefined) return { recordCount: 0, nextPage: null, splitAt, rateLimit: stream.rateLimit?.(input) };
       if (answered.has(page)) throw ApplicationFailure.nonRetryable(`${page} was asked for twice`, 'PageReadTwice');
       answered.add(page);
       return {
-        recordCount: stream.recordsPerPage ?? 10,
+        recordCount: stream.records?.(input) ?? stream.recordsPerPage ?? 10,
         nextPage: offset + 1 < stream.pages ? { offset: offset + 1 } : null,
         rateLimit: stream.rateLimit?.(input),
       };

@@ -40,6 +40,20 @@ function orderedRowSchema(description: string, valueField: string, valueDescript
     },
   };
 }
+/** The DORA lists: no paging, at most 1000 events a call (`limit`); a full answer splits its window. */
+const DORA_LIMIT = 1000;
+const DORA_WINDOW: Omit<TimeWindow, 'cursorField'> = {
+  fromParam: 'data.attributes.from',
+  toParam: 'data.attributes.to',
+  unit: 'iso',
+  cursorUnit: 'ns',
+  splitWhenFull: DORA_LIMIT,
+};
+const DORA_NOTES =
+  'POST, with no paging and at most 1000 events a call: a window that returns 1000 is read again as two halves, split again while they come ' +
+  'back full, so none is lost. `started_at` and `finished_at` are epoch nanoseconds, as the spec Retriever follows types them; Datadog\'s newer ' +
+  'specs type them as ISO-8601 strings, which would leave those two columns empty and the values in `_raw`. The spec does not say which time ' +
+  '`from`/`to` filter on: the windows partition whichever it is, so each event is read once.';
 
 /** JSON:API page-number lists (`page[number]` from 0, `page[size]` at most 100). */
 const JSONAPI_PAGES: Pagination = { kind: 'page', pageParam: 'page[number]', sizeParam: 'page[size]', maxPageSize: 100 };
@@ -829,6 +843,180 @@ export const STREAMS: readonly StreamDef[] = [
       },
     },
   },
+
+  // ── Security, CI Visibility, errors and APM, DORA ─────────────────────────────────────
+  {
+    name: 'security_signals',
+    description: 'Cloud SIEM and workload security signals, GET /api/v2/security_monitoring/signals',
+    notes:
+      'Read by the time each signal was created. A signal is triaged later (status, assignee, archive): such changes are picked up only while the ' +
+      'signal is within the lookback of a run; older signals keep the state they had when read.',
+    method: 'GET',
+    path: '/api/v2/security_monitoring/signals',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: EVENTS_CURSOR,
+    window: eventsWindow('iso'),
+    queryParam: 'filter[query]',
+    permission: 'security_monitoring_signals_read',
+    schemaSource: { spec: 'v2', component: 'SecurityMonitoringSignal' },
+  },
+  {
+    name: 'security_rules',
+    description: 'Detection rules, default and custom, GET /api/v2/security_monitoring/rules',
+    method: 'GET',
+    path: '/api/v2/security_monitoring/rules',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: JSONAPI_PAGES,
+    permission: 'security_monitoring_rules_read',
+    // Records are standard or signal-correlation rules; the standard one holds every field of the other.
+    schemaSource: { spec: 'v2', component: 'SecurityMonitoringStandardRuleResponse' },
+  },
+  {
+    name: 'security_findings',
+    description: 'Security findings (misconfigurations, vulnerabilities, …) as they stand now, GET /api/v2/security/findings',
+    notes:
+      'The endpoint has no time filter: each run reads every finding Datadog holds now (at most 150 a page, its maximum) and removes the rows of ' +
+      'findings no longer listed. `timestamp` is epoch milliseconds, although the spec calls it a Unix timestamp in seconds. The legacy ' +
+      '`/api/v2/posture_management/findings` is unstable and being retired, so it is not used.',
+    method: 'GET',
+    path: '/api/v2/security/findings',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'cursor', cursorParam: 'page[cursor]', limitParam: 'page[limit]', nextCursorPath: 'meta.page.after', maxPageSize: 150 },
+    queryParam: 'filter[query]',
+    permission: 'security_monitoring_findings_read or appsec_vm_read',
+    schemaSource: { spec: 'v2', component: 'SecurityFindingsData' },
+  },
+  {
+    name: 'security_suppressions',
+    description: 'Suppression rules of security signals, GET /api/v2/security_monitoring/configuration/suppressions',
+    notes: 'Has no `x-permission` in the spec; the table names its OAuth scope. One request returns every suppression (`page[size]` defaults to "all").',
+    method: 'GET',
+    path: '/api/v2/security_monitoring/configuration/suppressions',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    // `page[size]` defaults to -1, "return all items": one request reads them all.
+    pagination: { kind: 'none' },
+    // The operation has no `x-permission`; its OAuth scope is `security_monitoring_suppressions_read`.
+    permission: 'security_monitoring_suppressions_read',
+    schemaSource: { spec: 'v2', component: 'SecurityMonitoringSuppression' },
+  },
+  {
+    name: 'security_filters',
+    description: 'Security filters (what Cloud SIEM analyses), GET /api/v2/security_monitoring/configuration/security_filters',
+    method: 'GET',
+    path: '/api/v2/security_monitoring/configuration/security_filters',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'security_monitoring_filters_read',
+    schemaSource: { spec: 'v2', component: 'SecurityFilter' },
+  },
+  {
+    name: 'ci_pipeline_events',
+    description: 'CI Visibility pipeline events (pipelines, stages, jobs, steps), GET /api/v2/ci/pipelines/events',
+    notes: 'The event time is `attributes.attributes.start`, in epoch nanoseconds (records have no `attributes.timestamp`); `duration` is in nanoseconds too.',
+    method: 'GET',
+    path: '/api/v2/ci/pipelines/events',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: EVENTS_CURSOR,
+    window: { ...eventsWindow('iso', 'attributes.attributes.start'), cursorUnit: 'ns' },
+    queryParam: 'filter[query]',
+    permission: 'ci_visibility_read',
+    schemaSource: { spec: 'v2', component: 'CIAppPipelineEvent' },
+  },
+  {
+    name: 'ci_test_events',
+    description: 'CI Visibility test events (sessions, modules, suites, tests), GET /api/v2/ci/tests/events',
+    notes: 'The event time is `attributes.attributes.start`, in epoch nanoseconds (records have no `attributes.timestamp`).',
+    method: 'GET',
+    path: '/api/v2/ci/tests/events',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: EVENTS_CURSOR,
+    window: { ...eventsWindow('iso', 'attributes.attributes.start'), cursorUnit: 'ns' },
+    queryParam: 'filter[query]',
+    permission: 'ci_visibility_read or test_optimization_read',
+    schemaSource: { spec: 'v2', component: 'CIAppTestEvent' },
+  },
+  {
+    name: 'error_tracking_issues',
+    description: 'Error Tracking issues that had errors in the period read, POST /api/v2/error-tracking/issues/search',
+    notes:
+      'One row per issue, the `Issue` resource as `included[]` holds it (`include=issue`), keyed by its id; the search result\'s counts ' +
+      '(`total_count`, `impacted_sessions`, `impacted_users`) are left out, as they count only the window that found the issue. ' +
+      'A window returns the issues with errors in it, at most 100 and with no paging: a window that returns 100 is read again as two halves, ' +
+      'split again while they come back full, so none is lost. An issue with errors in many windows is found in each, and each read overwrites ' +
+      'its row with its latest state. More than 100 issues with errors within about one second fail the stream: narrow its query ' +
+      '(`stream_options.error_tracking_issues.query`). Has no `x-permission` in the spec; the table names its OAuth scope.',
+    method: 'POST',
+    path: '/api/v2/error-tracking/issues/search',
+    recordsPath: 'data',
+    // The search results only say which issues matched; each row is the issue itself.
+    included: { relationship: 'relationships.issue.data' },
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    // `from` inclusive, `to` exclusive, epoch ms; "limited to a maximum of 100 issues per request".
+    window: { fromParam: 'data.attributes.from', toParam: 'data.attributes.to', unit: 'ms', numeric: true, cursorField: 'attributes.last_seen', cursorUnit: 'ms', splitWhenFull: 100 },
+    params: { include: 'issue' },
+    // `query` is required; `persona` (or `track`) too: ALL covers every track.
+    body: { 'data.type': 'search_request', 'data.attributes.query': '*', 'data.attributes.persona': 'ALL' },
+    queryParam: 'data.attributes.query',
+    // The operation has no `x-permission`; its OAuth scope is `error_tracking_read`.
+    permission: 'error_tracking_read',
+    schemaSource: { spec: 'v2', component: 'Issue' },
+  },
+  {
+    name: 'apm_retention_filters',
+    description: 'APM retention filters, GET /api/v2/apm/config/retention-filters',
+    method: 'GET',
+    path: '/api/v2/apm/config/retention-filters',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'apm_retention_filter_read',
+    schemaSource: { spec: 'v2', component: 'RetentionFilterAll' },
+  },
+  {
+    name: 'span_based_metrics',
+    description: 'Metrics generated from spans, GET /api/v2/apm/config/metrics',
+    method: 'GET',
+    path: '/api/v2/apm/config/metrics',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'apm_read',
+    schemaSource: { spec: 'v2', component: 'SpansMetricResponseData' },
+  },
+  {
+    name: 'apm_services',
+    description: 'Names of the services APM sees, in every environment, GET /api/v2/apm/services',
+    notes:
+      'Datadog has no list of APM service records: this endpoint answers one object holding the names of every service APM sees, one row each ' +
+      '(`filter[env]=*`, every environment). Its `metadata` list is not stored: the spec does not say it lines up with the names. Owned service ' +
+      'metadata is in the Service Catalog\'s endpoints instead. Has no `x-permission` in the spec; the table names its OAuth scope.',
+    method: 'GET',
+    path: '/api/v2/apm/services',
+    recordsPath: 'data.attributes.services',
+    recordShape: 'values',
+    valueField: 'service',
+    primaryKey: 'service',
+    pagination: { kind: 'none' },
+    // Required: `*` lists the services of every environment.
+    params: { 'filter[env]': '*' },
+    // The operation has no `x-permission`; its OAuth scope is `apm_read`.
+    permission: 'apm_read',
+    schemaSource: {
+      inline: {
+        type: 'object',
+        description: 'A service APM sees.',
+        properties: { service: { type: 'string', description: 'The service name.' } },
+      },
+    },
+  },
   {
     name: 'slo_corrections',
     description: 'SLO corrections (periods left out of SLO calculations), GET /api/v1/slo/correction',
@@ -963,6 +1151,36 @@ export const STREAMS: readonly StreamDef[] = [
     pagination: { kind: 'none' },
     permission: 'monitors_read',
     schemaSource: { spec: 'v2', component: 'MonitorConfigPolicyResponseData' },
+  },
+  {
+    name: 'dora_deployments',
+    description: 'DORA deployment events, POST /api/v2/dora/deployments',
+    notes: DORA_NOTES,
+    method: 'POST',
+    path: '/api/v2/dora/deployments',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    window: { ...DORA_WINDOW, cursorField: 'attributes.started_at' },
+    body: { 'data.type': 'dora_deployments_list_request', 'data.attributes.limit': DORA_LIMIT },
+    queryParam: 'data.attributes.query',
+    permission: 'dora_metrics_read',
+    schemaSource: { spec: 'v2', component: 'DORADeploymentObject' },
+  },
+  {
+    name: 'dora_failures',
+    description: 'DORA failure (incident) events, POST /api/v2/dora/failures',
+    notes: DORA_NOTES,
+    method: 'POST',
+    path: '/api/v2/dora/failures',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    window: { ...DORA_WINDOW, cursorField: 'attributes.started_at' },
+    body: { 'data.type': 'dora_failures_list_request', 'data.attributes.limit': DORA_LIMIT },
+    queryParam: 'data.attributes.query',
+    permission: 'dora_metrics_read',
+    schemaSource: { spec: 'v2', component: 'DORAIncidentObject' },
   },
 ];
 

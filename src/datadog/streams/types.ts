@@ -43,18 +43,20 @@ export type Pagination =
   | { kind: 'none' };
 
 /**
- * How an endpoint wants a time written, or how a record states one. `hour` and `month` are ISO-8601
- * of the hour's or month's first instant, for endpoints precise to the hour (`[YYYY-MM-DDThh]`) or
- * the month (`[YYYY-MM]`): they read whole hours or months, so windows start (and, for hours, end)
- * on whole ones.
+/**
+ * How an endpoint wants a time written, or how a record states one: ISO-8601, or epoch seconds,
+ * milliseconds or nanoseconds (CI Visibility and DORA write their event times in nanoseconds).
+ * `hour` and `month` are ISO-8601 of the hour's or month's first instant, for endpoints precise to
+ * the hour (`[YYYY-MM-DDThh]`) or the month (`[YYYY-MM]`): they read whole hours or months, so
+ * windows start (and, for hours, end) on whole ones.
  */
-export type TimeUnit = 'iso' | 'ms' | 's' | 'hour' | 'month';
+export type TimeUnit = 'iso' | 'ms' | 's' | 'ns' | 'hour' | 'month';
 
 /** Time filtering of incremental streams. `from` is inclusive, `to` exclusive. */
 export interface TimeWindow {
   fromParam: string;
   toParam: string;
-  /** How the endpoint wants times written: ISO-8601, epoch milliseconds or epoch seconds. */
+  /** How the endpoint wants times written. */
   unit: TimeUnit;
   /** Send the times as JSON numbers (int64 body fields) instead of strings. */
   numeric?: boolean;
@@ -79,6 +81,14 @@ export interface TimeWindow {
   maxSpan?: string;
   /** How many calendar months back the endpoint serves: a run asks for nothing older. */
   retentionMonths?: number;
+  /**
+   * For an endpoint without paging that returns at most this many records a call (DORA, Error
+   * Tracking): a call that returns this many may have left some out, so it is not written and its
+   * window is read again as two halves, each split again while it comes back full. A window too
+   * short to split (about a second) that still comes back full fails the stream: nothing is dropped
+   * silently.
+   */
+  splitWhenFull?: number;
 }
 
 /** A time parameter relative to the sync's "now", as the stream table states it. */
@@ -96,12 +106,24 @@ export interface RelativeTime {
  * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time;
  * - `ordered`: an ordered array of names or ids at `recordsPath` (the order of log indexes, of
  *   pipelines) becomes one row per position, `{ position, <valueField>: value }`, keyed by
- *   `position`: a full refresh rewrites every position and removes those the list no longer has.
+ *   `position`: a full refresh rewrites every position and removes those the list no longer has;
+ * - `values`: an array of names (strings or numbers) at `recordsPath`, each one a row `{<valueField>: name}`.
  */
-export type RecordShape = 'list' | 'object' | 'timeseries' | 'ordered';
+export type RecordShape = 'list' | 'object' | 'timeseries' | 'ordered' | 'values';
 
 /** The field of an `ordered` row that holds its position (0 is the first), and is its key. */
 export const POSITION_FIELD = 'position';
+
+/**
+ * A JSON:API compound document: the records refer (at `relationship`, `{type, id}`) to resources of
+ * the body's `included[]`. With `as`, the resource is added to the record at that path; without it,
+ * the record is the resource itself (the list only says which resources matched). A record whose
+ * resource is missing is refused as malformed.
+ */
+export interface IncludedResource {
+  relationship: string;
+  as?: string;
+}
 
 /**
  * A stream read once per record of another stream, e.g. one history request per SLO. Its page
@@ -176,8 +198,12 @@ export interface StreamDef {
   recordsPath: string;
   /** How the records are laid out at `recordsPath`; `list` unless stated. */
   recordShape?: RecordShape;
-  /** For `recordShape: 'ordered'`: the field each row holds its name or id in (`index_name`). */
+  /** For `recordShape: 'ordered'` or `'values'`: the field each row holds its name or id in (`index_name`). */
   valueField?: string;
+  /** For `recordShape: 'values'`: an optional field for the name's 0-based place in the array. */
+  positionField?: string;
+  /** Records that are (or carry) resources of the response's `included[]`. */
+  included?: IncludedResource;
   /** Dotted path of the record's unique id. */
   primaryKey: string;
   /**
@@ -192,7 +218,7 @@ export interface StreamDef {
   queryParam?: string;
   /** The request's top-level `query` (Airbyte's, which filters logs) applies to this stream too. */
   topLevelQuery?: boolean;
-  /** Fixed query parameters sent with every request. */
+  /** Fixed query-string parameters sent with every request (a POST's too; its body fields are `body`). */
   params?: Record<string, string>;
   /**
    * A list that shows only recently active items unless asked for older ones: `param` is sent as
