@@ -3,7 +3,7 @@ import { getPath } from '../shared/json';
 import type { RateLimitInfo } from '../shared/rate-limit';
 import type { ApiResponse, Send } from './client';
 import { DatadogApiError } from './errors';
-import { extractRecords } from './page';
+import { extractRecords, takeRecords } from './page';
 import { nextPageState, type PageState } from './pagination';
 import { buildPageRequest, type ApiRequest, type Window } from './request';
 import { getStream } from './streams/table';
@@ -43,14 +43,16 @@ export function pageRequest(def: StreamDef, at: PageAt): ApiRequest {
 
 /** The page a response to `pageRequest(def, at)` holds. */
 export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiResponse): PageRead {
-  const records = extractRecords(def, response.body);
-  const nextPage = nextPageState(def.pagination, at.page, response.body, records.length, at.pageSize);
+  // Paging counts what Datadog sent, before the stream's filter kept some of it.
+  const { records, received } = takeRecords(def, response.body);
+  const nextPage = nextPageState(def.pagination, at.page, response.body, received, at.pageSize);
   return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit };
 }
 
 /**
- * One page of a dependent stream: a page of its parent (e.g. a few SLOs), then one request per parent
- * for the window. The page state is the parent's, so a retried page repeats only these parents.
+ * A probe of a dependent stream straight from Datadog (`retriever check`, which has no destination):
+ * a page of its parent (e.g. one SLO), then one request per parent for the window. A sync reads its
+ * parents from the parent's table instead (activities/dependent-pages.ts).
  */
 export async function readChildPage(send: Send, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
   const link = def.parent!;
@@ -88,8 +90,12 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
   };
 }
 
-/** One page of any stream, sent now through `send` (a client's, or one that retries). */
+/**
+ * One page of any stream, sent now through `send` (a client's, or one that retries). A derived stream
+ * has no request of its own: this reads a page of its source.
+ */
 export async function readPage(send: Send, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
+  if (def.derivedFrom) return readPage(send, getStream(def.derivedFrom.stream), at, signal);
   if (def.parent) return readChildPage(send, def, at, signal);
   return pageFromResponse(def, at, await send(pageRequest(def, at), { signal }));
 }

@@ -1,11 +1,11 @@
 import { Pool, type PoolClient } from 'pg';
 import type { PostgresSettings } from '../config/env';
 import type { JsonRecord } from '../shared/json';
-import type { Bookmark, Destination, PrepareOptions, SyncRecord } from './destination';
+import type { Bookmark, Destination, PrepareOptions, ReadRowsOptions, StoredRow, SyncRecord } from './destination';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
 import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
-import { quoteIdent, SqlTables, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
+import { quoteIdent, SqlTables, storedRow, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
 const POSTGRES: SqlDialect = {
@@ -25,6 +25,7 @@ const POSTGRES: SqlDialect = {
     json: 'json',
   },
   epochMs: (param) => `to_timestamp(${param}::bigint / 1000.0)`,
+  msOf: (expression) => `(extract(epoch from ${expression}) * 1000)::bigint`,
 };
 
 /** Changes some other worker made to a table since this one read it: re-read and write again. */
@@ -255,6 +256,19 @@ export class PostgresDestination implements Destination {
 
   async recordSync(sync: SyncRecord): Promise<void> {
     await this.run(`recording sync ${sync.syncId}`, ...this.sql.recordSync(sync));
+  }
+
+  async readRows(table: TableSpec, options: ReadRowsOptions = {}): Promise<StoredRow[]> {
+    const { columns } = await this.table(table);
+    const { rows } = await this.run(`reading rows of ${table.name}`, ...this.sql.readRows(table, columns, options));
+    return rows.map(storedRow);
+  }
+
+  async keepRows(table: TableSpec, by: string, values: string[], syncId: string): Promise<number> {
+    if (values.length === 0) return 0;
+    const { columns } = await this.table(table);
+    const { rowCount } = await this.run(`keeping unchanged rows of ${table.name}`, ...this.sql.keepRows(table, columns, by, values, syncId));
+    return rowCount;
   }
 
   /** Read-only SQL (tests, exports), with Retriever's schema first on the search path. */
