@@ -45,6 +45,13 @@ function resolve(doc: Spec, node: Record<string, unknown>, depth: number): JsonS
   return out as JsonSchema;
 }
 
+function dropProperty(schema: JsonSchema, path: string[]): void {
+  const [head, ...rest] = path;
+  if (!schema.properties?.[head]) return;
+  if (rest.length === 0) delete schema.properties[head];
+  else dropProperty(schema.properties[head], rest);
+}
+
 const schemas: Record<string, JsonSchema> = {};
 for (const stream of STREAMS) {
   const source = stream.schemaSource;
@@ -58,6 +65,8 @@ for (const stream of STREAMS) {
   const schema = resolve(doc, component, 0);
   // Fields Retriever adds to the records (a dependent stream's parent id, a derived key) are columns too.
   if (source.addedFields) schema.properties = { ...source.addedFields, ...schema.properties };
+  // Fields dropped before storage (secrets, key values) get no column.
+  for (const path of stream.dropFields ?? []) dropProperty(schema, path.split('.'));
   schemas[stream.name] = schema;
 }
 const target = join(__dirname, '..', 'src', 'datadog', 'streams', 'schemas.json');

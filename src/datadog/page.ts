@@ -25,6 +25,8 @@ export interface ExtractContext {
 export interface TakenRecords {
   records: JsonRecord[];
   received: number;
+  /** What the run must say about this response (a cap it reached). */
+  warnings: string[];
 }
 
 /**
@@ -42,7 +44,7 @@ export function takeRecords(def: StreamDef, body: unknown, context: ExtractConte
   refusePartial(def, body, where);
   const all = recordsOf(def, body, where);
   const kept = def.recordFilter ? all.filter((record) => passes(def.recordFilter!, record)) : all;
-  return { records: finishRecords(def, kept, context, where), received: all.length };
+  return { records: finishRecords(def, kept, context, where), received: all.length, warnings: capWarnings(def, all) };
 }
 
 /**
@@ -66,6 +68,15 @@ export function deriveRecords(def: StreamDef, sources: JsonRecord[]): JsonRecord
     }
   }
   return finishRecords(def, rows, {}, where);
+}
+
+/** A map-shaped response that reaches the number of values Datadog says it stops at may have been cut. */
+function capWarnings(def: StreamDef, rows: unknown[]): string[] {
+  const fields = def.mapFields;
+  if (def.recordShape !== 'map' || !fields?.maxValues) return [];
+  const distinct = new Set(rows.map((row) => (row as JsonRecord)[fields.value])).size;
+  if (distinct < fields.maxValues) return [];
+  return [`${def.name}: Datadog returned ${distinct} distinct ${fields.value} values, the most it returns (${fields.maxValues}): some may have been left out`];
 }
 
 function passes(filter: RecordFilter, record: unknown): boolean {

@@ -34,6 +34,8 @@ export interface PageRead {
   rateLimit?: RateLimitInfo;
   /** A dependent stream's parents that were gone (404) by the time they were read. */
   parentsGone?: string[];
+  /** What the run must say about this page (a cap Datadog applies silently, reached). */
+  warnings?: string[];
 }
 
 /** The request for one page of a stream that has pages of its own (not a dependent stream). */
@@ -44,9 +46,9 @@ export function pageRequest(def: StreamDef, at: PageAt): ApiRequest {
 /** The page a response to `pageRequest(def, at)` holds. */
 export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiResponse): PageRead {
   // Paging counts what Datadog sent, before the stream's filter kept some of it.
-  const { records, received } = takeRecords(def, response.body);
+  const { records, received, warnings } = takeRecords(def, response.body);
   const nextPage = nextPageState(def.pagination, at.page, response.body, received, at.pageSize);
-  return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit };
+  return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit, ...(warnings.length ? { warnings } : {}) };
 }
 
 /**

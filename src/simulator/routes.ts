@@ -11,6 +11,24 @@ import {
 } from './routes/catalog';
 import { listMetrics, listSlos, queryTimeseries, sloHistory } from './routes/metrics';
 import { searchRoute } from './routes/search';
+import {
+  getDashboard,
+  getMetricMetadata,
+  getScannerConfig,
+  listApiKeys,
+  listApplicationKeys,
+  listAuthnMappings,
+  listAwsAccounts,
+  listAzureIntegrations,
+  listGcpAccounts,
+  listHostTags,
+  listIntegrations,
+  listNdmDevices,
+  listOrgs,
+  listPipelines,
+  listReferenceTables,
+  listSyntheticLocations,
+} from './routes/inventory';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
 
@@ -53,6 +71,24 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle }> = {
   events: { route: searchRoute('events') },
   rum_events: { route: searchRoute('rum_events') },
   spans: { route: searchRoute('spans'), errors: 'jsonapi' },
+  dashboard_definitions: { route: getDashboard },
+  metric_metadata: { route: getMetricMetadata },
+  org: { route: listOrgs },
+  api_keys: { route: listApiKeys },
+  application_keys: { route: listApplicationKeys },
+  authn_mappings: { route: listAuthnMappings },
+  authn_team_mappings: { route: listAuthnMappings },
+  user_roles: { route: listUsers },
+  aws_accounts: { route: listAwsAccounts },
+  gcp_accounts: { route: listGcpAccounts },
+  azure_integrations: { route: listAzureIntegrations },
+  integrations: { route: listIntegrations },
+  ndm_devices: { route: listNdmDevices },
+  host_tags: { route: listHostTags },
+  synthetic_private_locations: { route: listSyntheticLocations },
+  reference_tables: { route: listReferenceTables },
+  observability_pipelines: { route: listPipelines },
+  sensitive_data_scanner_groups: { route: getScannerConfig },
 };
 
 /** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */

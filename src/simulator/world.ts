@@ -16,6 +16,7 @@ import {
 } from './datasets/catalog';
 import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
+import { Inventory, inventoryGroundTruth, type InventoryCounts } from './datasets/inventory';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -39,6 +40,8 @@ export interface WorldOptions {
   searchPartitionMs?: number;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
+  /** Sizes of the inventory datasets (keys, integrations, devices…); each has a small default. */
+  inventory?: InventoryCounts;
 }
 
 /** Full-refresh streams whose size a test may choose. */
@@ -99,6 +102,7 @@ export class World {
   readonly permissions: Json[];
   readonly teams: Json[];
   readonly incidents: Json[];
+  readonly inventory: Inventory;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -124,6 +128,7 @@ export class World {
     this.permissions = generatePermissions(seed, now);
     this.teams = generateTeams(seed, count('teams'), now);
     this.incidents = generateIncidents(seed, count('incidents'), now);
+    this.inventory = new Inventory(seed, options.inventory, now, { users: this.users, roles: this.roles, teams: this.teams });
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
     const search = (dataset: SearchDataset, i: number) =>
@@ -232,8 +237,11 @@ export class World {
         return this.searchBetween(stream, window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
           .map((l) => l.record.id)
           .sort();
-      default:
+      default: {
+        const truth = inventoryGroundTruth(this, stream);
+        if (truth) return truth;
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
+      }
     }
   }
 }

@@ -52,9 +52,9 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     while (windowsLeft(task, position)) {
       const window = currentWindow(task, position);
       const pageNumber = position.pageInWindow + 1;
-      const { syncId, stream, site, since, pageSize, search, timeseriesQuery } = task;
+      const { syncId, stream, site, since, pageSize, search, timeseriesQuery, refreshMs } = task;
       const summary = await fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
-        { syncId, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
+        { syncId, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery, refreshMs },
       ]);
       pageWritten(position, summary);
       report();
@@ -84,7 +84,8 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     const removed = task.mode === 'full_refresh' ? await completeFullRefresh({ stream: task.stream, syncId: task.syncId }) : undefined;
     status = 'completed';
     report();
-    return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed) };
+    const warning = position.warnings?.length ? { warning: position.warnings.join('; ') } : {};
+    return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed), ...warning };
   } catch (err) {
     const refusal = unavailable(err);
     if (refusal && !task.strict) {

@@ -27,6 +27,13 @@ interface StreamTaskBase {
   strict: boolean;
   /** Set for a timeseries query stream: the query it reads (no secret in it). */
   timeseriesQuery?: QueryDefinition;
+  /**
+   * A dependent or derived stream: the stream of this sync whose table it reads its parents (or
+   * source records) from. It starts once that stream has completed, and is skipped if it did not.
+   */
+  after?: string;
+  /** A dependent stream with `refreshAfter`: how old (ms) what was read for a parent may grow before it is read again. */
+  refreshMs?: number;
 }
 
 /** A stream read by time: [from, to) in windows of `size` ms, each ending on a multiple of `size`. */
@@ -62,6 +69,8 @@ export interface StreamPosition {
   windowsDone: number;
   /** What the stream knows about its rate-limit bucket. */
   pacing?: PacingState;
+  /** What pages said the run must report (a cap Datadog applies silently, reached), each once. */
+  warnings?: string[];
 }
 
 export type StreamStatus = 'pending' | 'running' | 'completed' | 'skipped' | 'failed' | 'cancelled';
@@ -114,6 +123,8 @@ export interface FetchPageInput {
   pageNumber: number;
   /** Set for a timeseries query stream: the query it reads. */
   timeseriesQuery?: QueryDefinition;
+  /** The stream's planned `refreshMs` (StreamTask.refreshMs). */
+  refreshMs?: number;
 }
 
 /** What `fetchPage` returns: a summary, never the records themselves. */
@@ -123,4 +134,6 @@ export interface PageSummary {
   nextPage: PageState | null;
   /** The rate-limit headers of the page's (last) response; the stream paces on them. */
   rateLimit?: RateLimitInfo;
+  /** What the run must report about this page (a cap Datadog applies silently, reached). */
+  warnings?: string[];
 }

@@ -65,6 +65,11 @@ export type RecordShape = 'list' | 'object' | 'timeseries' | 'map';
 export interface MapFields {
   key: string;
   value: string;
+  /**
+   * The most distinct values Datadog returns in one response, where it documents a cap it applies
+   * silently: a response that reaches it may have been cut, and the run says so.
+   */
+  maxValues?: number;
 }
 
 /**
