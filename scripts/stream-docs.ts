@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SOURCE_RECORDS_PER_PAGE } from '../src/activities/dependent-pages';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../src/datadog/streams/table';
 import type { Pagination, StreamDef, TimeUnit } from '../src/datadog/streams/types';
 
@@ -28,18 +29,28 @@ function paging(pagination: Pagination): string {
   }
 }
 
+/** Where a stream's rows come from: its endpoint, once per parent record, or another stream's records. */
+function endpoint(def: StreamDef): string {
+  if (def.derivedFrom) return `\`${def.method} ${def.path}\` of \`${def.derivedFrom.stream}\`, no request of its own: rows from each record's \`${def.derivedFrom.items}\``;
+  const link = def.parent;
+  if (!link) return `\`${def.method} ${def.path}\``;
+  const when = link.whenChanged ? `, when its \`${link.whenChanged.parentField}\` changed` : link.refreshAfter ? `, at most every ${link.refreshAfter}` : '';
+  return `\`${def.method} ${def.path}\`, once per \`${link.stream}\` record${when}`;
+}
+
 function row(def: StreamDef): string {
-  const endpoint = `\`${def.method} ${def.path}\`${def.parent ? `, once per \`${def.parent.stream}\` record` : ''}`;
-  const key = def.derivedKey ? `\`${def.primaryKey}\` (${def.derivedKey.from.map((f) => `\`${f}\``).join(' `:` ')})` : `\`${def.primaryKey}\``;
+  const upstream = def.parent ?? def.derivedFrom;
+  const join = def.derivedKey?.separator ?? ':';
+  const key = def.derivedKey ? `\`${def.primaryKey}\` (${def.derivedKey.from.map((f) => `\`${f}\``).join(` \`${join === '|' ? '\\|' : join}\` `)})` : `\`${def.primaryKey}\``;
   const cells = [
     `\`${def.name}\``,
-    endpoint,
+    endpoint(def),
     def.window ? 'incremental' : 'full_refresh',
     key,
     def.window ? `\`${def.window.cursorField}\`` : '',
-    def.parent ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`` : paging(def.pagination),
+    upstream ? `pages of ${def.parent?.batchSize ?? SOURCE_RECORDS_PER_PAGE} \`${upstream.stream}\` rows` : paging(def.pagination),
     def.window ? `\`${def.window.fromParam}\`/\`${def.window.toParam}\` (${UNITS[def.window.unit]})` : '',
-    `\`${def.permission}\``,
+    def.permission ? `\`${def.permission}\`` : 'none stated',
   ];
   return `| ${cells.join(' | ')} |`;
 }

@@ -360,7 +360,7 @@ export const STREAMS: readonly StreamDef[] = [
       'One request per metric: there is no batch endpoint. A metric is read when it first appears in `metrics` and again only once what was read ' +
       'for it is 7 days old (`stream_options.metric_metadata.refresh`, at least `1d`): Datadog has documented 100 requests an hour for metric retrieval, ' +
       'which keeps up with about 16,000 metrics re-read weekly but only 2,400 daily. The metrics are the rows of `metrics`, which the same sync ' +
-      'refreshes first. Datadog answers 404 for a metric it has no metadata for: logged, no row.',
+      'refreshes first. A metric Datadog no longer knows (404) is logged; its row leaves the table with the refresh.',
     method: 'GET',
     path: '/api/v1/metrics/{metric_name}',
     recordsPath: '',
