@@ -44,10 +44,6 @@ export interface DependentPageResult {
   nextPage: PageState | null;
   bytes: number;
   rateLimit?: RateLimitInfo;
-  /** Requests sent: one per parent read. */
-  requests: number;
-  /** Parents not read again (unchanged, or read recently enough): their rows were kept. */
-  kept: number;
 }
 
 /** The page after one that read `rows` of at most `limit`: the last key, or the end. */
@@ -92,12 +88,11 @@ export async function writeDependentPage(def: StreamDef, at: PageAt, context: De
   });
   const keep = await parentsToKeep(def, parents, context);
   await destination.keepRows(tableSpec(def), link.field, [...keep], syncId);
-  const result: DependentPageResult = { records: 0, nextPage: nextAfter(parents, at.pageSize), bytes: 0, requests: 0, kept: keep.size };
+  const result: DependentPageResult = { records: 0, nextPage: nextAfter(parents, at.pageSize), bytes: 0 };
   const gone: string[] = [];
   for (const { key } of parents) {
     if (keep.has(key) || context.done.has(key)) continue;
     const request = buildPageRequest(def, { window: at.window, since: at.since, page: {}, pageSize: 0, query: at.search, pathParams: { [link.pathParam]: key } });
-    result.requests++;
     let response;
     try {
       response = await client.send(request, { signal });
@@ -116,7 +111,7 @@ export async function writeDependentPage(def: StreamDef, at: PageAt, context: De
     context.parentWritten(key);
   }
   if (gone.length > 0) {
-    log.warn(`${def.name}: ${gone.length} ${link.stream} record(s) were gone from Datadog (404) when read; their rows leave the table at the end of a full refresh`, {
+    log.warn(`${def.name}: ${gone.length} ${link.stream} record(s) were gone from Datadog (404) when read, and are passed over`, {
       parents: gone,
     });
   }
@@ -131,5 +126,5 @@ export async function writeDerivedPage(def: StreamDef, at: PageAt, { destination
   const sources = await destination.readRows(tableSpec(getStream(def.derivedFrom!.stream)), { after: at.page.cursor, limit: at.pageSize, records: true });
   const records = deriveRecords(def, sources.map((row) => row.record!));
   const written = await destination.writePage(await destination.prepare(tableSpec(def), records), syncId);
-  return { records: written, nextPage: nextAfter(sources, at.pageSize), bytes: 0, requests: 0, kept: 0 };
+  return { records: written, nextPage: nextAfter(sources, at.pageSize), bytes: 0 };
 }
