@@ -56,6 +56,14 @@ function objectAt(schema: JsonSchema, path: string[], stream: string): JsonSchem
   return node;
 }
 
+/** Removes a dotted path's property from an object schema: a field dropped before storage. */
+function dropProperty(schema: JsonSchema, path: string[]): void {
+  const [head, ...rest] = path;
+  if (!schema.properties?.[head]) return;
+  if (rest.length === 0) delete schema.properties[head];
+  else dropProperty(schema.properties[head], rest);
+}
+
 const schemas: Record<string, JsonSchema> = {};
 for (const stream of STREAMS) {
   const source = stream.schemaSource;
@@ -83,6 +91,8 @@ for (const stream of STREAMS) {
     if (field?.type !== 'string') throw new Error(`${stream.name}: time field ${name} is not a string of ${source.component}`);
     field.format = 'date-time';
   }
+  // Fields dropped before storage (secrets, key values) get no column.
+  for (const path of stream.dropFields ?? []) dropProperty(schema, path.split('.'));
   schemas[stream.name] = schema;
 }
 const target = join(__dirname, '..', 'src', 'datadog', 'streams', 'schemas.json');

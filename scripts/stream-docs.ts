@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SOURCE_RECORDS_PER_PAGE } from '../src/activities/dependent-pages';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../src/datadog/streams/table';
 import type { KeyPart, Pagination, StreamDef, TimeUnit, TimeWindow } from '../src/datadog/streams/types';
 
@@ -49,21 +50,39 @@ function timeWindow(window: TimeWindow): string {
   return `\`${window.fromParam}\`/\`${window.toParam}\` (${[UNITS[window.unit], ...limits].join('; ')})`;
 }
 
+/** Where a stream's rows come from: its endpoint, once per parent record, or another stream's records. */
+function endpoint(def: StreamDef): string {
+  if (def.derivedFrom) return `\`${def.method} ${def.path}\` of \`${def.derivedFrom.stream}\`, no request of its own: rows from each record's \`${def.derivedFrom.items}\``;
+  const link = def.parent;
+  if (!link) return `\`${def.method} ${def.path}\``;
+  const when = link.whenChanged ? `, when its \`${link.whenChanged.parentField}\` changed` : link.refreshAfter ? `, at most every ${link.refreshAfter}` : '';
+  return `\`${def.method} ${def.path}\`, once per \`${link.stream}\` record${when}`;
+}
+
+/** Upstream rows per page, and how each parent's own answer pages. */
+function pagingCell(def: StreamDef): string {
+  const upstream = def.parent ?? def.derivedFrom;
+  if (upstream) {
+    const own = def.parent && def.pagination.kind !== 'none' ? `; each: ${paging(def.pagination)}` : '';
+    return `pages of ${def.parent?.batchSize ?? SOURCE_RECORDS_PER_PAGE} \`${upstream.stream}\` rows${own}`;
+  }
+  if (def.window?.splitWhenFull) return `none; ≤ ${def.window.splitWhenFull} a call, a full answer splits the window`;
+  return paging(def.pagination);
+}
+
 function row(def: StreamDef): string {
-  const endpoint = `\`${def.method} ${def.path}\`${def.parent ? `, once per \`${def.parent.stream}\` record` : ''}`;
+  const separator = def.derivedKey?.separator ?? ':';
   const part = (f: KeyPart) => (typeof f === 'string' ? `\`${f}\`` : `month of \`${f.path}\``);
-  const key = def.derivedKey ? `\`${def.primaryKey}\` (${def.derivedKey.from.map(part).join(' `:` ')})` : `\`${def.primaryKey}\``;
+  const key = def.derivedKey
+    ? `\`${def.primaryKey}\` (${def.derivedKey.from.map(part).join(` \`${separator === '|' ? '\\|' : separator}\` `)})`
+    : `\`${def.primaryKey}\``;
   const cells = [
     `\`${def.name}\``,
-    endpoint,
+    endpoint(def),
     def.window ? 'incremental' : 'full_refresh',
     key,
     def.window ? `\`${def.window.cursorField}\`${def.window.cursorUnit && def.window.cursorUnit !== 'iso' ? ` (${UNITS[def.window.cursorUnit]})` : ''}` : '',
-    def.parent
-      ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`${def.pagination.kind === 'none' ? '' : `; each: ${paging(def.pagination)}`}`
-      : def.window?.splitWhenFull
-        ? `none; ≤ ${def.window.splitWhenFull} a call, a full answer splits the window`
-        : paging(def.pagination),
+    pagingCell(def),
     def.window ? timeWindow(def.window) : '',
     `${def.permission === '' ? 'none stated' : `\`${def.permission}\``}${def.parentOrgOnly ? ' (parent organisations only)' : ''}`,
   ];

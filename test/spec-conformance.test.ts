@@ -12,7 +12,8 @@ import { DatadogApiError } from '../src/datadog/errors';
 import { extractRecords } from '../src/datadog/page';
 import { effectivePageSize, nextFanOutPage, nextPageState, type PageState } from '../src/datadog/pagination';
 import { buildPageRequest, parentPath, sinceFor, type ApiRequest } from '../src/datadog/request';
-import { getStream, queryStreamDef, STREAMS } from '../src/datadog/streams/table';
+import { getStream, queryStreamDef, STREAMS, streamSchema } from '../src/datadog/streams/table';
+import type { JsonSchema } from '../src/shared/json';
 import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
 import { ROUTES } from '../src/simulator/routes';
 import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../src/simulator';
@@ -48,12 +49,18 @@ const BASE: Record<Version, string> = { v1: 'https://spec.local/v1', v2: 'https:
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
 addFormats(ajv);
-for (const version of ['v1', 'v2'] as const) ajv.addSchema({ $id: BASE[version], components: specs[version].components });
+for (const version of ['v1', 'v2'] as const) ajv.addSchema({ $id: BASE[version], components: absolute(version, specs[version].components) });
 
-/** Local `$ref`s of a piece of the spec, made absolute so ajv finds them in the registered spec. */
+/**
+ * Local `$ref`s of a piece of the spec, made absolute so ajv finds them in the registered spec. A
+ * nullable reference (`{$ref, nullable: true}`, as Dashboard's `default_timeframe`) becomes "the
+ * reference or null": ajv reads `nullable` only beside a `type`.
+ */
 function absolute(version: Version, node: unknown): unknown {
   if (Array.isArray(node)) return node.map((n) => absolute(version, n));
   if (!node || typeof node !== 'object') return node;
+  const { $ref, nullable } = node as { $ref?: unknown; nullable?: unknown };
+  if (typeof $ref === 'string' && nullable === true) return { anyOf: [absolute(version, { $ref }), { type: 'null' }] };
   return Object.fromEntries(
     Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${BASE[version]}${v}` : absolute(version, v)]),
   );
@@ -218,6 +225,7 @@ function pathsOf(def: StreamDef): string[] {
 
 /** Every request the client can build for a stream: first and later pages, windows, queries, small and full pages. */
 function requestsFor(def: StreamDef): ApiRequest[] {
+  if (def.derivedFrom) return [];
   const window = def.window ? { from: Date.parse('2026-03-01T00:00:00Z'), to: Date.parse('2026-03-02T00:00:00Z') } : undefined;
   const pathParams = def.parent ? { [def.parent.pathParam]: 'c5a3a8f3b6f14b1cb1f8a3a3f1a0a2b4' } : undefined;
   const since = sinceFor(def, Date.parse('2026-03-02T00:00:00Z'));
@@ -281,10 +289,29 @@ describe('the stream table agrees with the official spec', () => {
     }
 
     // The records sit where the table says, and are the component its schema comes from.
-    let node = deref(version, jsonContent(deref(version, op.responses['200']).content)!.schema);
-    const response = node;
+    // Not dereferenced yet: a body that is the record itself (`recordsPath: ''`) names its component here.
+    let node = jsonContent(deref(version, op.responses['200']).content)!.schema;
+    const response = deref(version, node);
     for (const key of def.recordsPath ? def.recordsPath.split('.') : []) node = (deref(version, node).properties as Record<string, Node>)[key];
-    if (def.recordShape === 'ordered') {
+    if (def.derivedFrom) {
+      // Rows made from another stream's records: the fields they are made of are in that stream's component.
+      const source = getStream(def.derivedFrom.stream);
+      if (!('component' in source.schemaSource)) throw new Error(`${def.name}: its source's schema comes from the spec`);
+      const sourceRecord = deref(version, specs[version].components.schemas[source.schemaSource.component]);
+      let items: Node = sourceRecord;
+      for (const key of def.derivedFrom.items.split('.')) items = deref(version, (items.properties as Record<string, Node>)[key]);
+      expect(items.type).toBe('array');
+      const item = deref(version, items.items as Node);
+      for (const path of Object.values(def.derivedFrom.itemFields)) expect(Object.keys(item.properties as Node)).toContain(path);
+      for (const path of Object.values(def.derivedFrom.recordFields)) expect(Object.keys(sourceRecord.properties as Node)).toContain(path.split('.')[0]);
+      expect(def.path).toBe(source.path);
+    } else if (def.recordShape === 'map') {
+      // `{key: [values]}`: an object of arrays.
+      const map = deref(version, node);
+      expect(map.type).toBe('object');
+      expect(deref(version, map.additionalProperties as Node).type).toBe('array');
+      expect('inline' in def.schemaSource).toBe(true);
+    } else if (def.recordShape === 'ordered') {
       // An ordered list of names is no component: its rows (position, name) are Retriever's own.
       expect(deref(version, node).type).toBe('array');
       expect(deref(version, deref(version, node).items as Node).type).toBe('string');
@@ -306,6 +333,14 @@ describe('the stream table agrees with the official spec', () => {
         // Another path of the same table: its records have the same fields as the row's component.
         const fields = (component: string) => Object.keys(deref(version, specs[version].components.schemas[component]).properties as Node).sort();
         expect(fields(names[0]!)).toEqual(fields(def.schemaSource.component));
+      }
+      const component = deref(version, specs[version].components.schemas[def.schemaSource.component]);
+      // A record filter tests a field the records have; dropped fields (secrets) get no column.
+      if (def.recordFilter) expect(Object.keys(component.properties as Node)).toContain(def.recordFilter.field.split('.')[0]);
+      for (const path of def.dropFields ?? []) {
+        let schema: JsonSchema | undefined = streamSchema(def);
+        for (const key of path.split('.')) schema = schema?.properties?.[key];
+        expect({ dropped: path, column: schema }).toEqual({ dropped: path, column: undefined });
       }
     }
     if (def.window) {
@@ -351,7 +386,8 @@ describe('the stream table agrees with the official spec', () => {
 describe('every request the client builds is valid', () => {
   it.each([...STREAMS, ...QUERY_DEFS].map((s) => [s.name, s] as const))('%s', (_, def) => {
     const requests = requestsFor(def);
-    expect(requests.length).toBeGreaterThan(0);
+    // A derived stream makes no request of its own.
+    expect(requests.length > 0).toBe(!def.derivedFrom);
     for (const request of requests) expect({ request, problems: requestProblems(request) }).toEqual({ request, problems: [] });
   });
 
@@ -430,7 +466,7 @@ describe('every simulator response is valid', () => {
     return response.json();
   }
 
-  it.each([...STREAMS.filter((s) => s.name !== 'notebooks' && !s.parent), ...QUERY_DEFS].map((s) => [s.name, s] as const))('%s: pages', async (_, def) => {
+  it.each([...STREAMS.filter((s) => s.name !== 'notebooks' && !s.parent && !s.derivedFrom), ...QUERY_DEFS].map((s) => [s.name, s] as const))('%s: pages', async (_, def) => {
     const window = def.window ? { from: Math.floor((now - DAY) / 3_600_000) * 3_600_000, to: Math.floor(now / 3_600_000) * 3_600_000 } : undefined;
     const pageSize = Math.min(effectivePageSize(def.pagination, 7), 7);
     let page: PageState | null = {};
@@ -475,6 +511,29 @@ describe('every simulator response is valid', () => {
     expect(parentPath(def, tests.find((t) => t.type === 'mobile')!)).toBeNull();
     const browser = tests.find((t) => t.type === 'browser')!;
     await call(buildPageRequest(def, { window, page: {}, pageSize: 150, pathParams: { public_id: String(browser.public_id) } }), 404);
+  });
+
+  it('dashboard_definitions and metric_metadata: one object per dashboard or metric, 404 for one Datadog does not have', async () => {
+    const dashboards = getStream('dashboard_definitions');
+    for (const dashboard of simulator.world.dashboards.slice(0, 4)) {
+      const body = await call(buildPageRequest(dashboards, { page: {}, pageSize: 0, pathParams: { dashboard_id: dashboard.id } }));
+      expect(extractRecords(dashboards, body, { fields: { id: dashboard.id } })).toEqual([expect.objectContaining({ id: dashboard.id, modified_at: dashboard.modified_at })]);
+    }
+    await call(buildPageRequest(dashboards, { page: {}, pageSize: 0, pathParams: { dashboard_id: 'abc-123-xyz' } }), 404);
+    const metadata = getStream('metric_metadata');
+    for (const metric of simulator.world.metrics.slice(0, 6)) {
+      const name = String(metric.record.id);
+      const body = await call(buildPageRequest(metadata, { page: {}, pageSize: 0, pathParams: { metric_name: name } }));
+      expect(extractRecords(metadata, body, { fields: { metric_name: name } })).toEqual([expect.objectContaining({ metric_name: name })]);
+    }
+    await call(buildPageRequest(metadata, { page: {}, pageSize: 0, pathParams: { metric_name: 'no.such.metric' } }), 404);
+  });
+
+  it('inventory lists refuse what their spec refuses', async () => {
+    await call({ method: 'GET', path: '/api/v2/api_keys', query: { 'page[size]': '101' } }, 400);
+    await call({ method: 'GET', path: '/api/v2/application_keys', query: { sort: 'modified_at' } }, 400);
+    await call({ method: 'GET', path: '/api/v2/ndm/devices', query: { 'page[size]': '501' } }, 400);
+    await call({ method: 'GET', path: '/api/v2/obs-pipelines/pipelines', query: { 'page[size]': '101' } }, 400);
   });
 
   it('errors: bad parameters (400), a missing permission (403), a rejected API key', async () => {

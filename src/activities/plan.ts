@@ -5,7 +5,8 @@ import type { Send } from '../datadog/client';
 import { checkApiKey, checkApplicationKey } from '../datadog/keys';
 import { effectivePageSize } from '../datadog/pagination';
 import { sinceFor } from '../datadog/request';
-import { getStream, tableSpec } from '../datadog/streams/table';
+import { getStream, tableSpec, upstreamOf } from '../datadog/streams/table';
+import type { QueryDefinition } from '../datadog/streams/types';
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE } from '../shared/failure-types';
@@ -14,6 +15,7 @@ import type { TimeWindow } from '../datadog/streams/types';
 import { HOUR_MS, shiftMonths, startOfHour, startOfMonth } from '../shared/calendar';
 import type { IncrementalTask, StreamTask, SyncPlan } from '../workflows/types';
 import type { ActivityDeps } from './deps';
+import { SOURCE_RECORDS_PER_PAGE } from './dependent-pages';
 import { toFailure } from './failures';
 
 /** Incremental streams without a bookmark or start_date read this far back. */
@@ -47,6 +49,28 @@ export function fitRange(
   const fitted: IncrementalTask['window'] = { from: retainedFrom ?? from, to, size };
   if (window.unit === 'month') fitted.calendarMonths = true;
   return { window: fitted, ...(retainedFrom !== undefined ? { retainedFrom } : {}) };
+}
+
+/**
+ * The streams a sync runs, in the order it starts them: the selected ones, each dependent or derived
+ * stream's parent too (its table is where the parents come from, and only a sync of it in the same
+ * run keeps that list current), and the streams that wait for a parent after all the others.
+ */
+export function withUpstreams(selected: readonly string[], queries: readonly QueryDefinition[] = []): string[] {
+  const names: string[] = [];
+  const add = (name: string) => {
+    if (names.includes(name)) return;
+    const upstream = upstreamOf(getStream(name, queries));
+    if (upstream) add(upstream);
+    names.push(name);
+  };
+  selected.forEach(add);
+  const depth = (name: string): number => {
+    const upstream = upstreamOf(getStream(name, queries));
+    return upstream ? 1 + depth(upstream) : 0;
+  };
+  // Stable: within one depth, the order of selection.
+  return names.map((name, i) => ({ name, i, depth: depth(name) })).sort((a, b) => a.depth - b.depth || a.i - b.i).map((e) => e.name);
 }
 
 export function createPlanActivities({ datadog, destination, now = Date.now }: ActivityDeps) {
@@ -113,8 +137,13 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
       const start = request.start_date ? Date.parse(request.start_date) : current - DEFAULT_HISTORY_MS;
       const tasks: StreamTask[] = [];
       const queries = queryDefinitions(request);
-      for (const name of selectedStreams(request)) {
+      const selected = selectedStreams(request);
+      const names = withUpstreams(selected, queries);
+      const added = names.filter((name) => !selected.includes(name));
+      if (added.length > 0) log.info(`also syncing ${added.join(', ')}: streams selected are read from their records`);
+      for (const name of names) {
         const def = getStream(name, queries);
+        const upstream = upstreamOf(def);
         const timeseriesQuery = queries.find((q) => q.name === name);
         await destination.ensureTable(tableSpec(def));
         const common = {
@@ -122,10 +151,12 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           organization: request.organization,
           stream: name,
           site: request.site,
-          // A dependent stream's pages are pages of its parent, a few parents at a time.
+          // A dependent stream's pages are its parents, a few at a time (a request each); a derived one's, its source records.
           pageSize: def.parent
-            ? Math.min(def.parent.batchSize, effectivePageSize(getStream(def.parent.stream).pagination, request.max_records_per_request))
-            : effectivePageSize(def.pagination, request.max_records_per_request),
+            ? Math.min(def.parent.batchSize, request.max_records_per_request ?? Infinity)
+            : def.derivedFrom
+              ? Math.min(SOURCE_RECORDS_PER_PAGE, request.max_records_per_request ?? Infinity)
+              : effectivePageSize(def.pagination, request.max_records_per_request),
           search: streamSearch(request, name),
           ...(def.since ? { since: sinceFor(def, current) } : {}),
           permission: def.permission,
@@ -134,6 +165,8 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           strict: request.strict,
           maxOutageMs: parseDuration(request.max_outage),
           ...(timeseriesQuery ? { timeseriesQuery } : {}),
+          ...(upstream ? { after: upstream } : {}),
+          ...(def.parent?.refreshAfter ? { refreshMs: parseDuration(request.stream_options[name]?.refresh ?? def.parent.refreshAfter) } : {}),
         };
         if (!def.window) {
           tasks.push({ ...common, mode: 'full_refresh' });
@@ -158,10 +191,11 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
       }
       await destination.recordSync({ syncId: input.syncId, organization: request.organization, status: 'running' });
       const since = request.start_date ? ` · since ${request.start_date.slice(0, 10)}` : '';
+      const also = added.length > 0 ? ` · with ${added.join(', ')}` : '';
       return {
         organization: request.organization,
         tasks,
-        summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${organizationNote(request.organization)}${since}`,
+        summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${organizationNote(request.organization)}${since}${also}`,
         maxParallelStreams: request.max_parallel_streams,
         maxOutageMs: parseDuration(request.max_outage),
       };

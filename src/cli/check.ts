@@ -8,7 +8,7 @@ import { DatadogApiError } from '../datadog/errors';
 import { checkApiKey, checkApplicationKey, type KeyVerdict } from '../datadog/keys';
 import { readPage } from '../datadog/pages';
 import { sinceFor, type Window } from '../datadog/request';
-import { getStream } from '../datadog/streams/table';
+import { getStream, upstreamOf } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import { withRetries, type RetryLoopOptions } from '../activities/retry-budget';
 import { unreadableReason } from '../shared/unreadable';
@@ -55,7 +55,9 @@ async function probe(send: Send, def: StreamDef, request: SyncRequest, now: numb
     window = { from: to - Math.max(step, PROBE_WINDOW_MS), to };
   }
   // A dependent stream's page is a page of its parents: one parent, and its records for the window.
-  const pagination = def.parent ? getStream(def.parent.stream).pagination : def.pagination;
+  // A derived stream makes no request: it is readable when its source is.
+  const upstream = upstreamOf(def);
+  const pagination = upstream ? getStream(upstream).pagination : def.pagination;
   const pageSize = pagination.kind === 'none' ? 0 : 1;
   await readPage(send, def, { window, since: sinceFor(def, now), page: {}, pageSize, search: streamSearch(request, def.name), fanOutValues: streamFanOut(request, def) });
 }

@@ -17,6 +17,9 @@ const streamName = z.string().refine((s) => STREAM_NAMES.includes(s), {
   error: (issue) => `unknown stream "${String(issue.input)}"; known streams: ${STREAM_NAMES.join(', ')}`,
 });
 
+/** The shortest `refresh`: a stream that costs one request per record reads each at most once a day. */
+const MIN_REFRESH_MS = 86_400_000;
+
 /** Default distance between points of a query stream, per data source: cloud costs are daily figures. */
 const DEFAULT_INTERVAL: Record<(typeof QUERY_DATA_SOURCES)[number], string> = { metrics: '5m', logs: '5m', rum: '5m', cloud_cost: '1d' };
 
@@ -90,12 +93,19 @@ export const syncRequestSchema = z
     max_outage: z.string().regex(DURATION_PATTERN, 'a duration like 30m, 6h or 1d').default(DEFAULT_MAX_OUTAGE),
     /**
      * Per-stream options, e.g. `{ "logs": { "query": "service:web" } }`; `query` only for the search
-     * streams, `usage_types` only for hourly_usage_attribution.
+     * streams, `usage_types` only for hourly_usage_attribution, `refresh` (how old a dependent
+     * stream's rows may grow before they are read again) only for the streams whose row sets
+     * `refreshAfter` (`metric_metadata`).
      */
     stream_options: z
       .record(
         streamName,
-        z.strictObject({ query: z.string().min(1).optional(), lookback: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 30m or 2h').optional(), ...FAN_OUT_OPTIONS }),
+        z.strictObject({
+          query: z.string().min(1).optional(),
+          lookback: z.string().regex(DURATION_PATTERN, 'a duration like 0s, 30m or 2h').optional(),
+          refresh: z.string().regex(DURATION_PATTERN, 'a duration like 1d or 7d').optional(),
+          ...FAN_OUT_OPTIONS,
+        }),
       )
       .default({}),
     /** Airbyte's `query`: a search filter for the streams whose row says so, i.e. `logs` (`stream_options.logs.query` wins). */
@@ -120,6 +130,14 @@ export const syncRequestSchema = z
         ctx.addIssue({ code: 'custom', path: ['stream_options', stream, 'lookback'], message: `${stream} is read whole on every run (full refresh): a lookback does not apply to it` });
       }
       checkFanOutOptions(stream, options as Record<string, unknown>, ctx);
+      if (options.refresh !== undefined) {
+        const refreshable = STREAMS.filter((s) => s.parent?.refreshAfter).map((s) => s.name);
+        if (!getStream(stream).parent?.refreshAfter) {
+          ctx.addIssue({ code: 'custom', path: ['stream_options', stream, 'refresh'], message: `${stream} takes no refresh; only ${refreshable.join(', ')} do` });
+        } else if (DURATION_PATTERN.test(options.refresh) && parseDuration(options.refresh) < MIN_REFRESH_MS) {
+          ctx.addIssue({ code: 'custom', path: ['stream_options', stream, 'refresh'], message: 'must be at least 1d: each of its records costs one request' });
+        }
+      }
     }
     if (req.start_date && req.end_date && Date.parse(req.end_date) <= Date.parse(req.start_date)) {
       ctx.addIssue({ code: 'custom', path: ['end_date'], message: `must be after start_date (${req.start_date})` });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DatadogApiError } from './errors';
 import { getPath, setPath, type JsonRecord } from '../shared/json';
 import { monthText, parseUtcTime } from '../shared/calendar';
-import { POSITION_FIELD, type KeyPart, type StreamDef } from './streams/types';
+import { POSITION_FIELD, type KeyPart, type RecordFilter, type StreamDef } from './streams/types';
 
 const searchMeta = z
   .object({
@@ -22,22 +22,96 @@ export interface ExtractContext {
   fields?: Record<string, unknown>;
 }
 
+/** The records of one response, and how many items the response held before `recordFilter` (what paging counts). */
+export interface TakenRecords {
+  records: JsonRecord[];
+  received: number;
+  /** What the run must say about this response (a cap it reached). */
+  warnings: string[];
+}
+
 /**
  * Takes the records out of one response body and checks what the rest of the pipeline relies on:
  * objects, each with its primary key. A search response that says it is partial
  * (`meta.status: "timeout"` or `meta.warnings`) is refused so the page is retried, never half-kept.
  */
 export function extractRecords(def: StreamDef, body: unknown, context: ExtractContext = {}): JsonRecord[] {
+  return takeRecords(def, body, context).records;
+}
+
+/** extractRecords, with the count of items before the stream's filter: a short page is judged on what Datadog sent. */
+export function takeRecords(def: StreamDef, body: unknown, context: ExtractContext = {}): TakenRecords {
   const where = `${def.name} (${def.path})`;
   refusePartial(def, body, where);
-  const records = recordsOf(def, body, where);
-  const included = def.included ? includedResources(def, body, where) : undefined;
+  const all = recordsOf(def, body, where);
+  const kept = def.recordFilter ? all.filter((record) => passes(def.recordFilter!, record)) : all;
+  const joined = def.included ? withIncludedAll(def, kept, body, where) : kept;
+  return { records: finishRecords(def, joined, context, where), received: all.length, warnings: capWarnings(def, all) };
+}
+
+/** Each record with its `included[]` resource (non-objects are left for finishRecords to refuse). */
+function withIncludedAll(def: StreamDef, records: unknown[], body: unknown, where: string): unknown[] {
+  const included = includedResources(def, body, where);
+  return records.map((record, i) =>
+    record !== null && typeof record === 'object' && !Array.isArray(record) ? withIncluded(def, record as JsonRecord, included, `${where}: record ${i}`) : record,
+  );
+}
+
+/**
+ * A derived stream's rows from its source records: one per item of the array at `items`, made of the
+ * source record's `recordFields` and the item's `itemFields`, then keyed like any stream's records.
+ */
+export function deriveRecords(def: StreamDef, sources: JsonRecord[]): JsonRecord[] {
+  const link = def.derivedFrom!;
+  const where = `${def.name} (from ${link.stream}.${link.items})`;
+  const rows: JsonRecord[] = [];
+  for (const source of sources) {
+    const items = getPath(source, link.items);
+    // A record without the array has no items: a user without roles has `roles.data: []` or nothing.
+    if (items === undefined || items === null) continue;
+    if (!Array.isArray(items)) throw new DatadogApiError('malformed', `${where}: expected an array at "${link.items}", got ${describe(items)}`, { path: def.path });
+    for (const item of items) {
+      const row: JsonRecord = {};
+      for (const [field, path] of Object.entries(link.recordFields)) setPath(row, field, getPath(source, path) ?? null);
+      for (const [field, path] of Object.entries(link.itemFields)) setPath(row, field, getPath(item, path) ?? null);
+      rows.push(row);
+    }
+  }
+  return finishRecords(def, rows, {}, where);
+}
+
+/** A map-shaped response that reaches the number of values Datadog says it stops at may have been cut. */
+function capWarnings(def: StreamDef, rows: unknown[]): string[] {
+  const fields = def.mapFields;
+  if (def.recordShape !== 'map' || !fields?.maxValues) return [];
+  const distinct = new Set(rows.map((row) => (row as JsonRecord)[fields.value])).size;
+  if (distinct < fields.maxValues) return [];
+  return [`${def.name}: Datadog returned ${distinct} distinct ${fields.value} values, the most it returns (${fields.maxValues}): some may have been left out`];
+}
+
+function passes(filter: RecordFilter, record: unknown): boolean {
+  const value = getPath(record, filter.field);
+  if (filter.equals !== undefined && value !== filter.equals) return false;
+  if (filter.startsWith !== undefined && !(typeof value === 'string' && value.startsWith(filter.startsWith))) return false;
+  return true;
+}
+
+/** Removes a dotted path from a record, leaving the objects around it. */
+function dropPath(record: JsonRecord, path: string): void {
+  const keys = path.split('.');
+  const parent = getPath(record, keys.slice(0, -1).join('.'));
+  if (parent !== null && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as JsonRecord)[keys[keys.length - 1]];
+}
+
+/** What every record goes through: dropped fields, added fields, the derived key, the primary-key check. */
+function finishRecords(def: StreamDef, records: unknown[], context: ExtractContext, where: string): JsonRecord[] {
   for (let i = 0; i < records.length; i++) {
-    let record = records[i];
+    const record = records[i];
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       throw new DatadogApiError('malformed', `${where}: record ${i} is ${describe(record)}, not an object`, { path: def.path });
     }
-    if (included) records[i] = record = withIncluded(def, record as JsonRecord, included, `${where}: record ${i}`);
+    // First, so nothing after (a derived key, an error message) can carry a dropped value.
+    for (const path of def.dropFields ?? []) dropPath(record as JsonRecord, path);
     for (const [field, value] of Object.entries(context.fields ?? {})) setPath(record as JsonRecord, field, value);
     if (def.derivedKey) {
       const paths = def.derivedKey.from.map((part) => (typeof part === 'string' ? part : part.path));
@@ -46,7 +120,7 @@ export function extractRecords(def: StreamDef, body: unknown, context: ExtractCo
       if (missing.length > 0) {
         throw new DatadogApiError('malformed', `${where}: record ${i} has no ${missing.map((m) => `"${m}"`).join(', ')} (its key is made of them)`, { path: def.path });
       }
-      setPath(record as JsonRecord, def.derivedKey.field, parts.join(':'));
+      setPath(record as JsonRecord, def.derivedKey.field, parts.join(def.derivedKey.separator ?? ':'));
     }
     const key = getPath(record, def.primaryKey);
     if (key === undefined || key === null || key === '') {
@@ -102,6 +176,8 @@ function recordsOf(def: StreamDef, body: unknown, where: string): unknown[] {
       return orderedRows(def, found, where);
     case 'values':
       return valueRows(def, found, where);
+    case 'map':
+      return mapRows(def, found, where);
   }
 }
 
@@ -157,6 +233,20 @@ function orderedRows(def: StreamDef, found: unknown, where: string): JsonRecord[
     }
     return { [POSITION_FIELD]: position, [def.valueField!]: value };
   });
+}
+
+/** `{key: [values]}` → one row per key and value, `{[mapFields.key]: key, [mapFields.value]: value}`. */
+function mapRows(def: StreamDef, found: unknown, where: string): JsonRecord[] {
+  if (found === undefined || found === null) return [];
+  if (typeof found !== 'object' || Array.isArray(found)) throw new DatadogApiError('malformed', `${where}: expected an object at "${def.recordsPath}", got ${describe(found)}`, { path: def.path });
+  const fields = def.mapFields;
+  if (!fields) throw new Error(`${def.name}: a map-shaped stream names its key and value fields (mapFields)`);
+  const rows: JsonRecord[] = [];
+  for (const [key, values] of Object.entries(found)) {
+    if (!Array.isArray(values)) throw new DatadogApiError('malformed', `${where}: "${key}" holds ${describe(values)}, not an array`, { path: def.path });
+    for (const value of values) rows.push({ [fields.key]: key, [fields.value]: value });
+  }
+  return rows;
 }
 
 /**

@@ -3,7 +3,7 @@ import { getPath } from '../shared/json';
 import type { RateLimitInfo } from '../shared/rate-limit';
 import type { ApiResponse, Send } from './client';
 import { DatadogApiError } from './errors';
-import { extractRecords } from './page';
+import { extractRecords, takeRecords } from './page';
 import { effectivePageSize, nextFanOutPage, nextPageState, type PageState } from './pagination';
 import { buildPageRequest, parentPath, type ApiRequest, type Window } from './request';
 import { splitPoint } from './split';
@@ -45,6 +45,8 @@ export interface PageRead {
    * [splitAt, to) instead.
    */
   splitAt?: number;
+  /** What the run must say about this page (a cap Datadog applies silently, reached). */
+  warnings?: string[];
 }
 
 /** The request for one page of a stream that has pages of its own (not a dependent stream). */
@@ -54,11 +56,19 @@ export function pageRequest(def: StreamDef, at: PageAt): ApiRequest {
 
 /** The page a response to `pageRequest(def, at)` holds. */
 export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiResponse): PageRead {
-  const records = extractRecords(def, response.body);
-  const next = nextPageState(def.pagination, at.page, response.body, records.length, at.pageSize);
+  // Paging counts what Datadog sent, before the stream's filter kept some of it.
+  const { records, received, warnings } = takeRecords(def, response.body);
+  const next = nextPageState(def.pagination, at.page, response.body, received, at.pageSize);
   const nextPage = def.fanOut ? nextFanOutPage(at.page, next, at.fanOutValues?.length ?? 0) : next;
-  const splitAt = fullAnswer(def, at.window, records.length);
-  return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit, ...(splitAt !== undefined ? { splitAt } : {}) };
+  const splitAt = fullAnswer(def, at.window, received);
+  return {
+    records,
+    nextPage,
+    bytes: response.bytes,
+    rateLimit: response.rateLimit,
+    ...(splitAt !== undefined ? { splitAt } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
 }
 
 /**
@@ -82,9 +92,10 @@ function fullAnswer(def: StreamDef, window: Window | undefined, received: number
 }
 
 /**
- * One page of a dependent stream: a page of its parent (e.g. a few SLOs), then, for each parent, the
- * stream's own pages for the window (one request for most, several for results read backwards). The
- * page state is the parent's, so a retried page repeats only these parents.
+ * A probe of a dependent stream straight from Datadog (`retriever check`, which has no destination):
+ * a page of its parent (e.g. one SLO), then, for each parent, the stream's own pages for the window
+ * (one request for most, several for results read backwards). A sync reads its parents from the
+ * parent's table instead (activities/dependent-pages.ts).
  */
 export async function readChildPage(send: Send, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
   const link = def.parent!;
@@ -135,8 +146,12 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
   };
 }
 
-/** One page of any stream, sent now through `send` (a client's, or one that retries). */
+/**
+ * One page of any stream, sent now through `send` (a client's, or one that retries). A derived stream
+ * has no request of its own: this reads a page of its source.
+ */
 export async function readPage(send: Send, def: StreamDef, at: PageAt, signal?: AbortSignal): Promise<PageRead> {
+  if (def.derivedFrom) return readPage(send, getStream(def.derivedFrom.stream), at, signal);
   if (def.parent) return readChildPage(send, def, at, signal);
   return pageFromResponse(def, at, await send(pageRequest(def, at), { signal }));
 }

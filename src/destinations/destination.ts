@@ -25,6 +25,35 @@ export interface SyncRecord {
   streams?: Record<string, { records: number; status: string }>;
 }
 
+/** One stored row, as `readRows` returns it. */
+export interface StoredRow {
+  /** The row's value of the field it was read by, as text. */
+  key: string;
+  /** The value of the asked-for `field`, as text; null when the row has none. */
+  value?: string | null;
+  /** The record as it was written (`records: true`). */
+  record?: JsonRecord;
+  /** When the row was last written (epoch ms). */
+  writtenAt: number;
+}
+
+/** Which rows `readRows` returns, and what of them. */
+export interface ReadRowsOptions {
+  /** The organisation whose rows are read; DEFAULT_ORGANIZATION unless given. */
+  organization?: string;
+  /** The field rows are matched and ordered by; it must have a column. The primary key unless stated. */
+  by?: string;
+  /** Only rows whose `by` value comes after this one (the store's text order): paging through a table by key. */
+  after?: string;
+  /** Only rows whose `by` value is one of these. */
+  only?: string[];
+  limit?: number;
+  /** Another field (with a column) to return, as text. */
+  field?: string;
+  /** Return each row's record as written. */
+  records?: boolean;
+}
+
 export interface PrepareOptions {
   /** Convert in slices, letting other work run between them (for a page prepared ahead of its turn). */
   yielding?: boolean;
@@ -53,6 +82,16 @@ export interface Destination {
   commitBookmark(stream: string, bookmark: Bookmark, organization?: string): Promise<void>;
   /** After a complete full refresh: drop the organisation's rows this sync did not see (deleted upstream). */
   removeRowsNotIn(table: TableSpec, syncId: string, organization?: string): Promise<number>;
+  /**
+   * Rows of a table in the order of one field, as text: how a dependent stream reads its parents'
+   * keys (and a field like `modified_at`) and what it stored for them, without asking Datadog again.
+   */
+  readRows(table: TableSpec, options?: ReadRowsOptions): Promise<StoredRow[]>;
+  /**
+   * Counts the organisation's rows whose `by` field is one of `values` as seen by `syncId`, without rewriting them (a
+   * record not read again because it has not changed): the end of a full refresh keeps them.
+   */
+  keepRows(table: TableSpec, by: string, values: string[], syncId: string, organization?: string): Promise<number>;
   recordSync(sync: SyncRecord): Promise<void>;
   close(): Promise<void>;
 }

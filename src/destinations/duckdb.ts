@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
-import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type RunContext, type SyncRecord } from './destination';
+import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type SyncRecord } from './destination';
 import { convertPage, lastPerKey, type PreparedPage, type Row } from './rows';
 import { appendRows, closeAppender, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { SerialQueue } from './serial-queue';
-import { SqlTables, type SqlDialect } from './sql-tables';
+import { SqlTables, storedRow, type SqlDialect } from './sql-tables';
 import { nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
 
 const DUCKDB: SqlDialect = {
@@ -26,6 +26,7 @@ const DUCKDB: SqlDialect = {
   epochMs: (param) => `epoch_ms(${param}::BIGINT)`,
   // DuckDB cannot drop a table's primary key: a table keyed before organisations is built again.
   rekeysInPlace: false,
+  msOf: (expression) => `epoch_ms(${expression})`,
 };
 
 const UPSERT_PAGES_AFTER_CONFLICT = 8;
@@ -265,6 +266,19 @@ export class DuckDbDestination implements Destination {
 
   async recordSync(sync: SyncRecord): Promise<void> {
     await this.run(...this.sql.recordSync(sync));
+  }
+
+  async readRows(table: TableSpec, options: ReadRowsOptions = {}): Promise<StoredRow[]> {
+    await this.ensureTable(table);
+    const rows = await this.rows(...this.sql.readRows(table, this.tables.get(table.name)!, options));
+    return rows.map(storedRow);
+  }
+
+  async keepRows(table: TableSpec, by: string, values: string[], syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    if (values.length === 0) return 0;
+    await this.ensureTable(table);
+    const result = await this.run(...this.sql.keepRows(table, this.tables.get(table.name)!, by, values, { syncId, organization }));
+    return result.rowsChanged;
   }
 
   /** Read-only SQL on the file (tests, exports): stream tables by their plain names. */

@@ -1,12 +1,12 @@
 import { Pool, type PoolClient } from 'pg';
 import type { PostgresSettings } from '../config/env';
 import type { JsonRecord } from '../shared/json';
-import type { Bookmark, Destination, PrepareOptions, RunContext, SyncRecord } from './destination';
+import type { Bookmark, Destination, PrepareOptions, ReadRowsOptions, RunContext, StoredRow, SyncRecord } from './destination';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
 import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
-import { quoteIdent, SqlTables, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
+import { quoteIdent, SqlTables, storedRow, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
 const POSTGRES: SqlDialect = {
@@ -27,6 +27,7 @@ const POSTGRES: SqlDialect = {
   },
   epochMs: (param) => `to_timestamp(${param}::bigint / 1000.0)`,
   rekeysInPlace: true,
+  msOf: (expression) => `(extract(epoch from ${expression}) * 1000)::bigint`,
 };
 
 /** Changes some other worker made to a table since this one read it: re-read and write again. */
@@ -261,6 +262,19 @@ export class PostgresDestination implements Destination {
 
   async recordSync(sync: SyncRecord): Promise<void> {
     await this.run(`recording sync ${sync.syncId}`, ...this.sql.recordSync(sync));
+  }
+
+  async readRows(table: TableSpec, options: ReadRowsOptions = {}): Promise<StoredRow[]> {
+    const { columns } = await this.table(table);
+    const { rows } = await this.run(`reading rows of ${table.name}`, ...this.sql.readRows(table, columns, options));
+    return rows.map(storedRow);
+  }
+
+  async keepRows(table: TableSpec, by: string, values: string[], syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    if (values.length === 0) return 0;
+    const { columns } = await this.table(table);
+    const { rowCount } = await this.run(`keeping unchanged rows of ${table.name}`, ...this.sql.keepRows(table, columns, by, values, { syncId, organization }));
+    return rowCount;
   }
 
   /** Read-only SQL (tests, exports), with Retriever's schema first on the search path. */

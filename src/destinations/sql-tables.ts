@@ -1,5 +1,6 @@
+import type { JsonRecord } from '../shared/json';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
-import type { Bookmark, RunContext, SyncRecord } from './destination';
+import type { Bookmark, ReadRowsOptions, RunContext, StoredRow, SyncRecord } from './destination';
 import {
   columnsFor,
   keyColumn,
@@ -32,6 +33,8 @@ export interface SqlDialect {
    * again with the new key and its rows copied over (DuckDB, which cannot drop a key).
    */
   rekeysInPlace: boolean;
+  /** SQL for the epoch milliseconds (bigint) of a timestamp with time zone. */
+  msOf(expression: string): string;
 }
 
 /** Runs one statement and returns its rows. */
@@ -214,8 +217,54 @@ export class SqlTables {
     ];
   }
 
+  /** The statement of `Destination.readRows`, over the table's columns as they are. */
+  readRows(table: TableSpec, columns: Column[], options: ReadRowsOptions = {}): [string, unknown[]] {
+    const text = (field: string) => `CAST(${quoteIdent(columnOf(table, columns, field).name)} AS TEXT)`;
+    const by = text(options.by ?? table.primaryKey);
+    const select = [`${by} AS row_key`, `${this.dialect.msOf(SYNCED_AT_COLUMN)} AS written_at`];
+    if (options.field) select.push(`${text(options.field)} AS row_value`);
+    if (options.records) select.push(`${RAW_COLUMN} AS row_record`);
+    const params: unknown[] = [options.organization ?? DEFAULT_ORGANIZATION];
+    const where = [`${quoteIdent(ORGANIZATION_COLUMN)} = $1`, `${by} IS NOT NULL`];
+    if (options.after !== undefined) {
+      params.push(options.after);
+      where.push(`${by} > $${params.length}`);
+    }
+    if (options.only) {
+      if (options.only.length === 0) where.push('FALSE');
+      else where.push(`${by} IN (${options.only.map((value) => (params.push(value), `$${params.length}`)).join(', ')})`);
+    }
+    const limit = options.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(options.limit))}` : '';
+    return [`SELECT ${select.join(', ')} FROM ${this.name(table.name)} WHERE ${where.join(' AND ')} ORDER BY ${by}${limit}`, params];
+  }
+
+  /** The statement of `Destination.keepRows`. */
+  keepRows(table: TableSpec, columns: Column[], by: string, values: string[], run: RunContext): [string, unknown[]] {
+    const placeholders = values.map((_, i) => `$${i + 3}`).join(', ');
+    const column = quoteIdent(columnOf(table, columns, by).name);
+    return [
+      `UPDATE ${this.name(table.name)} SET ${SYNC_ID_COLUMN} = $1 WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $2 AND CAST(${column} AS TEXT) IN (${placeholders})`,
+      [run.syncId, run.organization, ...values],
+    ];
+  }
+
   /** After a complete full refresh: the organisation's rows this sync did not see are gone upstream. */
   removeRowsNotIn(table: TableSpec, run: RunContext): [string, unknown[]] {
     return [`DELETE FROM ${this.name(table.name)} WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $2 AND ${SYNC_ID_COLUMN} <> $1`, [run.syncId, run.organization]];
   }
+}
+
+/** The column holding a record field; readRows and keepRows read only fields that have one. */
+function columnOf(table: TableSpec, columns: Column[], field: string): Column {
+  const column = columns.find((c) => c.source === field);
+  if (!column) throw new Error(`table ${table.name} has no column for "${field}"; only fields with a column can be read by`);
+  return column;
+}
+
+/** A row of readRows' statement, as both stores return it (DuckDB's JSON as text, PostgreSQL's jsonb parsed). */
+export function storedRow(row: Record<string, unknown>): StoredRow {
+  const stored: StoredRow = { key: String(row.row_key), writtenAt: Number(row.written_at) };
+  if ('row_value' in row) stored.value = row.row_value === null || row.row_value === undefined ? null : String(row.row_value);
+  if ('row_record' in row) stored.record = (typeof row.row_record === 'string' ? JSON.parse(row.row_record) : row.row_record) as JsonRecord;
+  return stored;
 }

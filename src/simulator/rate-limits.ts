@@ -101,6 +101,23 @@ export const BUCKET_BY_PATH: Readonly<Record<string, string>> = {
   '/api/v2/apm/services': 'apm_config',
   '/api/v2/dora/deployments': 'dora_metrics',
   '/api/v2/dora/failures': 'dora_metrics',
+  // The inventory's endpoints; Datadog's own bucket names for them are not documented.
+  '/api/v1/dashboard/{dashboard_id}': 'dashboards',
+  '/api/v1/metrics/{metric_name}': 'metrics_metadata',
+  '/api/v1/org': 'org_management',
+  '/api/v2/api_keys': 'api_keys',
+  '/api/v2/application_keys': 'application_keys',
+  '/api/v2/authn_mappings': 'authn_mappings',
+  '/api/v2/integration/aws/accounts': 'integrations',
+  '/api/v2/integration/gcp/accounts': 'integrations',
+  '/api/v1/integration/azure': 'integrations',
+  '/api/v2/integrations': 'integrations',
+  '/api/v2/ndm/devices': 'ndm',
+  '/api/v1/tags/hosts': 'host_tags',
+  '/api/v1/synthetics/locations': 'synthetics',
+  '/api/v2/reference-tables/tables': 'reference_tables',
+  '/api/v2/obs-pipelines/pipelines': 'observability_pipelines',
+  '/api/v2/sensitive-data-scanner/config': 'sensitive_data_scanner',
 };
 
 /** Every other path. */
@@ -133,23 +150,20 @@ export interface RawResponse {
 export class RateLimiter {
   private readonly used = new Map<string, { periodStart: number; count: number }>();
   private readonly paths: Record<string, string>;
-  private readonly templates: (readonly [string, RegExp])[];
+  /** Paths with `{name}` placeholders (one per parent record), as patterns. */
+  private readonly templates: { pattern: RegExp; bucket: string }[];
   private readonly now: () => number;
 
   constructor(private readonly options: RateLimitOptions = {}) {
     this.paths = { ...BUCKET_BY_PATH, ...options.paths };
-    this.templates = Object.keys(this.paths)
-      .filter((path) => path.includes('{'))
-      .map((path) => [path, new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`)] as const);
+    this.templates = Object.entries(this.paths)
+      .filter(([path]) => path.includes('{'))
+      .map(([path, bucket]) => ({ pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`), bucket }));
     this.now = options.now ?? Date.now;
   }
 
   bucketFor(path: string): string {
-    const exact = this.paths[path];
-    if (exact) return exact;
-    // Paths with `{name}` placeholders (one per parent record) match any value of one segment.
-    for (const [template, pattern] of this.templates) if (pattern.test(path)) return this.paths[template];
-    return DEFAULT_BUCKET;
+    return this.paths[path] ?? this.templates.find((t) => t.pattern.test(path))?.bucket ?? DEFAULT_BUCKET;
   }
 
   limitOf(bucket: string): BucketLimit {

@@ -56,6 +56,24 @@ import {
   searchIssues,
   signalsRoute,
 } from './routes/security';
+import {
+  getDashboard,
+  getMetricMetadata,
+  getScannerConfig,
+  listApiKeys,
+  listApplicationKeys,
+  listAuthnMappings,
+  listAwsAccounts,
+  listAzureIntegrations,
+  listGcpAccounts,
+  listHostTags,
+  listIntegrations,
+  listNdmDevices,
+  listOrgs,
+  listPipelines,
+  listReferenceTables,
+  listSyntheticLocations,
+} from './routes/inventory';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../datadog/streams/table';
 import type { ErrorStyle, Route } from './http';
 
@@ -154,6 +172,24 @@ const STREAM_ROUTES: Record<string, { route: Route; errors?: ErrorStyle; otherPa
   apm_services: { route: listApmServices },
   dora_deployments: { route: doraRoute('dora_deployments') },
   dora_failures: { route: doraRoute('dora_failures') },
+  dashboard_definitions: { route: getDashboard },
+  metric_metadata: { route: getMetricMetadata },
+  org: { route: listOrgs },
+  api_keys: { route: listApiKeys },
+  application_keys: { route: listApplicationKeys },
+  authn_mappings: { route: listAuthnMappings },
+  authn_team_mappings: { route: listAuthnMappings },
+  user_roles: { route: listUsers },
+  aws_accounts: { route: listAwsAccounts },
+  gcp_accounts: { route: listGcpAccounts },
+  azure_integrations: { route: listAzureIntegrations },
+  integrations: { route: listIntegrations },
+  ndm_devices: { route: listNdmDevices },
+  host_tags: { route: listHostTags },
+  synthetic_private_locations: { route: listSyntheticLocations },
+  reference_tables: { route: listReferenceTables },
+  observability_pipelines: { route: listPipelines },
+  sensitive_data_scanner_groups: { route: getScannerConfig },
 };
 
 /** Routes of endpoints that are not streams of the table. `/api/v1/validate` is served by the server itself. */

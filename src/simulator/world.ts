@@ -20,6 +20,7 @@ import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './dataset
 import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software-catalog';
 import { UsageData, type UsageOptions } from './datasets/usage';
 import { SECURITY_STREAMS, SecurityWorld, type SecurityStream, type SecurityWorldOptions } from './datasets/security';
+import { Inventory, inventoryGroundTruth, type InventoryCounts } from './datasets/inventory';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -49,6 +50,8 @@ export interface WorldOptions {
   usage?: UsageOptions;
   /** Security, CI Visibility, Error Tracking, APM configuration and DORA data, over the logs' time range. */
   security?: SecurityWorldOptions;
+  /** Sizes of the inventory datasets (keys, integrations, devices…); each has a small default. */
+  inventory?: InventoryCounts;
 }
 
 /** Full-refresh streams whose size a test may choose. */
@@ -116,6 +119,7 @@ export class World {
   /** Usage and cost (datasets/usage.ts). */
   readonly usage: UsageData;
   readonly security: SecurityWorld;
+  readonly inventory: Inventory;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -144,6 +148,7 @@ export class World {
     this.infra = new InfraData(seed, this.clock, this.syntheticTests, this.slos, options.infra);
     this.softwareCatalog = new SoftwareCatalog(seed, options.counts, this.clock);
     this.usage = new UsageData(seed, this.clock, options.usage);
+    this.inventory = new Inventory(seed, options.inventory, now, { users: this.users, roles: this.roles, teams: this.teams });
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
     const search = (dataset: SearchDataset, i: number) =>
@@ -259,6 +264,8 @@ export class World {
         if ((SECURITY_STREAMS as readonly string[]).includes(stream)) return this.security.groundTruth(stream as SecurityStream, window);
         const usage = this.usage.groundTruth(stream, window) ?? this.infra.groundTruth(stream, window);
         if (usage) return usage;
+        const truth = inventoryGroundTruth(this, stream);
+        if (truth) return truth;
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
       }
     }

@@ -24,11 +24,18 @@ export function windowsLeft(task: StreamTask, position: StreamPosition): boolean
   return task.mode !== 'incremental' || currentWindow(task, position) !== undefined;
 }
 
-/** Counts a page just written. */
-export function pageWritten(position: StreamPosition, summary: Pick<PageSummary, 'recordCount'>): void {
+/** Pages' warnings a stream keeps for its result: each once, and not without bound. */
+const MAX_WARNINGS = 5;
+
+/** Counts a page just written, and keeps what it said the run must report. */
+export function pageWritten(position: StreamPosition, summary: Pick<PageSummary, 'recordCount' | 'warnings'>): void {
   position.pages++;
   position.pageInWindow++;
   position.records += summary.recordCount;
+  for (const warning of summary.warnings ?? []) {
+    const kept = (position.warnings ??= []);
+    if (!kept.includes(warning) && kept.length < MAX_WARNINGS) kept.push(warning);
+  }
 }
 
 /**

@@ -68,10 +68,10 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     while (windowsLeft(task, position)) {
       const window = currentWindow(task, position);
       const pageNumber = position.pageInWindow + 1;
-      const { syncId, organization, stream, site, since, pageSize, search, fanOutValues, timeseriesQuery } = task;
+      const { syncId, organization, stream, site, since, pageSize, search, fanOutValues, timeseriesQuery, refreshMs } = task;
       const summary = await available(() =>
         fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
-          { syncId, organization, stream, site, window, since, page: position.page, pageSize, search, fanOutValues, pageNumber, timeseriesQuery },
+          { syncId, organization, stream, site, window, since, page: position.page, pageSize, search, fanOutValues, pageNumber, timeseriesQuery, refreshMs },
         ]),
       );
       pageWritten(position, summary);
@@ -106,7 +106,8 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     const removed = task.mode === 'full_refresh' ? await available(() => completeFullRefresh({ organization: task.organization, stream: task.stream, syncId: task.syncId })) : undefined;
     status = 'completed';
     report();
-    return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed) };
+    const warning = position.warnings?.length ? { warning: position.warnings.join('; ') } : {};
+    return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed), ...warning };
   } catch (err) {
     // Continuing as new is how continueAsNew ends this run: not a failure, and nothing to report.
     if (err instanceof ContinueAsNew) throw err;

@@ -92,6 +92,20 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   try {
     const children: Promise<void>[] = [];
     for (const task of plan.tasks) {
+      // A dependent or derived stream reads its parent's table: only once the parent's sync has finished
+      // it. planSync puts these streams after all the others, so waiting here holds up no other stream.
+      const upstream = task.after ? progress.get(task.after) : undefined;
+      if (upstream) {
+        await condition(() => FINISHED.includes(upstream.status));
+        if (upstream.status !== 'completed') {
+          const entry = progress.get(task.stream)!;
+          entry.status = 'skipped';
+          entry.message = `${task.stream} skipped: it is read from the records of ${upstream.stream}, which ${upstream.status === 'skipped' ? 'was skipped' : `ended ${upstream.status}`}${upstream.message ? ` (${upstream.message})` : ''}`;
+          warnings.push(entry.message);
+          report();
+          continue;
+        }
+      }
       await condition(() => running < plan.maxParallelStreams);
       running++;
       progress.get(task.stream)!.status = 'running';
@@ -142,6 +156,8 @@ function requestedMaxOutage(request: unknown): number {
   const value = (request as { max_outage?: unknown } | null)?.max_outage;
   return typeof value === 'string' && DURATION_PATTERN.test(value) ? parseDuration(value) : parseDuration(DEFAULT_MAX_OUTAGE);
 }
+/** A stream that will not change any more. */
+const FINISHED: readonly StreamProgress['status'][] = ['completed', 'skipped', 'failed', 'cancelled'];
 
 /** Fails the sync with the activity's own message (bad request, rejected key), not "Activity task failed". */
 function surfaceCause(err: unknown): never {

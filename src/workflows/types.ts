@@ -36,6 +36,13 @@ interface StreamTaskBase {
   maxOutageMs: number;
   /** Set for a timeseries query stream: the query it reads (no secret in it). */
   timeseriesQuery?: QueryDefinition;
+  /**
+   * A dependent or derived stream: the stream of this sync whose table it reads its parents (or
+   * source records) from. It starts once that stream has completed, and is skipped if it did not.
+   */
+  after?: string;
+  /** A dependent stream with `refreshAfter`: how old (ms) what was read for a parent may grow before it is read again. */
+  refreshMs?: number;
 }
 
 /**
@@ -84,6 +91,8 @@ export interface StreamPosition {
    * part being read and of the parts after it, ascending (the last part ends where the window does).
    */
   splitEnds?: number[];
+  /** What pages said the run must report (a cap Datadog applies silently, reached), each once. */
+  warnings?: string[];
 }
 
 export type StreamStatus = 'pending' | 'running' | 'completed' | 'skipped' | 'failed' | 'cancelled';
@@ -140,6 +149,8 @@ export interface FetchPageInput {
   pageNumber: number;
   /** Set for a timeseries query stream: the query it reads. */
   timeseriesQuery?: QueryDefinition;
+  /** The stream's planned `refreshMs` (StreamTask.refreshMs). */
+  refreshMs?: number;
 }
 
 /** What `fetchPage` returns: a summary, never the records themselves. */
@@ -154,4 +165,6 @@ export interface PageSummary {
    * [from, splitAt) and [splitAt, to) instead.
    */
   splitAt?: number;
+  /** What the run must report about this page (a cap Datadog applies silently, reached). */
+  warnings?: string[];
 }

@@ -342,8 +342,10 @@ export const STREAMS: readonly StreamDef[] = [
     name: 'slo_history',
     description: 'SLI history of each SLO, one row per SLO and window, GET /api/v1/slo/{slo_id}/history',
     notes:
-      'Each page lists 10 SLOs and reads the history of each for the current window, one row per SLO and window, with the added fields `id` and `slo_id`. ' +
-      'An SLO deleted between the listing and its history request (404) is passed over. With the default `window_size` of `1d` a row holds one day\'s SLI.',
+      'Reads the history of every SLO for each window, one request per SLO and window, one row per SLO and window, with the added fields `id` and `slo_id`. ' +
+      'The SLOs are not listed again per window: they are the rows of `service_level_objectives`, which the same sync refreshes first (selecting `slo_history` alone syncs it too). ' +
+      'A failed history request is retried alone; the SLOs of its page already read are not asked for again. ' +
+      'An SLO deleted between the listing and its history request (404) is logged and passed over. With the default `window_size` of `1d` a row holds one day\'s SLI.',
     method: 'GET',
     path: '/api/v1/slo/{slo_id}/history',
     recordsPath: 'data',
@@ -354,7 +356,8 @@ export const STREAMS: readonly StreamDef[] = [
     // No lookback: a row is the SLI over its whole window; a window started earlier would be another
     // row over an overlapping span, not a fresher copy of this one.
     window: { fromParam: 'from_ts', toParam: 'to_ts', unit: 's', cursorField: 'to_ts', cursorUnit: 's', lookback: '0s' },
-    parent: { stream: 'service_level_objectives', key: 'id', pathParam: 'slo_id', field: 'slo_id', batchSize: 10 },
+    // 20 SLOs a page: a retried page asks again only for the histories it has not yet written.
+    parent: { stream: 'service_level_objectives', key: 'id', pathParam: 'slo_id', field: 'slo_id', batchSize: 20 },
     permission: 'slos_read',
     schemaSource: {
       spec: 'v1',
@@ -1182,6 +1185,282 @@ export const STREAMS: readonly StreamDef[] = [
     permission: 'dora_metrics_read',
     schemaSource: { spec: 'v2', component: 'DORAIncidentObject' },
   },
+  // ── Inventory: dependent and derived streams, organisation and access, integrations, misc (full refresh) ──
+  {
+    name: 'dashboard_definitions',
+    description: 'Full definition of each dashboard (widgets, template variables), GET /api/v1/dashboard/{dashboard_id}',
+    notes:
+      'One request per dashboard, and only for dashboards whose `modified_at` in `dashboards` differs from the definition stored: an unchanged ' +
+      'dashboard keeps its row without a request. The dashboards are the rows of `dashboards`, which the same sync refreshes first (selecting ' +
+      '`dashboard_definitions` alone syncs it too). A dashboard deleted between the two (404) is logged; its definition leaves the table with the refresh.',
+    method: 'GET',
+    path: '/api/v1/dashboard/{dashboard_id}',
+    recordsPath: '',
+    recordShape: 'object',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    // 10 a page: definitions carry every widget, often hundreds of kilobytes each.
+    parent: { stream: 'dashboards', key: 'id', pathParam: 'dashboard_id', field: 'id', batchSize: 10, whenChanged: { parentField: 'modified_at', field: 'modified_at' } },
+    permission: 'dashboards_read',
+    schemaSource: { spec: 'v1', component: 'Dashboard' },
+  },
+  {
+    name: 'metric_metadata',
+    description: 'Type, unit and description of each metric, GET /api/v1/metrics/{metric_name}',
+    notes:
+      'One request per metric: there is no batch endpoint. A metric is read when it first appears in `metrics` and again only once what was read ' +
+      'for it is 7 days old (`stream_options.metric_metadata.refresh`, at least `1d`): Datadog has documented 100 requests an hour for metric retrieval, ' +
+      'which keeps up with about 16,000 metrics re-read weekly but only 2,400 daily. The metrics are the rows of `metrics`, which the same sync ' +
+      'refreshes first. A metric Datadog no longer knows (404) is logged; its row leaves the table with the refresh.',
+    method: 'GET',
+    path: '/api/v1/metrics/{metric_name}',
+    recordsPath: '',
+    recordShape: 'object',
+    primaryKey: 'metric_name',
+    pagination: { kind: 'none' },
+    parent: { stream: 'metrics', key: 'id', pathParam: 'metric_name', field: 'metric_name', batchSize: 25, refreshAfter: '7d' },
+    permission: 'metrics_read',
+    schemaSource: { spec: 'v1', component: 'MetricMetadata', addedFields: { metric_name: { type: 'string', description: 'The metric this metadata describes.' } } },
+  },
+  {
+    name: 'org',
+    description: 'The organization (and the child organizations it manages), GET /api/v1/org',
+    notes: 'Datadog\'s `ListOrgs`: a list (`orgs`), usually of one, keyed by `public_id`. It needs `org_management`, an administrator\'s permission.',
+    method: 'GET',
+    path: '/api/v1/org',
+    recordsPath: 'orgs',
+    primaryKey: 'public_id',
+    pagination: { kind: 'none' },
+    permission: 'org_management',
+    schemaSource: { spec: 'v1', component: 'Organization' },
+  },
+  {
+    name: 'api_keys',
+    description: 'API keys: name, owner, dates, last four characters (never the key), GET /api/v2/api_keys',
+    notes:
+      'Metadata only. The v2 list never carries the key, and `attributes.key` is dropped before storage should it ever appear; the v1 list ' +
+      '(`/api/v1/api_key`), which returns whole keys, and the single-key GET, which does too, are never called.',
+    method: 'GET',
+    path: '/api/v2/api_keys',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: JSONAPI_PAGES,
+    // Oldest first: a key created while paging lands on the last page instead of shifting the others.
+    params: { sort: 'created_at' },
+    dropFields: ['attributes.key'],
+    permission: 'api_keys_read',
+    schemaSource: { spec: 'v2', component: 'PartialAPIKey' },
+  },
+  {
+    name: 'application_keys',
+    description: 'Application keys of the whole organization: name, owner, scopes, dates, last four characters (never the key), GET /api/v2/application_keys',
+    notes:
+      'Metadata only, as for `api_keys`: `attributes.key` is dropped before storage; the v1 list (`/api/v1/application_key`), whose `hash` is the whole key, is never called.',
+    method: 'GET',
+    path: '/api/v2/application_keys',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: JSONAPI_PAGES,
+    params: { sort: 'created_at' },
+    dropFields: ['attributes.key'],
+    permission: 'org_app_keys_read',
+    schemaSource: { spec: 'v2', component: 'PartialApplicationKey' },
+  },
+  {
+    name: 'authn_mappings',
+    description: 'SAML attribute mappings to roles, GET /api/v2/authn_mappings',
+    notes: 'Mappings to roles, Datadog\'s default `resource_type`; mappings to teams are `authn_team_mappings`.',
+    method: 'GET',
+    path: '/api/v2/authn_mappings',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: JSONAPI_PAGES,
+    params: { sort: 'created_at' },
+    permission: 'user_access_read',
+    schemaSource: { spec: 'v2', component: 'AuthNMapping' },
+  },
+  {
+    name: 'authn_team_mappings',
+    description: 'SAML attribute mappings to teams, GET /api/v2/authn_mappings?resource_type=team',
+    notes: 'The same endpoint as `authn_mappings` with `resource_type=team`: without it Datadog lists only mappings to roles.',
+    method: 'GET',
+    path: '/api/v2/authn_mappings',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: JSONAPI_PAGES,
+    params: { sort: 'created_at', resource_type: 'team' },
+    permission: 'user_access_read',
+    schemaSource: { spec: 'v2', component: 'AuthNMapping' },
+  },
+  {
+    name: 'user_roles',
+    description: 'Which user holds which role, one row per user and role, from the users\' relationships (no request of its own)',
+    notes:
+      'Made from `relationships.roles.data` of each record of `users`, which the same sync refreshes first (selecting `user_roles` alone syncs it ' +
+      'too): no request of its own. A role taken from a user leaves the table with the refresh.',
+    method: 'GET',
+    path: '/api/v2/users',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    derivedKey: { field: 'id', from: ['user_id', 'role_id'] },
+    pagination: { kind: 'none' },
+    derivedFrom: { stream: 'users', items: 'relationships.roles.data', recordFields: { user_id: 'id' }, itemFields: { role_id: 'id' } },
+    permission: 'user_access_read',
+    schemaSource: {
+      inline: {
+        type: 'object',
+        description: 'One role one user holds.',
+        properties: {
+          id: { type: 'string', description: 'User id and role id, joined by ":".' },
+          user_id: { type: 'string', description: 'The user (`users.id`).' },
+          role_id: { type: 'string', description: 'The role (`roles.id`).' },
+        },
+      },
+    },
+  },
+  {
+    name: 'aws_accounts',
+    description: 'AWS accounts of the AWS integration (v2), GET /api/v2/integration/aws/accounts',
+    notes: '`auth_config.secret_access_key` is write-only in the spec and dropped before storage should it ever appear; `access_key_id` and `external_id` are kept.',
+    method: 'GET',
+    path: '/api/v2/integration/aws/accounts',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    dropFields: ['attributes.auth_config.secret_access_key'],
+    permission: 'aws_configuration_read',
+    schemaSource: { spec: 'v2', component: 'AWSAccountResponseData' },
+  },
+  {
+    name: 'gcp_accounts',
+    description: 'GCP service accounts of the GCP integration (v2, STS), GET /api/v2/integration/gcp/accounts',
+    notes: 'The v2 list has the STS-enabled service accounts only; integrations made with a key file appear only in the deprecated v1 list, which returns the private key and is not read.',
+    method: 'GET',
+    path: '/api/v2/integration/gcp/accounts',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: 'gcp_configuration_read',
+    schemaSource: { spec: 'v2', component: 'GCPSTSServiceAccount' },
+  },
+  {
+    name: 'azure_integrations',
+    description: 'Azure app registrations of the Azure integration (v1), GET /api/v1/integration/azure',
+    notes: 'Records have no id: the key is `tenant_name` and `client_id` joined by ":". `client_secret` is dropped before storage (the spec does not mark it write-only).',
+    method: 'GET',
+    path: '/api/v1/integration/azure',
+    recordsPath: '',
+    primaryKey: 'id',
+    derivedKey: { field: 'id', from: ['tenant_name', 'client_id'] },
+    pagination: { kind: 'none' },
+    dropFields: ['client_secret'],
+    permission: 'azure_configuration_read',
+    schemaSource: { spec: 'v1', component: 'AzureAccount', addedFields: { id: { type: 'string', description: 'Tenant and client id, joined by ":".' } } },
+  },
+  {
+    name: 'integrations',
+    description: 'Datadog\'s integrations, each with whether this organization has it installed, GET /api/v2/integrations',
+    notes: 'The whole catalogue (hundreds of entries), `installed` telling which the organization uses. The spec names no permission.',
+    method: 'GET',
+    path: '/api/v2/integrations',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'none' },
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'Integration' },
+  },
+  {
+    name: 'ndm_devices',
+    description: 'Network devices monitored by NDM, GET /api/v2/ndm/devices',
+    notes: 'The spec names no permission.',
+    method: 'GET',
+    path: '/api/v2/ndm/devices',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'page', pageParam: 'page[number]', sizeParam: 'page[size]', maxPageSize: 500 },
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'DevicesListData' },
+  },
+  {
+    name: 'host_tags',
+    description: 'Host tags, one row per host and tag, GET /api/v1/tags/hosts',
+    notes:
+      'Datadog answers a map from each tag to its hosts, without saying which source set a tag; only the `source` filter selects one, and the ' +
+      'sources are open-ended, so rows are (host, tag) from one request. Each host\'s tags by source are in `hosts.tags_by_source`. Datadog returns ' +
+      'at most 10,000 host names in all; a response that reaches that makes the run warn that some may be missing.',
+    method: 'GET',
+    path: '/api/v1/tags/hosts',
+    recordsPath: 'tags',
+    recordShape: 'map',
+    // "a restriction of 10k total host names from the org that can be attached to tags and returned" (the spec).
+    mapFields: { key: 'tag', value: 'host_name', maxValues: 10_000 },
+    primaryKey: 'id',
+    // Tags hold ":" (`env:prod`); neither host names nor tags hold "|".
+    derivedKey: { field: 'id', from: ['host_name', 'tag'], separator: '|' },
+    pagination: { kind: 'none' },
+    permission: '',
+    schemaSource: {
+      inline: {
+        type: 'object',
+        description: 'One tag of one host.',
+        properties: {
+          id: { type: 'string', description: 'Host name and tag, joined by "|".' },
+          host_name: { type: 'string', description: 'The host.' },
+          tag: { type: 'string', description: 'The tag, e.g. `env:prod`.' },
+        },
+      },
+    },
+  },
+  {
+    name: 'synthetic_private_locations',
+    description: 'Synthetic private locations, from GET /api/v1/synthetics/locations (ids starting "pl:")',
+    notes: 'Datadog has no list of private locations: its list of locations holds public and private ones, and only ids starting `pl:` are kept.',
+    method: 'GET',
+    path: '/api/v1/synthetics/locations',
+    recordsPath: 'locations',
+    primaryKey: 'id',
+    recordFilter: { field: 'id', startsWith: 'pl:' },
+    pagination: { kind: 'none' },
+    permission: 'synthetics_private_location_read',
+    schemaSource: { spec: 'v1', component: 'SyntheticsLocation' },
+  },
+  {
+    name: 'reference_tables',
+    description: 'Reference tables (their definitions, not their rows), GET /api/v2/reference-tables/tables',
+    notes: 'Sorted by `table_name`: the default, most recently updated first, would reorder pages when a table is updated while they are read. The spec names no permission.',
+    method: 'GET',
+    path: '/api/v2/reference-tables/tables',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: { kind: 'offset', offsetParam: 'page[offset]', limitParam: 'page[limit]', maxPageSize: 100 },
+    params: { sort: 'table_name' },
+    permission: '',
+    schemaSource: { spec: 'v2', component: 'TableResultV2Data' },
+  },
+  {
+    name: 'observability_pipelines',
+    description: 'Observability Pipelines configurations, GET /api/v2/obs-pipelines/pipelines',
+    method: 'GET',
+    path: '/api/v2/obs-pipelines/pipelines',
+    recordsPath: 'data',
+    primaryKey: 'id',
+    pagination: JSONAPI_PAGES,
+    permission: 'observability_pipelines_read',
+    schemaSource: { spec: 'v2', component: 'ObservabilityPipelineData' },
+  },
+  {
+    name: 'sensitive_data_scanner_groups',
+    description: 'Sensitive Data Scanner groups, GET /api/v2/sensitive-data-scanner/config',
+    notes: 'The groups are the `included` items of type `sensitive_data_scanner_group`; the rules beside them are left out.',
+    method: 'GET',
+    path: '/api/v2/sensitive-data-scanner/config',
+    recordsPath: 'included',
+    primaryKey: 'id',
+    recordFilter: { field: 'type', equals: 'sensitive_data_scanner_group' },
+    pagination: { kind: 'none' },
+    permission: 'data_scanner_read',
+    schemaSource: { spec: 'v2', component: 'SensitiveDataScannerGroupIncludedItem' },
+  },
 ];
 
 export const STREAM_NAMES: readonly string[] = STREAMS.map((s) => s.name);
@@ -1253,6 +1532,11 @@ export function getStream(name: string, queries: readonly QueryDefinition[] = []
   const def = STREAMS.find((s) => s.name === name);
   if (!def) throw new Error(`unknown stream "${name}"; known streams: ${[...STREAM_NAMES, ...queries.map((q) => q.name)].join(', ')}`);
   return def;
+}
+
+/** The stream whose records a dependent or derived stream is read from; undefined for the others. */
+export function upstreamOf(def: StreamDef): string | undefined {
+  return def.parent?.stream ?? def.derivedFrom?.stream;
 }
 
 /** A stream's record schema: from the spec (generated into schemas.json) or its inline one. */

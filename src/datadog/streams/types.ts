@@ -107,9 +107,11 @@ export interface RelativeTime {
  * - `ordered`: an ordered array of names or ids at `recordsPath` (the order of log indexes, of
  *   pipelines) becomes one row per position, `{ position, <valueField>: value }`, keyed by
  *   `position`: a full refresh rewrites every position and removes those the list no longer has;
- * - `values`: an array of names (strings or numbers) at `recordsPath`, each one a row `{<valueField>: name}`.
+ * - `values`: an array of names (strings or numbers) at `recordsPath`, each one a row `{<valueField>: name}`;
+ * - `map`: an object of arrays at `recordsPath` (`{"env:prod": ["host-a", "host-b"]}`) becomes one
+ *   row per key and value, named by `mapFields`.
  */
-export type RecordShape = 'list' | 'object' | 'timeseries' | 'ordered' | 'values';
+export type RecordShape = 'list' | 'object' | 'timeseries' | 'ordered' | 'values' | 'map';
 
 /** The field of an `ordered` row that holds its position (0 is the first), and is its key. */
 export const POSITION_FIELD = 'position';
@@ -125,9 +127,35 @@ export interface IncludedResource {
   as?: string;
 }
 
+/** For `recordShape: 'map'`: the row fields that take each key and each of its values. */
+export interface MapFields {
+  key: string;
+  value: string;
+  /**
+   * The most distinct values Datadog returns in one response, where it documents a cap it applies
+   * silently: a response that reaches it may have been cut, and the run says so.
+   */
+  maxValues?: number;
+}
+
 /**
- * A stream read once per record of another stream, e.g. one history request per SLO. Its page
- * state walks the parent's pages; each page of parents becomes one request per parent.
+ * Keeps only some of the items at `recordsPath`, for endpoints that serve several kinds of object in
+ * one list (JSON:API `included[]`) or more than the stream is about (public and private locations).
+ */
+export interface RecordFilter {
+  /** Dotted path of the field tested. */
+  field: string;
+  /** Kept when the field equals this. */
+  equals?: string;
+  /** Kept when the field is a string starting with this. */
+  startsWith?: string;
+}
+
+/**
+ * A stream read once per record of another stream, e.g. one history request per SLO. The parents are
+ * not listed again: they are the rows of the parent stream's table, as the parent's own sync in the
+ * same run left them (selecting a dependent stream syncs its parent first). Its pages walk that
+ * table by key, `batchSize` parents a page, one request per parent (and window).
  */
 export interface ParentStream {
   /** The parent stream's name in the table. */
@@ -138,7 +166,7 @@ export interface ParentStream {
   pathParam: string;
   /** Field added to each record, holding the parent's id. */
   field: string;
-  /** Parents per fetchPage call: each costs one request, and a retried page repeats them all. */
+  /** Parents per fetchPage call: each costs one request; a retried page repeats only the ones not yet written. */
   batchSize: number;
   /**
    * Only parents whose `field` is one of `in` are read (synthetic tests of a type that has a results
@@ -147,6 +175,33 @@ export interface ParentStream {
   where?: { field: string; in: readonly string[] };
   /** Parents whose `field` has one of these values are read at that path instead of the row's (browser tests' results). */
   paths?: { field: string; byValue: Readonly<Record<string, string>> };
+  /**
+   * Read a parent only when this field of its stored record differs from `field` of what was read for
+   * it last (a summary's `modified_at` against the definition's): the others keep their rows.
+   */
+  whenChanged?: { parentField: string; field: string };
+  /**
+   * Read a parent only when what was read for it is older than this (a duration, e.g. `1d`): for
+   * endpoints that cost one request per parent and change seldom. The others keep their rows.
+   */
+  refreshAfter?: string;
+}
+
+/**
+ * A stream whose rows are made from another stream's records, with no request of its own: each item
+ * of an array in every source record becomes a row (which user holds which role, from the users'
+ * `relationships.roles.data`). The source records are read from the source stream's table, as its
+ * sync in the same run left them (selecting a derived stream syncs its source first).
+ */
+export interface DerivedFrom {
+  /** The source stream's name in the table. */
+  stream: string;
+  /** Dotted path, in each source record, of the array whose items become rows. */
+  items: string;
+  /** Row fields taken from the source record, by dotted path (e.g. `user_id: 'id'`). */
+  recordFields: Record<string, string>;
+  /** Row fields taken from each item, by dotted path (e.g. `role_id: 'id'`). */
+  itemFields: Record<string, string>;
 }
 
 /** Where a stream's record schema comes from. */
@@ -208,10 +263,20 @@ export interface StreamDef {
   primaryKey: string;
   /**
    * For records without a single unique field: the primary key field is written as these fields'
-   * values joined by `:` (e.g. SLO id and window start). A part `{ path, as: 'month' }` is a time
-   * written as its month: a monthly figure Datadog re-dates on every read stays one row.
+   * values joined by `separator` (`:` unless stated; e.g. SLO id and window start). A part
+   * `{ path, as: 'month' }` is a time written as its month: a monthly figure Datadog re-dates on every read stays one row.
    */
-  derivedKey?: { field: string; from: KeyPart[] };
+  derivedKey?: { field: string; from: KeyPart[]; separator?: string };
+  /** For `recordShape: 'map'`: the fields each key and value are written to. */
+  mapFields?: MapFields;
+  /** Keeps only the items at `recordsPath` that pass this test. */
+  recordFilter?: RecordFilter;
+  /**
+   * Dotted paths removed from every record before anything else sees it (secrets and key values
+   * that must never be stored, whether or not Datadog documents sending them); the generated schema
+   * leaves them out too.
+   */
+  dropFields?: string[];
   pagination: Pagination;
   window?: TimeWindow;
   /** Parameter holding the per-stream search query (`filter[query]`), for streams that take one. */
@@ -237,6 +302,8 @@ export interface StreamDef {
    * refused (a 400 saying "non-parent org keys", or a 403), and the stream is skipped saying so.
    */
   parentOrgOnly?: boolean;
+  /** Set for a stream made from another stream's records, with no request of its own. */
+  derivedFrom?: DerivedFrom;
   /** The RBAC permission the endpoint needs (the spec's `x-permission`; alternatives joined by " or "). */
   permission: string;
   /** Where the record schema comes from. */
