@@ -13,6 +13,7 @@ import { generateDashboards, generateLogs } from '../src/simulator/data';
 import { adminClient, dropSchema, openTestPostgres, testPostgresSettings, uniqueSchema } from './helpers/postgres';
 import { countRows, writeRecords, type QueryableDestination } from './helpers/destinations';
 import { normalise, snapshot } from './helpers/tables';
+import { tcpProxy } from './helpers/tcp-proxy';
 
 const logs = getStream('logs');
 const dashboards = getStream('dashboards');
@@ -543,6 +544,39 @@ describe('PostgreSQL with several writers', () => {
       expect(await countRows(destination, 'dashboards')).toBe(5);
     } finally {
       await destination.close();
+    }
+  });
+
+  it('reports a connection cut in the middle of a write, and the next write succeeds', async () => {
+    const url = new URL(testPostgresSettings(schema).url!);
+    const proxy = await tcpProxy(url.hostname, Number(url.port || 5432));
+    url.host = `127.0.0.1:${proxy.port}`;
+    const applicationName = `retriever-test-cut-${process.pid}`;
+    const destination = await PostgresDestination.open({ url: url.toString(), schema, applicationName });
+    const admin = await adminClient();
+    try {
+      await writeRecords(destination, dashboards, generateDashboards(8, 5, NOW) as unknown as JsonRecord[], 'first');
+      // Hold the table so the next write waits inside its transaction, then cut the network under it.
+      await admin.query('BEGIN');
+      await admin.query(`LOCK TABLE "${schema}".dashboards IN ACCESS EXCLUSIVE MODE`);
+      const blocked = writeRecords(destination, dashboards, generateDashboards(9, 6, NOW) as unknown as JsonRecord[], 'cut');
+      const outcome = blocked.then(() => 'written', (err: Error) => err);
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [applicationName]);
+        if (rows.length > 0) break;
+        if (waited > 10_000) throw new Error('the write never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await proxy.down();
+      await admin.query('ROLLBACK');
+      expect(String(await outcome)).toMatch(/PostgreSQL/);
+      await proxy.up();
+      await writeRecords(destination, dashboards, generateDashboards(9, 6, NOW) as unknown as JsonRecord[], 'again');
+      expect(await countRows(destination, 'dashboards')).toBe(5 + 6);
+    } finally {
+      await admin.end();
+      await destination.close();
+      await proxy.close();
     }
   });
 

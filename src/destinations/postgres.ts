@@ -47,6 +47,8 @@ export class PostgresDestination implements Destination {
   private readonly tables = new Map<string, Promise<TableState>>();
   /** Per connection: the staging tables it has, and the column list each was made for. */
   private readonly staging = new WeakMap<PoolClient, Map<string, string>>();
+  /** Connections given a listener for the server going away while they are checked out. */
+  private readonly watched = new WeakSet<PoolClient>();
 
   private constructor(
     private readonly pool: Pool,
@@ -84,6 +86,7 @@ export class PostgresDestination implements Destination {
       } catch (err) {
         throw postgresError(err, this.target, doing);
       }
+      this.watch(client);
       try {
         await client.query('BEGIN');
         return client;
@@ -93,6 +96,17 @@ export class PostgresDestination implements Destination {
         if (attempt > 1 || !isBrokenConnection(err)) throw postgresError(err, this.target, doing);
       }
     }
+  }
+
+  /**
+   * The pool listens for errors only on idle connections. A checked-out one the server drops between
+   * two queries emits 'error' with no listener, which would crash the worker; the next query on it
+   * fails anyway and the transaction reports that, so the event itself needs no handling.
+   */
+  private watch(client: PoolClient): void {
+    if (this.watched.has(client)) return;
+    this.watched.add(client);
+    client.on('error', () => {});
   }
 
   /** Runs `work` in one transaction on one connection; any failure rolls all of it back. */
