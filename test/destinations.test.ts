@@ -454,6 +454,39 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'full-2')).toBe(5);
     expect(await countRows(destination, 'dashboards')).toBe(15);
   });
+
+  it('resets only the streams named: bookmarks forgotten, rows dropped when asked, the rest untouched', async () => {
+    const { destination } = store;
+    const [page] = logPages(8, 50, 50);
+    await writeRecords(destination, logs, page, 'sync-1');
+    await writeRecords(destination, dashboards, generateDashboards(4, 10, NOW) as unknown as JsonRecord[], 'sync-1');
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-1' });
+    await destination.commitBookmark('audit_logs', { cursor: NOW - DAY, syncId: 'sync-1' });
+
+    // Without --drop-rows only the bookmark goes; a stream never synced has nothing to forget.
+    expect(await destination.resetStreams(['logs', 'events'], { dropRows: false })).toEqual([
+      { stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-1' } },
+      { stream: 'events', bookmark: null },
+    ]);
+    expect(await destination.readBookmark('logs')).toBeNull();
+    expect(await destination.readBookmark('audit_logs')).toEqual({ cursor: NOW - DAY, syncId: 'sync-1' });
+    expect(await countRows(destination, 'logs')).toBe(50);
+
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-2' });
+    expect(await destination.resetStreams(['logs', 'dashboards', 'spans'], { dropRows: true })).toEqual([
+      { stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-2' }, rowsDropped: 50 },
+      { stream: 'dashboards', bookmark: null, rowsDropped: 10 },
+      // No table yet, and none is made.
+      { stream: 'spans', bookmark: null, rowsDropped: 0 },
+    ]);
+    expect(await countRows(destination, 'logs')).toBe(0);
+    expect(await destination.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'spans'`)).toEqual([]);
+    expect(await destination.readBookmark('audit_logs')).toEqual({ cursor: NOW - DAY, syncId: 'sync-1' });
+
+    // The stream is written again as before.
+    expect(await writeRecords(destination, logs, page, 'sync-3')).toBe(50);
+    expect(await countRows(destination, 'logs')).toBe(50);
+  });
 });
 
 describe('PostgreSQL with several writers', () => {

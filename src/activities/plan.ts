@@ -96,7 +96,8 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           tasks.push({ ...common, mode: 'full_refresh' });
           continue;
         }
-        const bookmark = await destination.readBookmark(name);
+        // A stream being reset is read from the start: its bookmark is forgotten before any page.
+        const bookmark = request.full_refresh.includes(name) ? null : await destination.readBookmark(name);
         // Datadog indexes (and revises) records after their own time: each run reads the stream's
         // lookback before its bookmark again, never before start_date.
         let from = bookmark ? Math.max(bookmark.cursor - streamLookback(request, def), request.start_date ? start : -Infinity) : start;
@@ -114,6 +115,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
         tasks,
         summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${since}`,
         maxParallelStreams: request.max_parallel_streams,
+        ...(request.full_refresh.length > 0 ? { reset: { streams: request.full_refresh, dropRows: request.full_refresh_drop_rows } } : {}),
       };
     },
   };

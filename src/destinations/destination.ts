@@ -18,6 +18,15 @@ export interface SyncRecord {
   streams?: Record<string, { records: number; status: string }>;
 }
 
+/** What resetting one stream did (`retriever reset`, a sync's `full_refresh`). */
+export interface StreamReset {
+  stream: string;
+  /** The bookmark it had, now gone; null when it had none (a full-refresh stream, or never synced). */
+  bookmark: Bookmark | null;
+  /** Rows deleted, when rows were dropped too. */
+  rowsDropped?: number;
+}
+
 export interface PrepareOptions {
   /** Convert in slices, letting other work run between them (for a page prepared ahead of its turn). */
   yielding?: boolean;
@@ -41,6 +50,11 @@ export interface Destination {
   readBookmark(stream: string): Promise<Bookmark | null>;
   /** Called only after the data up to `bookmark.cursor` is written. */
   commitBookmark(stream: string, bookmark: Bookmark): Promise<void>;
+  /**
+   * Forgets streams (tables of the same names): their bookmarks and, with `dropRows`, their rows, all
+   * in one transaction, so a stream never keeps its bookmark without the rows under it. Nothing else.
+   */
+  resetStreams(streams: string[], options: { dropRows: boolean }): Promise<StreamReset[]>;
   /** After a complete full refresh: drop rows this sync did not see (deleted upstream). */
   removeRowsNotIn(table: TableSpec, syncId: string): Promise<number>;
   recordSync(sync: SyncRecord): Promise<void>;

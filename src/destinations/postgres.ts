@@ -1,11 +1,11 @@
 import { Pool, type PoolClient } from 'pg';
 import type { PostgresSettings } from '../config/env';
 import type { JsonRecord } from '../shared/json';
-import type { Bookmark, Destination, PrepareOptions, SyncRecord } from './destination';
+import type { Bookmark, Destination, PrepareOptions, StreamReset, SyncRecord } from './destination';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
 import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
-import { quoteIdent, SqlTables, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
+import { quoteIdent, SqlTables, type ChangeSql, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
 const POSTGRES: SqlDialect = {
@@ -245,6 +245,19 @@ export class PostgresDestination implements Destination {
 
   async commitBookmark(stream: string, bookmark: Bookmark): Promise<void> {
     await this.run(`committing the bookmark of ${stream}`, ...this.sql.commitBookmark(stream, bookmark));
+  }
+
+  /** One transaction: a failure anywhere leaves every bookmark and row as it was. */
+  resetStreams(streams: string[], options: { dropRows: boolean }): Promise<StreamReset[]> {
+    return this.transaction(`resetting ${streams.join(', ')}`, async (client) => {
+      const run: ChangeSql = async (sql, params) => {
+        const result = await client.query(sql, params);
+        return { rows: result.rows, changed: result.rowCount ?? 0 };
+      };
+      const resets: StreamReset[] = [];
+      for (const stream of streams) resets.push(await this.sql.resetStream(run, stream, options.dropRows));
+      return resets;
+    });
   }
 
   async removeRowsNotIn(table: TableSpec, syncId: string): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Bookmark, SyncRecord } from './destination';
+import type { Bookmark, StreamReset, SyncRecord } from './destination';
 import {
   columnsFor,
   keyColumn,
@@ -29,6 +29,9 @@ export interface SqlDialect {
 
 /** Runs one statement and returns its rows. */
 export type RunSql = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Runs one statement and returns its rows and how many rows it changed. */
+export type ChangeSql = (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[]; changed: number }>;
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -124,6 +127,20 @@ export class SqlTables {
        ON CONFLICT (stream) DO UPDATE SET cursor_ms = EXCLUDED.cursor_ms, cursor = EXCLUDED.cursor, sync_id = EXCLUDED.sync_id, updated_at = now()`,
       [stream, bookmark.cursor, bookmark.syncId],
     ];
+  }
+
+  /**
+   * Resets one stream, inside the caller's transaction: forgets its bookmark and, with `dropRows`,
+   * deletes its rows. The one place that says which bookmark and which rows are a stream's.
+   */
+  async resetStream(run: ChangeSql, stream: string, dropRows: boolean): Promise<StreamReset> {
+    const { rows } = await run(`DELETE FROM ${this.name('_retriever_state')} WHERE stream = $1 RETURNING cursor_ms, sync_id`, [stream]);
+    const bookmark = rows[0] ? { cursor: Number(rows[0].cursor_ms), syncId: String(rows[0].sync_id) } : null;
+    if (!dropRows) return { stream, bookmark };
+    const table = await run('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [this.schema, stream]);
+    // A stream never synced has no table: nothing to drop, and none is made.
+    const rowsDropped = table.rows.length > 0 ? (await run(`DELETE FROM ${this.name(stream)}`)).changed : 0;
+    return { stream, bookmark, rowsDropped };
   }
 
   recordSync(sync: SyncRecord): [string, unknown[]] {

@@ -48,6 +48,17 @@ export interface SyncPlan {
   /** One line for the Web UI. */
   summary: string;
   maxParallelStreams: number;
+  /**
+   * Streams to reset before any is read (the request's `full_refresh`); planned from `start_date`
+   * already. Absent when there are none, so syncs that ask for none schedule nothing more.
+   */
+  reset?: ResetRequest;
+}
+
+/** Streams whose bookmarks (and, with `dropRows`, rows) a sync forgets before reading them. */
+export interface ResetRequest {
+  streams: string[];
+  dropRows: boolean;
 }
 
 /** A `streamSync` child's durable position, carried across continue-as-new. */
