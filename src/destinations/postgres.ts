@@ -8,7 +8,7 @@ import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
 import { quoteIdent, SqlTables, type ChangeSql, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
-const POSTGRES: SqlDialect = {
+export const POSTGRES: SqlDialect = {
   types: { string: 'text', timestamp: 'timestamptz', integer: 'bigint', number: 'double precision', boolean: 'boolean', json: 'jsonb' },
   fromType: {
     text: 'string',
