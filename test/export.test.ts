@@ -6,7 +6,7 @@ import { readEnv } from '../src/config/env';
 import { getStream } from '../src/datadog/streams/table';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { exportParquet, openExportSource } from '../src/export';
-import { parquetFiles } from '../src/export/parquet';
+import { parquetFiles, partitionColumn } from '../src/export/parquet';
 import { generateDashboards, generateLogs } from '../src/simulator/data';
 import type { JsonRecord } from '../src/shared/json';
 import { writeRecords, type QueryableDestination } from './helpers/destinations';
@@ -49,10 +49,10 @@ async function duckdb(sql: string): Promise<Record<string, unknown>[]> {
   }
 }
 
-/** Rows in one comparable form, sorted by id; `_day` kept apart. */
+/** Rows in one comparable form, sorted by id; `day` kept apart. */
 function comparable(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   return rows
-    .map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== '_day').map(([k, v]) => [k, normalise(v)])))
+    .map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== 'day').map(([k, v]) => [k, normalise(v)])))
     .sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
 }
 
@@ -132,26 +132,27 @@ describe.each(['duckdb', 'postgres'] as const)('export --format parquet from %s'
     expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toMatchObject({
       id: 'VARCHAR',
       timestamp: 'TIMESTAMP WITH TIME ZONE',
-      tags: 'JSON',
+      // JSON as its text, a plain string every reader takes.
+      tags: 'VARCHAR',
       drift_count: 'DOUBLE',
-      _raw: 'JSON',
+      _raw: 'VARCHAR',
       _retriever_synced_at: 'TIMESTAMP WITH TIME ZONE',
-      _day: 'DATE',
+      day: 'DATE',
     });
     const [edge] = await duckdb(`SELECT epoch_us("timestamp") AS us, message FROM read_parquet('${logGlob}', hive_partitioning = true) WHERE id = 'edge-1'`);
     expect(edge).toEqual({ us: 1740695400123456n, message: 'tab\there "quoted" 🚀' });
-    expect(Object.keys(logRows[0])).toEqual(expect.arrayContaining(['drift_count', '_raw', '_retriever_sync_id', '_day']));
+    expect(Object.keys(logRows[0])).toEqual(expect.arrayContaining(['drift_count', '_raw', '_retriever_sync_id', 'day']));
     // Each row sits in the partition of its UTC day; edge-1 (00:30 at +02:00) in the day before.
-    for (const row of logRows) expect((row._day as Date).toISOString().slice(0, 10)).toBe((row.timestamp as Date).toISOString().slice(0, 10));
-    expect(logRows.find((r) => r.id === 'edge-1')!._day).toEqual(new Date('2025-02-27T00:00:00Z'));
+    for (const row of logRows) expect((row.day as Date).toISOString().slice(0, 10)).toBe((row.timestamp as Date).toISOString().slice(0, 10));
+    expect(logRows.find((r) => r.id === 'edge-1')!.day).toEqual(new Date('2025-02-27T00:00:00Z'));
     const days = new Set(logRows.map((r) => (r.timestamp as Date).toISOString().slice(0, 10)));
-    expect(parquetFiles(join(out, 'logs')).map((f) => relative(join(out, 'logs'), f).split('/')[0]).sort()).toEqual([...days].sort().map((d) => `_day=${d}`));
+    expect(parquetFiles(join(out, 'logs')).map((f) => relative(join(out, 'logs'), f).split('/')[0]).sort()).toEqual([...days].sort().map((d) => `day=${d}`));
 
     expect(comparable(await readParquet(join(out, 'dashboards', '*.parquet'), false))).toEqual(store.expected.dashboards);
     const slo = await readParquet(join(out, 'slo_history', '**', '*.parquet'), true);
     expect(comparable(slo)).toEqual(store.expected.slo_history);
     // Epoch seconds: the day of to_ts.
-    expect(slo.map((r) => (r._day as Date).toISOString().slice(0, 10)).sort()).toEqual(['2025-02-27', '2025-02-28', '2025-03-01']);
+    expect(slo.map((r) => (r.day as Date).toISOString().slice(0, 10)).sort()).toEqual(['2025-02-27', '2025-02-28', '2025-03-01']);
   });
 
   it('replaces an earlier export of a stream, refuses to write over files it did not make, and names a stream with no table', async () => {
@@ -171,5 +172,12 @@ describe.each(['duckdb', 'postgres'] as const)('export --format parquet from %s'
     } finally {
       await source.close();
     }
+  });
+});
+
+describe('the partition column', () => {
+  it('is day, a name pandas and Spark read (they skip paths starting with "_"), or day_2 when the table has a day column', () => {
+    expect(partitionColumn(new Map([['id', 'VARCHAR']]))).toBe('day');
+    expect(partitionColumn(new Map([['day', 'VARCHAR']]))).toBe('day_2');
   });
 });

@@ -6,8 +6,18 @@ import { quoteIdent } from '../destinations/sql-tables';
 import { columnsFor, RAW_COLUMN } from '../destinations/table-model';
 import { tableSpec } from '../datadog/streams/table';
 
-/** The Hive partition column of an incremental stream's files: the UTC day of its cursor field. */
-export const DAY_COLUMN = '_day';
+/**
+ * The Hive partition column of an incremental stream's files: the UTC day of its cursor field. Not
+ * `_day`: pyarrow (pandas) and Spark pass over paths that start with "_" or ".".
+ */
+export const DAY_COLUMN = 'day';
+
+/** `day`, or `day_2`, … when the table has a column of that name. */
+export function partitionColumn(columns: Map<string, string>): string {
+  let name = DAY_COLUMN;
+  for (let i = 2; columns.has(name); i++) name = `${DAY_COLUMN}_${i}`;
+  return name;
+}
 
 /** What one stream's export wrote. */
 export interface ExportedStream {
@@ -15,10 +25,12 @@ export interface ExportedStream {
   rows: number;
   /** Parquet files written. */
   files: number;
-  /** The stream's directory: `<out>/<stream>/`, with `_day=YYYY-MM-DD/` below it for incremental streams. */
+  /** The stream's directory: `<out>/<stream>/`, with `day=YYYY-MM-DD/` below it for incremental streams. */
   path: string;
   /** The field the files are partitioned by the day of (incremental streams). */
   partitionedBy?: string;
+  /** The partition column holding that day: `day` (unless the table has a column of that name). */
+  partitionColumn?: string;
 }
 
 /**
@@ -34,7 +46,7 @@ export interface ExportTable {
 
 /**
  * Writes one stream's table as Parquet through DuckDB's own `COPY … TO`: incremental streams
- * partitioned by the UTC day of their cursor field (`_day=2026-11-20/…`), full-refresh streams as one
+ * partitioned by the UTC day of their cursor field (`day=2026-11-20/…`), full-refresh streams as one
  * file. The stream's directory is replaced whole, so an export is a snapshot of the table.
  */
 export async function writeParquet(table: ExportTable, def: StreamDef, outDir: string): Promise<ExportedStream> {
@@ -45,12 +57,15 @@ export async function writeParquet(table: ExportTable, def: StreamDef, outDir: s
     rmSync(dir, { recursive: true });
   }
   mkdirSync(dir, { recursive: true });
+  // JSON columns as JSON text in plain strings: Parquet's JSON annotation reaches polars as bytes.
+  const columns = [...table.columns].map(([name, type]) => (type === 'JSON' ? `CAST(${quoteIdent(name)} AS VARCHAR) AS ${quoteIdent(name)}` : quoteIdent(name)));
   let sql: string;
+  const partition = partitionColumn(table.columns);
   if (def.window) {
     const day = dayExpression(def, table.columns);
-    sql = `COPY (SELECT *, ${day} AS ${DAY_COLUMN} FROM ${table.relation} ORDER BY ${DAY_COLUMN}) TO ${literal(dir)} (FORMAT parquet, PARTITION_BY (${DAY_COLUMN}), OVERWRITE_OR_IGNORE)`;
+    sql = `COPY (SELECT ${columns.join(', ')}, ${day} AS ${quoteIdent(partition)} FROM ${table.relation}) TO ${literal(dir)} (FORMAT parquet, PARTITION_BY (${quoteIdent(partition)}), OVERWRITE_OR_IGNORE)`;
   } else {
-    sql = `COPY (SELECT * FROM ${table.relation}) TO ${literal(join(dir, 'data_0.parquet'))} (FORMAT parquet)`;
+    sql = `COPY (SELECT ${columns.join(', ')} FROM ${table.relation}) TO ${literal(join(dir, 'data_0.parquet'))} (FORMAT parquet)`;
   }
   const result = await table.connection.run(sql);
   return {
@@ -58,13 +73,13 @@ export async function writeParquet(table: ExportTable, def: StreamDef, outDir: s
     rows: Number(result.rowsChanged),
     files: parquetFiles(dir).length,
     path: dir,
-    ...(def.window ? { partitionedBy: def.window.cursorField } : {}),
+    ...(def.window ? { partitionedBy: def.window.cursorField, partitionColumn: partition } : {}),
   };
 }
 
 /**
  * SQL for the UTC day of a row's cursor: its typed column when the table has one, else the field
- * read from `_raw`. A row whose cursor cannot be read lands in `_day=NULL`, not nowhere.
+ * read from `_raw`. A row whose cursor cannot be read lands in `day=NULL`, not nowhere.
  */
 export function dayExpression(def: StreamDef, columns: Map<string, string>): string {
   const window = def.window!;
@@ -108,8 +123,8 @@ function exists(path: string): boolean {
   }
 }
 
-/** A directory holding only what an export writes: Parquet files, and `_day=…` directories of them. */
+/** A directory holding only what an export writes: Parquet files, and `day=…` directories of them. */
 function isExportDirectory(dir: string): boolean {
   if (!statSync(dir).isDirectory()) return false;
-  return readdirSync(dir, { withFileTypes: true }).every((e) => (e.isDirectory() ? e.name.startsWith(`${DAY_COLUMN}=`) && isExportDirectory(join(dir, e.name)) : e.name.endsWith('.parquet')));
+  return readdirSync(dir, { withFileTypes: true }).every((e) => (e.isDirectory() ? e.name.startsWith(`${DAY_COLUMN}`) && e.name.includes('=') && isExportDirectory(join(dir, e.name)) : e.name.endsWith('.parquet')));
 }
