@@ -56,6 +56,21 @@ describe('sync request validation', () => {
     expect(problems({ organization: 'EU West' })).toEqual([expect.stringMatching(/^organization: lower-case letters/)]);
   });
 
+  it('takes full_refresh streams among those it reads, and full_refresh_drop_rows only with them', () => {
+    expect(parseSyncRequest({ streams: ['logs', 'dashboards'], full_refresh: ['logs'], full_refresh_drop_rows: true }, NOW)).toMatchObject({
+      full_refresh: ['logs'],
+      full_refresh_drop_rows: true,
+    });
+    expect(parseSyncRequest({}, NOW)).toMatchObject({ full_refresh: [], full_refresh_drop_rows: false });
+    expect(problems({ streams: ['logs'], full_refresh: ['logz', 'audit_logs'] })).toEqual([
+      expect.stringMatching(/^full_refresh\.0: unknown stream "logz"/),
+      'full_refresh.1: audit_logs is not among the streams this sync reads (logs); add it to streams',
+    ]);
+    expect(problems({ full_refresh_drop_rows: true })).toEqual([
+      'full_refresh_drop_rows: drops the rows of the full_refresh streams, and none is named: set full_refresh too',
+    ]);
+  });
+
   it('refuses keys in the request and says where they belong', () => {
     const found = problems({ api_key: 'abc', application_key: 'def' });
     expect(found).toEqual([

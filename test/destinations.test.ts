@@ -487,6 +487,49 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     await destination.recordSync({ syncId: 'new-sync', organization: 'eu', status: 'running' });
     expect(await destination.query("SELECT organization FROM _retriever_syncs WHERE sync_id = 'new-sync'")).toEqual([{ organization: 'eu' }]);
   });
+
+  it('resets only the streams named: bookmarks forgotten, rows dropped when asked, the rest untouched', async () => {
+    const { destination } = store;
+    const [page] = logPages(8, 50, 50);
+    await writeRecords(destination, logs, page, 'sync-1');
+    await writeRecords(destination, dashboards, generateDashboards(4, 10, NOW) as unknown as JsonRecord[], 'sync-1');
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-1' });
+    await destination.commitBookmark('audit_logs', { cursor: NOW - DAY, syncId: 'sync-1' });
+
+    // Without --drop-rows only the bookmark goes; a stream never synced has nothing to forget.
+    expect(await destination.resetStreams(['logs', 'events'], { dropRows: false })).toEqual([
+      { stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-1' } },
+      { stream: 'events', bookmark: null },
+    ]);
+    expect(await destination.readBookmark('logs')).toBeNull();
+    expect(await destination.readBookmark('audit_logs')).toEqual({ cursor: NOW - DAY, syncId: 'sync-1' });
+    expect(await countRows(destination, 'logs')).toBe(50);
+
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-2' });
+    expect(await destination.resetStreams(['logs', 'dashboards', 'spans'], { dropRows: true })).toEqual([
+      { stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-2' }, rowsDropped: 50 },
+      { stream: 'dashboards', bookmark: null, rowsDropped: 10 },
+      // No table yet, and none is made.
+      { stream: 'spans', bookmark: null, rowsDropped: 0 },
+    ]);
+    expect(await countRows(destination, 'logs')).toBe(0);
+    expect(await destination.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'spans'`)).toEqual([]);
+    expect(await destination.readBookmark('audit_logs')).toEqual({ cursor: NOW - DAY, syncId: 'sync-1' });
+
+    // The stream is written again as before.
+    expect(await writeRecords(destination, logs, page, 'sync-3')).toBe(50);
+    expect(await countRows(destination, 'logs')).toBe(50);
+
+    // Another organisation's bookmark and rows of the same stream stay where they are.
+    await writeRecords(destination, logs, page, 'eu-sync', 'eu');
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'eu-sync' }, 'eu');
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-3' });
+    expect(await destination.resetStreams(['logs'], { dropRows: true })).toEqual([{ stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-3' }, rowsDropped: 50 }]);
+    expect(await destination.readBookmark('logs', 'eu')).toEqual({ cursor: NOW, syncId: 'eu-sync' });
+    expect(await countRows(destination, 'logs')).toBe(50);
+    expect(await destination.resetStreams(['logs'], { dropRows: true, organization: 'eu' })).toEqual([{ stream: 'logs', bookmark: { cursor: NOW, syncId: 'eu-sync' }, rowsDropped: 50 }]);
+    expect(await countRows(destination, 'logs')).toBe(0);
+  });
 });
 
 describe('PostgreSQL with several writers', () => {

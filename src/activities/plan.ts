@@ -172,7 +172,8 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           tasks.push({ ...common, mode: 'full_refresh' });
           continue;
         }
-        const bookmark = await destination.readBookmark(name, request.organization);
+        // A stream being reset is read from the start: its bookmark is forgotten before any page.
+        const bookmark = request.full_refresh.includes(name) ? null : await destination.readBookmark(name, request.organization);
         // Datadog indexes (and revises) records after their own time: each run reads the stream's
         // lookback before its bookmark again, never before start_date.
         let from = bookmark ? Math.max(bookmark.cursor - streamLookback(request, def), request.start_date ? start : -Infinity) : start;
@@ -198,6 +199,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
         summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${organizationNote(request.organization)}${since}${also}`,
         maxParallelStreams: request.max_parallel_streams,
         maxOutageMs: parseDuration(request.max_outage),
+        ...(request.full_refresh.length > 0 ? { reset: { organization: request.organization, streams: request.full_refresh, dropRows: request.full_refresh_drop_rows } } : {}),
       };
     },
   };

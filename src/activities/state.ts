@@ -1,6 +1,8 @@
 import { getStream, tableSpec } from '../datadog/streams/table';
-import type { SyncRecord } from '../destinations/destination';
+import { log } from '@temporalio/activity';
+import type { StreamReset, SyncRecord } from '../destinations/destination';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
+import type { ResetRequest } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
 
@@ -14,6 +16,21 @@ export function createStateActivities({ destination }: ActivityDeps) {
       } catch (err) {
         throw toFailure(err, `${input.stream}: committing bookmark`);
       }
+    },
+
+    /**
+     * Forgets streams' bookmarks (and rows) before a sync reads them from the start. Idempotent: a
+     * retry, or a replay after a crash, finds nothing more to forget.
+     */
+    async resetStreams(input: ResetRequest & { syncId: string }): Promise<StreamReset[]> {
+      let resets: StreamReset[];
+      try {
+        resets = await destination.resetStreams(input.streams, { dropRows: input.dropRows, organization: input.organization });
+      } catch (err) {
+        throw toFailure(err, `resetting ${input.streams.join(', ')}`);
+      }
+      for (const reset of resets) log.info(`${input.syncId}: ${describeReset(reset)}`);
+      return resets;
     },
 
     /** Ends a full refresh: the organisation's rows this sync did not see are gone upstream. */
@@ -33,4 +50,11 @@ export function createStateActivities({ destination }: ActivityDeps) {
       }
     },
   };
+}
+
+/** One line for a reset: what the stream had, and that it is gone. */
+export function describeReset(reset: StreamReset): string {
+  const bookmark = reset.bookmark ? `bookmark ${new Date(reset.bookmark.cursor).toISOString()} forgotten` : 'no bookmark';
+  const rows = reset.rowsDropped === undefined ? '' : `, ${reset.rowsDropped} row${reset.rowsDropped === 1 ? '' : 's'} dropped`;
+  return `${reset.stream}: ${bookmark}${rows}`;
 }

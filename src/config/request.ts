@@ -115,6 +115,13 @@ export const syncRequestSchema = z
     max_parallel_streams: z.number().int().min(1).max(64).default(4),
     /** Fail the sync when a stream is not readable (403/404) instead of skipping it with a warning. */
     strict: z.boolean().default(false),
+    /**
+     * Streams this sync reads from scratch: their bookmarks are forgotten first (by the sync itself,
+     * so a crash cannot half-do it) and they are read from `start_date`. The other streams keep theirs.
+     */
+    full_refresh: z.array(z.string()).default([]),
+    /** With `full_refresh`: also delete those streams' rows first, so the table holds only what is read again. */
+    full_refresh_drop_rows: z.boolean().default(false),
   })
   // Runs even when other fields have problems, so every unknown stream name is reported in one go.
   .check(z.superRefine(checkStreamNames, { when: () => true }))
@@ -138,6 +145,16 @@ export const syncRequestSchema = z
           ctx.addIssue({ code: 'custom', path: ['stream_options', stream, 'refresh'], message: 'must be at least 1d: each of its records costs one request' });
         }
       }
+    }
+    const selected = selectedStreams(req);
+    req.full_refresh.forEach((stream, i) => {
+      // Unknown names are reported by checkStreamNames.
+      if (isKnownStream(req, stream) && !selected.includes(stream)) {
+        ctx.addIssue({ code: 'custom', path: ['full_refresh', i], message: `${stream} is not among the streams this sync reads (${selected.join(', ')}); add it to streams` });
+      }
+    });
+    if (req.full_refresh_drop_rows && req.full_refresh.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['full_refresh_drop_rows'], message: 'drops the rows of the full_refresh streams, and none is named: set full_refresh too' });
     }
     if (req.start_date && req.end_date && Date.parse(req.end_date) <= Date.parse(req.start_date)) {
       ctx.addIssue({ code: 'custom', path: ['end_date'], message: `must be after start_date (${req.start_date})` });
@@ -169,7 +186,7 @@ function checkFanOutOptions(stream: string, options: Record<string, unknown>, ct
 /** Stream names must be in the table or among the configured queries; query names must not shadow a table stream. */
 function checkStreamNames(req: unknown, ctx: z.RefinementCtx<unknown>): void {
   if (!req || typeof req !== 'object') return;
-  const { streams, queries } = req as { streams?: unknown; queries?: unknown };
+  const { queries } = req as { queries?: unknown };
   const queryNames = Array.isArray(queries) ? queries.map((q) => (q as { name?: unknown })?.name).filter((n): n is string => typeof n === 'string') : [];
   const seen = new Set<string>();
   queryNames.forEach((name, i) => {
@@ -177,12 +194,19 @@ function checkStreamNames(req: unknown, ctx: z.RefinementCtx<unknown>): void {
     else if (seen.has(name)) ctx.addIssue({ code: 'custom', path: ['queries', i, 'name'], message: `"${name}" names two queries` });
     seen.add(name);
   });
-  if (!Array.isArray(streams)) return;
-  streams.forEach((name, i) => {
-    if (typeof name !== 'string' || STREAM_NAMES.includes(name) || queryNames.includes(name)) return;
-    const known = [...STREAM_NAMES, ...queryNames].join(', ');
-    ctx.addIssue({ code: 'custom', path: ['streams', i], message: `unknown stream "${name}"; known streams: ${known}` });
-  });
+  for (const field of ['streams', 'full_refresh'] as const) {
+    const names = (req as Record<string, unknown>)[field];
+    if (!Array.isArray(names)) continue;
+    names.forEach((name, i) => {
+      if (typeof name !== 'string' || STREAM_NAMES.includes(name) || queryNames.includes(name)) return;
+      const known = [...STREAM_NAMES, ...queryNames].join(', ');
+      ctx.addIssue({ code: 'custom', path: [field, i], message: `unknown stream "${name}"; known streams: ${known}` });
+    });
+  }
+}
+
+function isKnownStream(req: Pick<SyncRequest, 'queries'>, name: string): boolean {
+  return STREAM_NAMES.includes(name) || req.queries.some((q) => q.name === name);
 }
 
 /** Each query's interval must divide the window size: windows then start and end on whole intervals. */

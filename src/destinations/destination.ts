@@ -54,6 +54,15 @@ export interface ReadRowsOptions {
   records?: boolean;
 }
 
+/** What resetting one stream did (`retriever reset`, a sync's `full_refresh`). */
+export interface StreamReset {
+  stream: string;
+  /** The bookmark it had, now gone; null when it had none (a full-refresh stream, or never synced). */
+  bookmark: Bookmark | null;
+  /** Rows deleted, when rows were dropped too. */
+  rowsDropped?: number;
+}
+
 export interface PrepareOptions {
   /** Convert in slices, letting other work run between them (for a page prepared ahead of its turn). */
   yielding?: boolean;
@@ -92,6 +101,11 @@ export interface Destination {
    * record not read again because it has not changed): the end of a full refresh keeps them.
    */
   keepRows(table: TableSpec, by: string, values: string[], syncId: string, organization?: string): Promise<number>;
+  /**
+   * Forgets an organisation's streams (tables of the same names; DEFAULT_ORGANIZATION unless given): their bookmarks and, with `dropRows`, their rows, all
+   * in one transaction, so a stream never keeps its bookmark without the rows under it. Nothing else.
+   */
+  resetStreams(streams: string[], options: { dropRows: boolean; organization?: string }): Promise<StreamReset[]>;
   recordSync(sync: SyncRecord): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
-import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type SyncRecord } from './destination';
+import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type StreamReset, type SyncRecord } from './destination';
 import { convertPage, lastPerKey, type PreparedPage, type Row } from './rows';
 import { appendRows, closeAppender, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { SerialQueue } from './serial-queue';
-import { SqlTables, storedRow, type SqlDialect } from './sql-tables';
+import { SqlTables, storedRow, type ChangeSql, type SqlDialect } from './sql-tables';
 import { nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
 
 const DUCKDB: SqlDialect = {
@@ -256,6 +256,35 @@ export class DuckDbDestination implements Destination {
 
   async commitBookmark(stream: string, bookmark: Bookmark, organization = DEFAULT_ORGANIZATION): Promise<void> {
     await this.run(...this.sql.commitBookmark(organization, stream, bookmark));
+  }
+
+  /** In one transaction on the connection: a failure anywhere leaves every bookmark and row as it was. */
+  resetStreams(streams: string[], options: { dropRows: boolean; organization?: string }): Promise<StreamReset[]> {
+    return this.onConnection(async () => {
+      const run: ChangeSql = async (sql, params = []) => {
+        const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
+        return { rows: reader.getRowObjectsJS() as Record<string, unknown>[], changed: reader.rowsChanged };
+      };
+      // An Appender left open on a table would write past the delete: close them first.
+      for (const stream of streams) this.dropAppender(stream);
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const resets: StreamReset[] = [];
+        for (const stream of streams) resets.push(await this.sql.resetStream(run, options.organization ?? DEFAULT_ORGANIZATION, stream, options.dropRows));
+        await this.connection.run('COMMIT');
+        return resets;
+      } catch (err) {
+        await this.connection.run('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  private dropAppender(table: string): void {
+    const open = this.appenders.get(table);
+    if (!open) return;
+    this.appenders.delete(table);
+    closeAppender(open.appender);
   }
 
   async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {

@@ -1,15 +1,15 @@
 import { Pool, type PoolClient } from 'pg';
 import type { PostgresSettings } from '../config/env';
 import type { JsonRecord } from '../shared/json';
-import type { Bookmark, Destination, PrepareOptions, ReadRowsOptions, RunContext, StoredRow, SyncRecord } from './destination';
+import type { Bookmark, Destination, PrepareOptions, ReadRowsOptions, RunContext, StoredRow, StreamReset, SyncRecord } from './destination';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
 import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
-import { quoteIdent, SqlTables, storedRow, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
+import { quoteIdent, SqlTables, storedRow, type ChangeSql, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
-const POSTGRES: SqlDialect = {
+export const POSTGRES: SqlDialect = {
   types: { string: 'text', timestamp: 'timestamptz', integer: 'bigint', number: 'double precision', boolean: 'boolean', json: 'jsonb' },
   fromType: {
     text: 'string',
@@ -266,6 +266,19 @@ export class PostgresDestination implements Destination {
 
   async commitBookmark(stream: string, bookmark: Bookmark, organization = DEFAULT_ORGANIZATION): Promise<void> {
     await this.run(`committing the bookmark of ${stream}`, ...this.sql.commitBookmark(organization, stream, bookmark));
+  }
+
+  /** One transaction: a failure anywhere leaves every bookmark and row as it was. */
+  resetStreams(streams: string[], options: { dropRows: boolean; organization?: string }): Promise<StreamReset[]> {
+    return this.transaction(`resetting ${streams.join(', ')}`, async (client) => {
+      const run: ChangeSql = async (sql, params) => {
+        const result = await client.query(sql, params);
+        return { rows: result.rows, changed: result.rowCount ?? 0 };
+      };
+      const resets: StreamReset[] = [];
+      for (const stream of streams) resets.push(await this.sql.resetStream(run, options.organization ?? DEFAULT_ORGANIZATION, stream, options.dropRows));
+      return resets;
+    });
   }
 
   async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {

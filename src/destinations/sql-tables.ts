@@ -1,6 +1,6 @@
 import type { JsonRecord } from '../shared/json';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
-import type { Bookmark, ReadRowsOptions, RunContext, StoredRow, SyncRecord } from './destination';
+import type { Bookmark, ReadRowsOptions, RunContext, StoredRow, StreamReset, SyncRecord } from './destination';
 import {
   columnsFor,
   keyColumn,
@@ -39,6 +39,9 @@ export interface SqlDialect {
 
 /** Runs one statement and returns its rows. */
 export type RunSql = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Runs one statement and returns its rows and how many rows it changed. */
+export type ChangeSql = (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[]; changed: number }>;
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -198,6 +201,26 @@ export class SqlTables {
        ON CONFLICT (organization, stream) DO UPDATE SET cursor_ms = EXCLUDED.cursor_ms, cursor = EXCLUDED.cursor, sync_id = EXCLUDED.sync_id, updated_at = now()`,
       [organization, stream, bookmark.cursor, bookmark.syncId],
     ];
+  }
+
+  /**
+   * Resets one organisation's stream, inside the caller's transaction: forgets its bookmark and, with
+   * `dropRows`, deletes its rows. The one place that says which bookmark and which rows are a stream's.
+   */
+  async resetStream(run: ChangeSql, organization: string, stream: string, dropRows: boolean): Promise<StreamReset> {
+    const { rows } = await run(`DELETE FROM ${this.name('_retriever_state')} WHERE organization = $1 AND stream = $2 RETURNING cursor_ms, sync_id`, [organization, stream]);
+    const bookmark = rows[0] ? { cursor: Number(rows[0].cursor_ms), syncId: String(rows[0].sync_id) } : null;
+    if (!dropRows) return { stream, bookmark };
+    const columns = await run('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [this.schema, stream]);
+    // A stream never synced has no table: nothing to drop, and none is made.
+    if (columns.rows.length === 0) return { stream, bookmark, rowsDropped: 0 };
+    // A table from before there were several organisations holds only the default one's rows.
+    const perOrganization = columns.rows.some((c) => c.column_name === ORGANIZATION_COLUMN);
+    if (!perOrganization && organization !== DEFAULT_ORGANIZATION) return { stream, bookmark, rowsDropped: 0 };
+    const deleted = perOrganization
+      ? await run(`DELETE FROM ${this.name(stream)} WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $1`, [organization])
+      : await run(`DELETE FROM ${this.name(stream)}`);
+    return { stream, bookmark, rowsDropped: deleted.changed };
   }
 
   recordSync(sync: SyncRecord): [string, unknown[]] {

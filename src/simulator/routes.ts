@@ -222,6 +222,9 @@ function routesByEndpoint(): Record<string, RouteEntry> {
 /** Every route that needs both keys, by "METHOD path"; `{name}` matches one path segment. */
 export const ROUTES: Record<string, RouteEntry> = routesByEndpoint();
 
+/** The streams of the table the simulator answers, in the table's order (all of them: a stream without a route fails at load). */
+export const SERVED_STREAMS: readonly string[] = STREAMS.map((s) => s.name).filter((name) => Object.values(ROUTES).some((r) => r.streams.includes(name)));
+
 /**
  * Whether an application key without `forbidden` may not call an endpoint needing `permission`:
  * alternatives (" or ") all taken away, or any one of several required together (" and ").

@@ -32,13 +32,14 @@ const { planSync } = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
-const { recordSync } = proxyActivities<Activities>({
+const { recordSync, resetStreams } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20 },
 });
 
 /**
- * One sync run: plan (validate, check keys, read bookmarks), then one `streamSync` child per stream,
+ * One sync run: plan (validate, check keys, read bookmarks), reset the streams the request reads from
+ * scratch (`full_refresh`), then one `streamSync` child per stream,
  * at most `max_parallel_streams` at a time, each with ID `<syncId>/<stream>`.
  */
 export async function datadogSync(request: SyncRequestInput): Promise<SyncResult> {
@@ -51,6 +52,10 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
     { get: () => planOutage, set: (o) => (planOutage = o), show: (m) => setCurrentDetails(m ?? 'planning'), maxOutageMs: requestedMaxOutage(request) },
     () => planSync({ syncId, request, scheduledAt }),
   ).catch(surfaceCause);
+  // Part of the run, before any child: a crash after it resumes here with the bookmarks forgotten,
+  // one before it leaves them untouched. Only syncs that ask schedule it, so histories of syncs that
+  // did not (every one recorded before it existed) replay unchanged.
+  if (plan.reset) await resetStreams({ syncId, ...plan.reset });
   const progress = new Map<string, StreamProgress>(
     plan.tasks.map((t) => [t.stream, { stream: t.stream, status: 'pending', records: 0, pages: 0, bookmark: t.mode === 'incremental' ? t.window.from : undefined }]),
   );

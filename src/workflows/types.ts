@@ -70,6 +70,19 @@ export interface SyncPlan {
   maxParallelStreams: number;
   /** The request's max_outage, for the sync's own activities (its record of the run). */
   maxOutageMs: number;
+  /**
+   * Streams to reset before any is read (the request's `full_refresh`); planned from `start_date`
+   * already. Absent when there are none, so syncs that ask for none schedule nothing more.
+   */
+  reset?: ResetRequest;
+}
+
+/** Streams whose bookmarks (and, with `dropRows`, rows) a sync forgets before reading them. */
+export interface ResetRequest {
+  /** The organisation whose bookmarks and rows are forgotten; DEFAULT_ORGANIZATION unless given. */
+  organization?: string;
+  streams: string[];
+  dropRows: boolean;
 }
 
 /** A `streamSync` child's durable position, carried across continue-as-new. */

@@ -57,6 +57,10 @@ export function fakeActivities(plan: SyncPlan, streams: Record<string, FakeStrea
       log.push(`complete ${input.stream}`);
       return 0;
     },
+    async resetStreams(input: { streams: string[]; dropRows: boolean }): Promise<[]> {
+      log.push(`reset ${input.streams.join(',')}${input.dropRows ? ' dropping rows' : ''}`);
+      return [];
+    },
     async recordSync(input: { status: string }): Promise<void> {
       log.push(`sync ${input.status}`);
     },

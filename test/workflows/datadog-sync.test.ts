@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { FAILURE } from '../../src/shared/failure-types';
 import { Context } from '@temporalio/activity';
 import { datadogSync, progressQuery } from '../../src/workflows';
-import type { StreamTask, SyncResult } from '../../src/workflows/types';
+import type { StreamTask, SyncPlan, SyncResult } from '../../src/workflows/types';
 import { fakeActivities, fakePlan, fullRefreshTask, incrementalTask, type FakeStream } from '../helpers/fake-activities';
 import { startTimeSkipping, workflowBundle } from '../helpers/temporal';
 
@@ -21,8 +21,8 @@ afterAll(async () => {
 });
 
 let runs = 0;
-async function runSync(tasks: StreamTask[], streams: Record<string, FakeStream>, maxParallel: number) {
-  const { activities, log } = fakeActivities(fakePlan(tasks, maxParallel), streams);
+async function runSync(tasks: StreamTask[], streams: Record<string, FakeStream>, maxParallel: number, extra: Partial<SyncPlan> = {}) {
+  const { activities, log } = fakeActivities({ ...fakePlan(tasks, maxParallel), ...extra }, streams);
   const taskQueue = `sync-unit-${++runs}`;
   const workflowId = `sync-unit-${runs}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
@@ -81,6 +81,26 @@ describe('datadogSync', () => {
     expect(result.warnings).toHaveLength(1);
     expect(log).toContain(`bookmark logs ${T0 + 2 * HOUR}`);
     expect(log.at(-1)).toBe('sync failed');
+  });
+
+  it('resets the streams the request reads from scratch before any child reads a page, and nothing when none is asked', async () => {
+    const window = { from: T0, to: T0 + 2 * HOUR, size: HOUR };
+    const tasks = [incrementalTask('logs', window), incrementalTask('audit_logs', window)];
+    const streams = { logs: { pages: 1 }, audit_logs: { pages: 1 } };
+    const reset = await runSync(tasks, streams, 2, { reset: { streams: ['logs'], dropRows: true } });
+    expect(reset.result).toMatchObject({ status: 'completed' });
+    expect(reset.log[0]).toBe('reset logs dropping rows');
+    expect(reset.log.filter((l) => l.startsWith('reset'))).toHaveLength(1);
+    // Done before the first child starts, so no page can be written under the old bookmark.
+    const events = reset.history.events ?? [];
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resetStreams');
+    const resetDone = events.findIndex((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled?.eventId));
+    const firstChild = events.findIndex((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+    expect(resetDone).toBeGreaterThan(-1);
+    expect(firstChild).toBeGreaterThan(resetDone);
+
+    const plain = await runSync(tasks, streams, 2);
+    expect(plain.log.some((l) => l.startsWith('reset'))).toBe(false);
   });
 });
 
