@@ -11,6 +11,7 @@ import { generateProcesses, makeProcess, processSeen, type StoredProcess } from 
 import { LIVE_RETENTION_MS, MINUTE, type Json } from './shared';
 import { generateSloCorrections } from './slo-corrections';
 import { RESULT_TYPES, TestResults } from './synthetic-results';
+import { sortedIds, truthOf } from '../../ground-truth';
 
 export { PROCESS_TICK_MS, processRecord } from './processes';
 export { RESULT_TYPES } from './synthetic-results';
@@ -145,45 +146,29 @@ export class InfraData {
 
   /** The keys a correct sync holds, for this family's streams; undefined for other streams. */
   groundTruth(stream: string, window?: { from: number; to: number }): string[] | undefined {
-    const ids = (items: Json[], key = 'id') => items.map((item) => String(item[key])).sort();
     const positions = (list: string[]) => list.map((_, i) => String(i)).sort();
     const from = window?.from ?? 0;
     const to = window?.to ?? this.clock() + 1;
-    switch (stream) {
-      case 'containers':
-        return ids(this.liveContainers());
-      case 'container_images':
-        return ids(this.containerImages);
-      case 'processes':
-        return this.processesSeen(from, to).map((p) => p.process.id).sort();
-      case 'synthetic_results':
-        // Datadog's results filter takes both ends (from_ts and to_ts) as inclusive.
-        return [...this.results.values()]
+    return truthOf(stream, {
+      containers: () => sortedIds(this.liveContainers()),
+      container_images: this.containerImages,
+      processes: () => this.processesSeen(from, to).map((p) => p.process.id).sort(),
+      // Datadog's results filter takes both ends (from_ts and to_ts) as inclusive.
+      synthetic_results: () =>
+        [...this.results.values()]
           .filter((t) => (RESULT_TYPES as readonly string[]).includes(String(t.test.type)))
           .flatMap((t) => this.resultKeys(String(t.test.public_id), from, to))
-          .sort();
-      case 'slo_corrections':
-        return ids(this.sloCorrections);
-      case 'logs_indexes':
-        return ids(this.logIndexes, 'name');
-      case 'logs_index_order':
-        return positions(this.indexOrder);
-      case 'logs_pipelines':
-        return ids(this.pipelines);
-      case 'logs_pipeline_order':
-        return positions(this.pipelineOrder);
-      case 'logs_archives':
-        return ids(this.archives);
-      case 'logs_metrics':
-        return ids(this.logMetrics);
-      case 'logs_custom_destinations':
-        return ids(this.customDestinations);
-      case 'monitor_notification_rules':
-        return ids(this.notificationRules.map((r) => r.record));
-      case 'monitor_config_policies':
-        return ids(this.configPolicies);
-      default:
-        return undefined;
-    }
+          .sort(),
+      slo_corrections: this.sloCorrections,
+      logs_indexes: () => sortedIds(this.logIndexes, 'name'),
+      logs_index_order: () => positions(this.indexOrder),
+      logs_pipelines: this.pipelines,
+      logs_pipeline_order: () => positions(this.pipelineOrder),
+      logs_archives: this.archives,
+      logs_metrics: this.logMetrics,
+      logs_custom_destinations: this.customDestinations,
+      monitor_notification_rules: () => sortedIds(this.notificationRules.map((r) => r.record)),
+      monitor_config_policies: this.configPolicies,
+    });
   }
 }

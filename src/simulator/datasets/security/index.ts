@@ -23,6 +23,7 @@ export {
   type SecurityStream,
   type SecurityWorldOptions,
 } from './streams';
+import { sortedIds, truthOf, type Truths } from '../../ground-truth';
 
 /** Records with `{id}` and a time, sorted by (time, id). */
 type TimedJson = Timed<Json & { id: string }>;
@@ -143,35 +144,28 @@ export class SecurityWorld {
 
   /** The ids a correct sync of `stream` holds (sorted as strings); for timed streams, of [window.from, window.to). */
   groundTruth(stream: SecurityStream, window: { from: number; to: number } = { from: 0, to: Number.MAX_SAFE_INTEGER }): string[] {
-    const ids = (items: Json[]) => items.map((item) => String(item.id)).sort();
-    switch (stream) {
-      case 'security_signals':
-      case 'ci_pipeline_events':
-      case 'ci_test_events': {
-        const { records, visibleBefore } = this.searchIndex(stream);
-        const out: string[] = [];
-        for (let i = 0; i < records.length; i++) if (records.time(i) >= window.from && records.time(i) < Math.min(window.to, visibleBefore)) out.push(records.id(i));
-        return out.sort();
-      }
-      case 'dora_deployments':
-      case 'dora_failures':
-        return ids(this.doraBetween(stream, window.from, window.to));
-      case 'error_tracking_issues':
-        return this.issuesBetween(window.from, window.to).map((m) => m.issue.id).sort();
-      case 'security_rules':
-        return ids(this.rules);
-      case 'security_findings':
-        return ids(this.findings);
-      case 'security_suppressions':
-        return ids(this.suppressions);
-      case 'security_filters':
-        return ids(this.securityFilters);
-      case 'apm_retention_filters':
-        return ids(this.retentionFilters);
-      case 'span_based_metrics':
-        return ids(this.spanMetrics);
-      case 'apm_services':
-        return this.servicesIn('*').map((s) => s.name).sort();
-    }
+    const searched = (stream: SecuritySearchStream) => () => {
+      const { records, visibleBefore } = this.searchIndex(stream);
+      const out: string[] = [];
+      for (let i = 0; i < records.length; i++) if (records.time(i) >= window.from && records.time(i) < Math.min(window.to, visibleBefore)) out.push(records.id(i));
+      return out.sort();
+    };
+    const dora = (stream: DoraStream) => () => sortedIds(this.doraBetween(stream, window.from, window.to));
+    const truths: Truths<SecurityStream> = {
+      security_signals: searched('security_signals'),
+      ci_pipeline_events: searched('ci_pipeline_events'),
+      ci_test_events: searched('ci_test_events'),
+      dora_deployments: dora('dora_deployments'),
+      dora_failures: dora('dora_failures'),
+      error_tracking_issues: () => this.issuesBetween(window.from, window.to).map((m) => m.issue.id).sort(),
+      security_rules: this.rules,
+      security_findings: this.findings,
+      security_suppressions: this.suppressions,
+      security_filters: this.securityFilters,
+      apm_retention_filters: this.retentionFilters,
+      span_based_metrics: this.spanMetrics,
+      apm_services: () => this.servicesIn('*').map((s) => s.name).sort(),
+    };
+    return truthOf(stream, truths)!;
   }
 }

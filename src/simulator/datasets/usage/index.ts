@@ -28,6 +28,7 @@ export {
   USAGE_RETENTION_MONTHS,
   usageTime,
 } from './billing';
+import { truthOf } from '../../ground-truth';
 export type { Org } from './figures';
 
 export interface UsageOptions {
@@ -73,37 +74,21 @@ export class UsageData extends UsageCosts {
     // Month streams read every month [from, to) touches, end_month inclusive.
     const lastMonth = startOfMonth(to - 1);
     const monthKey = (r: Json, field = 'date') => `${(r.attributes as Json).public_id}:${monthText(Date.parse(String((r.attributes as Json)[field])))}`;
-    const ids = (items: Json[]) => items.map((item) => String(item.id));
-    switch (stream) {
-      case 'usage_hourly':
-        return this.hourlyUsageKeys(from, to).sort();
-      case 'usage_summary':
-        return this.usageSummary(Math.max(from, addMonths(this.clock(), -USAGE_RETENTION_MONTHS)), lastMonth, false).map((r) => monthText(Date.parse(String(r.date)))).sort();
-      case 'estimated_cost':
-        return this.estimatedCostByMonth(from, lastMonth, 'sub-org').map((r) => monthKey(r)).sort();
-      case 'historical_cost':
-        return this.historicalCost(from, lastMonth, 'sub-org').map((r) => monthKey(r)).sort();
-      case 'projected_cost':
-        return this.projectedCost('sub-org').map((r) => monthKey(r)).sort();
-      case 'monthly_cost_attribution':
-        return this.monthlyCostAttribution(from, lastMonth, this.attributionFields(), [], true).map((r) => monthKey(r, 'month')).sort();
-      case 'hourly_usage_attribution':
-        // What the stream reads with its default usage types.
-        return this.hourlyAttributionKeys(from, to, DEFAULT_USAGE_ATTRIBUTION_TYPES).sort();
-      case 'active_billing_dimensions':
-        return [monthText(Date.parse(String((this.activeBillingDimensions().attributes as Json).month)))];
-      case 'cloud_cost_aws_configs':
-        return ids(this.awsConfigs).sort();
-      case 'cloud_cost_azure_configs':
-        return ids(this.azureConfigs).sort();
-      case 'cloud_cost_gcp_configs':
-        return ids(this.gcpConfigs).sort();
-      case 'custom_costs':
-        return ids(this.customCosts).sort();
-      case 'cost_budgets':
-        return ids(this.budgets).sort();
-      default:
-        return undefined;
-    }
+    return truthOf(stream, {
+      usage_hourly: () => this.hourlyUsageKeys(from, to).sort(),
+      usage_summary: () => this.usageSummary(Math.max(from, addMonths(this.clock(), -USAGE_RETENTION_MONTHS)), lastMonth, false).map((r) => monthText(Date.parse(String(r.date)))).sort(),
+      estimated_cost: () => this.estimatedCostByMonth(from, lastMonth, 'sub-org').map((r) => monthKey(r)).sort(),
+      historical_cost: () => this.historicalCost(from, lastMonth, 'sub-org').map((r) => monthKey(r)).sort(),
+      projected_cost: () => this.projectedCost('sub-org').map((r) => monthKey(r)).sort(),
+      monthly_cost_attribution: () => this.monthlyCostAttribution(from, lastMonth, this.attributionFields(), [], true).map((r) => monthKey(r, 'month')).sort(),
+      // What the stream reads with its default usage types.
+      hourly_usage_attribution: () => this.hourlyAttributionKeys(from, to, DEFAULT_USAGE_ATTRIBUTION_TYPES).sort(),
+      active_billing_dimensions: () => [monthText(Date.parse(String((this.activeBillingDimensions().attributes as Json).month)))],
+      cloud_cost_aws_configs: this.awsConfigs,
+      cloud_cost_azure_configs: this.azureConfigs,
+      cloud_cost_gcp_configs: this.gcpConfigs,
+      custom_costs: this.customCosts,
+      cost_budgets: this.budgets,
+    });
   }
 }
