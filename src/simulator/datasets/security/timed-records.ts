@@ -13,6 +13,14 @@ const nanos = (ms: number, random: () => number) => ms * 1e6 + between(random, 0
 
 type Generator = (random: () => number, ts: number) => SearchRecord;
 
+/**
+ * A CI Visibility event (pipeline or test): its level as an attribute and a tag, beside the tags and
+ * attributes of its kind. Its arguments draw in the order written: the id, then the attributes.
+ */
+function ciEvent(id: string, type: string, levelField: 'ci_level' | 'test_level', level: string, tags: string[], attributes: Json): SearchRecord {
+  return { id, type, attributes: { [levelField]: level, tags: ['source:apm', `${levelField}:${level}`, ...tags], attributes } };
+}
+
 export const SEARCH_GENERATORS: Record<SecuritySearchStream, Generator> = {
   security_signals: (random, ts) => {
     const host = pick(random, HOSTS);
@@ -39,81 +47,59 @@ export const SEARCH_GENERATORS: Record<SecuritySearchStream, Generator> = {
     const provider = pick(random, ['github', 'gitlab', 'circleci', 'jenkins']);
     const pipeline = pick(random, ['test_and_build', 'deploy', 'nightly', 'lint']);
     const status = pick(random, ['success', 'success', 'success', 'error', 'canceled']);
-    return {
-      id: `AgAAAYP${randomId(random, 60)}`,
-      type: 'cipipeline',
-      attributes: {
-        ci_level: level,
-        tags: ['source:apm', `ci_level:${level}`, `provider:${provider}`, `status:${status}`],
-        attributes: {
-          start: nanos(ts, random),
-          duration: between(random, 5, 3_600) * 1e9,
-          ci: { pipeline: { name: pipeline, id: uuid(random) }, provider: { name: provider }, job: { name: pick(random, ['unit', 'integration_tests', 'build']) }, status },
-          git: { branch: pick(random, ['main', 'main', 'release/2.4', 'fix/retry']), commit: { sha: randomId(random, 40, HEX) }, repository_url: `https://github.com/example/${pick(random, SERVICES)}.git` },
-        },
-      },
-    };
+    return ciEvent(`AgAAAYP${randomId(random, 60)}`, 'cipipeline', 'ci_level', level, [`provider:${provider}`, `status:${status}`], {
+      start: nanos(ts, random),
+      duration: between(random, 5, 3_600) * 1e9,
+      ci: { pipeline: { name: pipeline, id: uuid(random) }, provider: { name: provider }, job: { name: pick(random, ['unit', 'integration_tests', 'build']) }, status },
+      git: { branch: pick(random, ['main', 'main', 'release/2.4', 'fix/retry']), commit: { sha: randomId(random, 40, HEX) }, repository_url: `https://github.com/example/${pick(random, SERVICES)}.git` },
+    });
   },
   ci_test_events: (random, ts) => {
     const level = pick(random, ['session', 'module', 'suite', 'test', 'test', 'test']);
     const service = `${pick(random, SERVICES)}-tests`;
     const status = pick(random, ['pass', 'pass', 'pass', 'fail', 'skip']);
-    return {
-      id: `AQAAAYP7${randomId(random, 50)}`,
-      type: 'citest',
-      attributes: {
-        test_level: level,
-        tags: ['source:apm', `test_level:${level}`, `service:${service}`, `status:${status}`],
-        attributes: {
-          start: nanos(ts, random),
-          duration: between(random, 1, 90_000) * 1e6,
-          service,
-          test: { name: `handles case ${between(random, 1, 400)}`, suite: `${service}/spec/${pick(random, ['cart', 'auth', 'search'])}.test.ts`, status, framework: pick(random, ['jest', 'pytest', 'junit']) },
-          ci: { pipeline: { id: String(between(random, 10_000_000, 19_999_999)) }, provider: { name: pick(random, ['gitlab', 'github']) } },
-        },
-      },
-    };
+    return ciEvent(`AQAAAYP7${randomId(random, 50)}`, 'citest', 'test_level', level, [`service:${service}`, `status:${status}`], {
+      start: nanos(ts, random),
+      duration: between(random, 1, 90_000) * 1e6,
+      service,
+      test: { name: `handles case ${between(random, 1, 400)}`, suite: `${service}/spec/${pick(random, ['cart', 'auth', 'search'])}.test.ts`, status, framework: pick(random, ['jest', 'pytest', 'junit']) },
+      ci: { pipeline: { id: String(between(random, 10_000_000, 19_999_999)) }, provider: { name: pick(random, ['gitlab', 'github']) } },
+    });
   },
 };
 
+/** A DORA event about one service (drawn first), with a 16-hex id, then the attributes of its kind. */
+function doraEvent(random: () => number, type: string, attributes: (service: string) => Json): Json & { id: string } {
+  const service = pick(random, SERVICES);
+  return { id: randomId(random, 16, HEX), type, attributes: attributes(service) };
+}
+
 export const DORA_GENERATORS: Record<DoraStream, (random: () => number, ts: number) => Json & { id: string }> = {
-  dora_deployments: (random, ts) => {
-    const service = pick(random, SERVICES);
-    return {
-      id: randomId(random, 16, HEX),
-      type: 'dora_deployment',
-      attributes: {
-        service,
-        env: pick(random, ['production', 'production', 'staging']),
-        team: pick(random, TEAMS),
-        version: `v${between(random, 1, 3)}.${between(random, 0, 20)}.${between(random, 0, 9)}`,
-        // Whole seconds, as deployment events are sent: exact as JSON numbers in nanoseconds.
-        started_at: ts * 1e6,
-        finished_at: (ts + between(random, 10, 900) * 1000) * 1e6,
-        git: { commit_sha: randomId(random, 40, HEX), repository_id: `github.com/example/${service}` },
-        custom_tags: [`department:${pick(random, ['engineering', 'platform'])}`, `region:${pick(random, ['us-east-1', 'eu-west-1'])}`],
-      },
-    };
-  },
-  dora_failures: (random, ts) => {
-    const service = pick(random, SERVICES);
-    return {
-      id: randomId(random, 16, HEX),
-      type: 'dora_failure',
-      attributes: {
-        name: `${pick(random, ['Database outage', 'Elevated 5xx', 'Checkout latency', 'Queue backlog'])} on ${service}`,
-        severity: pick(random, ['SEV-1', 'SEV-2', 'SEV-2', 'SEV-3', 'SEV-4']),
-        services: [service],
-        env: 'production',
-        team: pick(random, TEAMS),
-        version: `v${between(random, 1, 3)}.${between(random, 0, 20)}.${between(random, 0, 9)}`,
-        started_at: ts * 1e6,
-        finished_at: (ts + between(random, 5, 600) * MINUTE) * 1e6,
-        git: { commit_sha: randomId(random, 40, HEX), repository_url: `https://github.com/example/${service}` },
-        custom_tags: [`incident_type:${pick(random, ['database', 'network', 'deploy'])}`],
-      },
-    };
-  },
+  dora_deployments: (random, ts) =>
+    doraEvent(random, 'dora_deployment', (service) => ({
+      service,
+      env: pick(random, ['production', 'production', 'staging']),
+      team: pick(random, TEAMS),
+      version: `v${between(random, 1, 3)}.${between(random, 0, 20)}.${between(random, 0, 9)}`,
+      // Whole seconds, as deployment events are sent: exact as JSON numbers in nanoseconds.
+      started_at: ts * 1e6,
+      finished_at: (ts + between(random, 10, 900) * 1000) * 1e6,
+      git: { commit_sha: randomId(random, 40, HEX), repository_id: `github.com/example/${service}` },
+      custom_tags: [`department:${pick(random, ['engineering', 'platform'])}`, `region:${pick(random, ['us-east-1', 'eu-west-1'])}`],
+    })),
+  dora_failures: (random, ts) =>
+    doraEvent(random, 'dora_failure', (service) => ({
+      name: `${pick(random, ['Database outage', 'Elevated 5xx', 'Checkout latency', 'Queue backlog'])} on ${service}`,
+      severity: pick(random, ['SEV-1', 'SEV-2', 'SEV-2', 'SEV-3', 'SEV-4']),
+      services: [service],
+      env: 'production',
+      team: pick(random, TEAMS),
+      version: `v${between(random, 1, 3)}.${between(random, 0, 20)}.${between(random, 0, 9)}`,
+      started_at: ts * 1e6,
+      finished_at: (ts + between(random, 5, 600) * MINUTE) * 1e6,
+      git: { commit_sha: randomId(random, 40, HEX), repository_url: `https://github.com/example/${service}` },
+      custom_tags: [`incident_type:${pick(random, ['database', 'network', 'deploy'])}`],
+    })),
 };
 
 export function spread<T>(seed: number, count: number, from: number, to: number, make: (random: () => number, ts: number) => T, step = 1): Timed<T & { id: string }>[] {
