@@ -1,5 +1,5 @@
-import { compareTimed, generateDashboards, generateLogs, type DashboardRecord, type StoredLog, type Timed } from './data';
-import { GeneratedLogs, lowerBound, TimedList, type SortedRecords } from './search-records';
+import { compareTimed, generateDashboards, generateLogs, logAt, logTimeAt, type DashboardRecord, type StoredLog, type Timed } from './data';
+import { GeneratedRecords, lowerBound, TimedList, type SortedRecords } from './search-records';
 import { generateIncidents, generatePermissions, generateRoles, generateTeams, generateUsers } from './datasets/access';
 import {
   generateDashboardLists,
@@ -14,7 +14,7 @@ import {
   type Json,
   type StoredMetric,
 } from './datasets/catalog';
-import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
+import { generateSearchRecords, SEARCH_DATASETS, searchRecordAt, searchRecordTimeAt, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
 
 const HOUR = 3_600_000;
@@ -126,9 +126,19 @@ export class World {
     this.incidents = generateIncidents(seed, count('incidents'), now);
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
-    const search = (dataset: SearchDataset, i: number) =>
-      new TimedList(generateSearchRecords(dataset, seed * 31 + i + 1, options.search?.[dataset] ?? DEFAULT_SEARCH_COUNTS[dataset], logs.from, logs.to).sort(compareTimed));
-    const sortedLogs = GeneratedLogs.create(seed, logs.count, logs.from, logs.to) ?? new TimedList(generateLogs(seed, logs.count, logs.from, logs.to).sort(compareTimed));
+    const search = (dataset: SearchDataset, i: number) => {
+      const datasetSeed = seed * 31 + i + 1;
+      const count = options.search?.[dataset] ?? DEFAULT_SEARCH_COUNTS[dataset];
+      const source = { at: (index: number) => searchRecordAt(dataset, datasetSeed, index, logs.from, logs.to), timeAt: (index: number) => searchRecordTimeAt(datasetSeed, index, logs.from, logs.to) };
+      return GeneratedRecords.create(source, count, logs.from, logs.to) ?? new TimedList(generateSearchRecords(dataset, datasetSeed, count, logs.from, logs.to).sort(compareTimed));
+    };
+    const logSource = {
+      at: (index: number) => logAt(seed, index, logs.from, logs.to) as unknown as Timed<SearchRecord>,
+      timeAt: (index: number) => logTimeAt(seed, index, logs.from, logs.to),
+    };
+    const sortedLogs =
+      GeneratedRecords.create(logSource, logs.count, logs.from, logs.to) ??
+      new TimedList((generateLogs(seed, logs.count, logs.from, logs.to) as unknown as Timed<SearchRecord>[]).sort(compareTimed));
     const empty = new TimedList([]);
     this.searchData = { logs: sortedLogs, audit_logs: empty, events: empty, rum_events: empty, spans: empty };
     SEARCH_DATASETS.forEach((dataset, i) => (this.searchData[dataset] = search(dataset, i)));
