@@ -3,7 +3,7 @@
  * worker), and reading a process's peak memory and CPU time from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
@@ -72,6 +72,36 @@ export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+/**
+ * CPU seconds of each thread of a live process so far, summed by thread name (`/proc/<pid>/task/*\/comm`:
+ * `node` for the main thread, and names like `DedicatedWorker`, `libuv-worker`, `tokio-runtime-w`, DuckDB's own).
+ */
+export function threadCpuSeconds(pid: number): Record<string, number> {
+  const byName: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = Number(tid) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS;
+    } catch (err) {
+      // A thread that ended between the listing and the read: its time is gone with it.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return byName;
+}
+
+/** What each thread name gained between two readings of `threadCpuSeconds`. */
+export function threadCpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([name, seconds]) => [name, round(seconds - (before[name] ?? 0), 2)] as const)
+      .filter(([, seconds]) => seconds > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
 }
 
 /** CPU seconds each named process uses while `work` runs. */

@@ -1,4 +1,4 @@
-import type { JsonRecord } from '../shared/json';
+import type { JsonRecord, RecordsJson } from '../shared/json';
 import { getPath } from '../shared/json';
 import type { RateLimitInfo } from '../shared/rate-limit';
 import type { ApiResponse, Send } from './client';
@@ -27,6 +27,8 @@ export interface PageAt {
 
 export interface PageRead {
   records: JsonRecord[];
+  /** The records as they came, when they are exactly the array at a path of the body (a store may read them from there). */
+  json?: RecordsJson;
   nextPage: PageState | null;
   /** Response bytes, for metrics. */
   bytes: number;
@@ -45,7 +47,9 @@ export function pageRequest(def: StreamDef, at: PageAt): ApiRequest {
 export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiResponse): PageRead {
   const records = extractRecords(def, response.body);
   const nextPage = nextPageState(def.pagination, at.page, response.body, records.length, at.pageSize);
-  return { records, nextPage, bytes: response.bytes, rateLimit: response.rateLimit };
+  // Records shaped by Retriever (a derived key, timeseries rows) are not the body's own.
+  const asReceived = (def.recordShape ?? 'list') === 'list' && !def.derivedKey;
+  return { records, ...(asReceived ? { json: { text: response.text, path: def.recordsPath } } : {}), nextPage, bytes: response.bytes, rateLimit: response.rateLimit };
 }
 
 /**

@@ -3,12 +3,14 @@ import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
 import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type SyncRecord } from './destination';
-import { convertPage, lastPerKey, type PreparedPage, type Row } from './rows';
-import { appendRows, closeAppender, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
+import { getPath } from '../shared/json';
+import { convertPage, convertsAsIs, escapesUnstorable, lastPerKey, timeBounds, type PreparedPage, type Row } from './rows';
+import { jsonInsert, removeCopies, type JsonInsert } from './duckdb-json';
+import { appendRows, closeAppender, DUCKDB_TYPES, inTransaction, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { SerialQueue } from './serial-queue';
 import { SqlTables, type SqlDialect } from './sql-tables';
-import { nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
+import { keyColumn, nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
 
 const DUCKDB: SqlDialect = {
   types: DUCKDB_TYPES,
@@ -75,6 +77,10 @@ export class DuckDbDestination implements Destination {
   private readonly slots = new WeakMap<Column[], Slot[]>();
   /** Per stream table: its open Appender and the column order it was opened for. */
   private readonly appenders = new Map<string, { appender: DuckDBAppender; slots: Slot[] }>();
+  /** Per stream table: whether it has a primary-key index (event tables made by this version have none). */
+  private readonly keyed = new Map<string, boolean>();
+  /** Per column list: the statements that write a page from its JSON, by records path and whether keys repeat. */
+  private readonly jsonInserts = new WeakMap<Column[], Map<string, JsonInsert | undefined>>();
 
   /** DuckDB's memory limit, when no fixed one is configured. */
   private readonly memory?: AdaptiveMemoryLimit;
@@ -137,7 +143,13 @@ export class DuckDbDestination implements Destination {
   ensureTable(table: TableSpec): Promise<void> {
     return this.changes.run(async () => {
       if (this.tables.has(table.name)) return;
-      await this.run(this.sql.createTable(table));
+      // Events need no index of every key: their earlier copies are found by their time (docs/destinations.md).
+      await this.run(this.sql.createTable(table, { primaryKey: !table.timeField }));
+      const [constraint] = await this.rows(
+        "SELECT count(*) AS n FROM duckdb_constraints() WHERE schema_name = current_schema() AND table_name = $1 AND constraint_type = 'PRIMARY KEY'",
+        [table.name],
+      );
+      this.keyed.set(table.name, Number(constraint.n) > 0);
       const current = await this.sql.readColumns(this.rows, table);
       for (const column of this.sql.missingColumns(current)) await this.run(this.sql.addColumn(table, column));
       this.tables.set(table.name, current.columns);
@@ -173,20 +185,87 @@ export class DuckDbDestination implements Destination {
     });
   }
 
-  /** Drift columns a page brings are added here, when it is prepared: for a page read ahead, a few pages early. */
+  /**
+   * Drift columns a page brings are added here, when it is prepared: for a page read ahead, a few
+   * pages early. A page whose values all convert as they are is left as JSON text, which DuckDB
+   * types itself when it is written (duckdb-json.ts); any other is converted here.
+   */
   async prepare(table: TableSpec, records: JsonRecord[], options: PrepareOptions = {}): Promise<PreparedPage> {
     const unique = lastPerKey(table, records);
-    return convertPage(table, await this.columnsWithDrift(table, unique), unique, options);
+    const columns = await this.columnsWithDrift(table, unique);
+    if (convertsAsIs(columns, unique)) {
+      // The text as received holds every copy of a repeated key (the last is kept); a text made here only the last.
+      const json = options.json ?? { text: JSON.stringify(unique), path: '' };
+      const kept = options.json ? records : unique;
+      if (!escapesUnstorable(json.text)) return { table, records: kept, columns, rows: [], json, repeated: kept.length - unique.length };
+    }
+    return convertPage(table, columns, unique, options);
   }
 
   async writePage(page: PreparedPage, syncId: string): Promise<number> {
-    if (page.rows.length === 0) return 0;
-    // Prepared against columns another page has since added to: convert again.
-    if (page.columns !== this.tables.get(page.table.name)) page = await this.prepare(page.table, page.records);
-    const { table, columns, rows } = page;
-    await this.onConnection(() => this.writeRows(table, columns, rows, syncId));
+    if (page.records.length === 0) return 0;
+    // Prepared against columns another page has since added to: prepare again.
+    if (page.columns !== this.tables.get(page.table.name)) page = await this.prepare(page.table, page.records, { json: page.json });
+    const written = page.records.length - (page.repeated ?? 0);
+    const current = page;
+    await this.onConnection(() => (current.json ? this.writeJson(current, syncId) : this.writeRows(current, syncId)));
     await this.onConnection(async () => this.memory?.pageWritten());
-    return rows.length;
+    return written;
+  }
+
+  /**
+   * A page DuckDB reads from its JSON text: in one transaction, the earlier copies of its keys are
+   * removed (a table without a key index) and its rows inserted (replacing rows of the same keys in
+   * a table with one). Should DuckDB refuse the text (an escape it will not read), the page is
+   * converted by JavaScript and written that way instead.
+   */
+  private async writeJson(page: PreparedPage, syncId: string): Promise<void> {
+    const { table, columns, records } = page;
+    const keyed = this.keyed.get(table.name) ?? true;
+    const json = page.json!;
+    const insert = this.jsonInsertFor(table, columns, json.path, { replace: keyed, repeated: (page.repeated ?? 0) > 0 });
+    if (insert) {
+      try {
+        await inTransaction(this.connection, async () => {
+          if (!keyed) await this.removeCopies(table, columns, records);
+          const { rowsChanged } = await this.connection.run(insert.sql, [json.text, syncId]);
+          // Every record becomes a row, or the page is written another way: never fewer, silently.
+          const expected = records.length - (page.repeated ?? 0);
+          if (rowsChanged !== expected) throw new Error(`the JSON held ${rowsChanged} of the page's ${expected} records`);
+        });
+        return;
+      } catch (err) {
+        if (isOutOfMemory(err)) throw err;
+        console.warn(`retriever: DuckDB did not read a page of ${table.name} from its JSON (${(err as Error).message.split('\n')[0]}); converting it in JavaScript`);
+      }
+    }
+    await this.writeRows(await convertPage(table, columns, lastPerKey(table, records)), syncId);
+  }
+
+  private jsonInsertFor(table: TableSpec, columns: Column[], path: string, options: { replace: boolean; repeated: boolean }): JsonInsert | undefined {
+    let byOptions = this.jsonInserts.get(columns);
+    if (!byOptions) this.jsonInserts.set(columns, (byOptions = new Map()));
+    const name = `${options.replace}:${options.repeated}:${path}`;
+    if (!byOptions.has(name)) byOptions.set(name, jsonInsert(table.name, columns, keyColumn(table, columns), { path }, options));
+    return byOptions.get(name);
+  }
+
+  /**
+   * In a table without a key index: removes the rows of these records' keys. Events carry their time
+   * alike in every copy, so only rows within the page's time range are looked at (DuckDB skips the
+   * row groups outside it); a page with a record of no valid time looks at every row.
+   */
+  private async removeCopies(table: TableSpec, columns: Column[], records: JsonRecord[]): Promise<void> {
+    const key = keyColumn(table, columns);
+    const timeColumn = columns.find((c) => c.source === table.timeField && c.type === 'timestamp');
+    const bounds = timeColumn ? timeBounds(timeColumn.source, records) : undefined;
+    const keys = JSON.stringify(records.map((record) => getPath(record, key.source)));
+    if (bounds) {
+      // One millisecond past the end: the column keeps microseconds the bound's milliseconds do not.
+      await this.connection.run(removeCopies(table.name, key, timeColumn), [keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()]);
+    } else {
+      await this.connection.run(removeCopies(table.name, key, undefined), [keys]);
+    }
   }
 
   /**
@@ -195,7 +274,8 @@ export class DuckDbDestination implements Destination {
    * instead (as is one with a cell DuckDB will not cast); so are the next pages of the stream for a
    * while, since re-read windows and full refreshes bring existing keys page after page.
    */
-  private async writeRows(table: TableSpec, columns: Column[], rows: Row[], syncId: string): Promise<void> {
+  private async writeRows({ table, columns, rows, records }: PreparedPage, syncId: string): Promise<void> {
+    if (this.keyed.get(table.name) === false) return this.insertThroughStage(table, columns, rows, records, syncId);
     const upsertPages = this.upsertPages.get(table.name) ?? 0;
     if (upsertPages > 0) {
       this.upsertPages.set(table.name, upsertPages - 1);
@@ -212,9 +292,18 @@ export class DuckDbDestination implements Destination {
         if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(table.name, UPSERT_PAGES_AFTER_CONFLICT);
       }
     }
+    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, syncId);
+  }
+
+  /** Rows into a table without a key index: staged, then the earlier copies of their keys removed and the rows moved in, at once. */
+  private async insertThroughStage(table: TableSpec, columns: Column[], rows: Row[], records: JsonRecord[], syncId: string): Promise<void> {
+    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, syncId, () => this.removeCopies(table, columns, records));
+  }
+
+  private stagingFor(table: TableSpec, columns: Column[]): StagingTable {
     let stage = this.staging.get(columns);
     if (!stage) this.staging.set(columns, (stage = stagingTable(table.name, columns)));
-    await upsertThroughStage(this.connection, stage, rows, syncId);
+    return stage;
   }
 
   /**

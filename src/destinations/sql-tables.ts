@@ -70,11 +70,11 @@ export class SqlTables {
     ];
   }
 
-  /** The stream's table with the columns its schema declares, keyed by its primary key. */
-  createTable(table: TableSpec): string {
+  /** The stream's table with the columns its schema declares, keyed by its primary key unless `primaryKey` is false. */
+  createTable(table: TableSpec, { primaryKey = true } = {}): string {
     const declared = columnsFor(table);
     const key = keyColumn(table, declared);
-    const definitions = declared.map((c) => `${quoteIdent(c.name)} ${this.dialect.types[c.type]}${c === key ? ' PRIMARY KEY' : ''}`);
+    const definitions = declared.map((c) => `${quoteIdent(c.name)} ${this.dialect.types[c.type]}${primaryKey && c === key ? ' PRIMARY KEY' : ''}`);
     definitions.push(`${RAW_COLUMN} ${this.dialect.types.json} NOT NULL`, `${SYNCED_AT_COLUMN} timestamptz NOT NULL`, `${SYNC_ID_COLUMN} text NOT NULL`);
     return `CREATE TABLE IF NOT EXISTS ${this.name(table.name)} (${definitions.join(', ')})`;
   }

@@ -18,9 +18,9 @@ const EVENTS_CURSOR: Pagination = {
   maxPageSize: 1000,
 };
 
-/** Their time filter: always sent, so Datadog's 15-minute default window never applies. */
+/** Their time filter: always sent, so Datadog's 15-minute default window never applies. Their records are events, each at its own time. */
 function eventsWindow(unit: TimeWindow['unit'], cursorField = 'attributes.timestamp'): TimeWindow {
-  return { fromParam: 'filter[from]', toParam: 'filter[to]', unit, cursorField, sort: { param: 'sort', value: 'timestamp' } };
+  return { fromParam: 'filter[from]', toParam: 'filter[to]', unit, cursorField, sort: { param: 'sort', value: 'timestamp' }, events: true };
 }
 
 /** JSON:API page-number lists (`page[number]` from 0, `page[size]` at most 100). */
@@ -414,5 +414,5 @@ export function streamSchema(def: StreamDef): JsonSchema {
 
 /** What the destination is told about a stream's table: its name, key and record schema. */
 export function tableSpec(def: StreamDef): TableSpec {
-  return { name: def.name, primaryKey: def.primaryKey, schema: streamSchema(def) };
+  return { name: def.name, primaryKey: def.primaryKey, schema: streamSchema(def), ...(def.window?.events ? { timeField: def.window.cursorField } : {}) };
 }

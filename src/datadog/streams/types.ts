@@ -36,6 +36,12 @@ export interface TimeWindow {
   /** Sort parameter and value that make the endpoint return records oldest first. */
   sort?: { param: string; value: string };
   /**
+   * The records are events: each happened once, at `cursorField`, which the endpoint filters on, and
+   * never changes, so every copy of a record has the same time. Stores may then find earlier copies
+   * of a key by that time (TableSpec.timeField) instead of keeping an index of every key.
+   */
+  events?: boolean;
+  /**
    * How long after their own time this endpoint's records may still arrive or change (a duration):
    * re-read before the bookmark on every run, unless `stream_options` says otherwise. Unset: the
    * request's `lookback`, or DEFAULT_LOOKBACK.
