@@ -9,7 +9,7 @@ import { jsonInsert, removeCopies, type JsonInsert } from './duckdb-json';
 import { appendRows, closeAppender, DUCKDB_TYPES, inTransaction, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { SerialQueue } from './serial-queue';
-import { SqlTables, type SqlDialect } from './sql-tables';
+import { quoteIdent, SqlTables, type SqlDialect } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
 
 const DUCKDB: SqlDialect = {
@@ -79,6 +79,11 @@ export class DuckDbDestination implements Destination {
   private readonly appenders = new Map<string, { appender: DuckDBAppender; slots: Slot[] }>();
   /** Per stream table: whether it has a primary-key index (event tables made by this version have none). */
   private readonly keyed = new Map<string, boolean>();
+  /**
+   * Per event table without a key index: the latest event time it holds (epoch ms), read once and
+   * then kept by this process, the file's only writer. A page of later events has no earlier copies.
+   */
+  private readonly latest = new Map<string, number>();
   /** Per column list: the statements that write a page from its JSON, by records path and whether keys repeat. */
   private readonly jsonInserts = new WeakMap<Column[], Map<string, JsonInsert | undefined>>();
 
@@ -226,13 +231,15 @@ export class DuckDbDestination implements Destination {
     const insert = this.jsonInsertFor(table, columns, json.path, { replace: keyed, repeated: (page.repeated ?? 0) > 0 });
     if (insert) {
       try {
+        let written: (() => void) | undefined;
         await inTransaction(this.connection, async () => {
-          if (!keyed) await this.removeCopies(table, columns, records);
+          if (!keyed) written = await this.removeCopies(table, columns, records);
           const { rowsChanged } = await this.connection.run(insert.sql, [json.text, syncId]);
           // Every record becomes a row, or the page is written another way: never fewer, silently.
           const expected = records.length - (page.repeated ?? 0);
           if (rowsChanged !== expected) throw new Error(`the JSON held ${rowsChanged} of the page's ${expected} records`);
         });
+        written?.();
         return;
       } catch (err) {
         if (isOutOfMemory(err)) throw err;
@@ -252,20 +259,38 @@ export class DuckDbDestination implements Destination {
 
   /**
    * In a table without a key index: removes the rows of these records' keys. Events carry their time
-   * alike in every copy, so only rows within the page's time range are looked at (DuckDB skips the
-   * row groups outside it); a page with a record of no valid time looks at every row.
+   * alike in every copy, so a page of events all later than any the table holds (a sync reading
+   * forward) has none, and otherwise only rows within the page's time range are looked at (DuckDB
+   * skips the row groups outside it); a page with a record of no valid time looks at every row.
+   * Returns what to note once the page is committed.
    */
-  private async removeCopies(table: TableSpec, columns: Column[], records: JsonRecord[]): Promise<void> {
+  private async removeCopies(table: TableSpec, columns: Column[], records: JsonRecord[]): Promise<() => void> {
     const key = keyColumn(table, columns);
     const timeColumn = columns.find((c) => c.source === table.timeField && c.type === 'timestamp');
     const bounds = timeColumn ? timeBounds(timeColumn.source, records) : undefined;
     const keys = JSON.stringify(records.map((record) => getPath(record, key.source)));
-    if (bounds) {
+    if (!bounds) {
+      await this.connection.run(removeCopies(table.name, key, undefined), [keys]);
+      return () => undefined;
+    }
+    const latest = await this.latestTime(table.name, timeColumn!);
+    // Milliseconds on both sides: a later millisecond is a later time, whatever the microseconds.
+    if (bounds.from <= latest) {
       // One millisecond past the end: the column keeps microseconds the bound's milliseconds do not.
       await this.connection.run(removeCopies(table.name, key, timeColumn), [keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()]);
-    } else {
-      await this.connection.run(removeCopies(table.name, key, undefined), [keys]);
     }
+    return () => this.latest.set(table.name, Math.max(latest, bounds.to));
+  }
+
+  private async latestTime(table: string, timeColumn: Column): Promise<number> {
+    let latest = this.latest.get(table);
+    if (latest === undefined) {
+      const reader = await this.connection.runAndReadAll(`SELECT epoch_ms(max(${quoteIdent(timeColumn.name)}))::BIGINT AS ms FROM ${quoteIdent(table)}`);
+      const ms = reader.getRowObjectsJS()[0].ms;
+      latest = ms === null || ms === undefined ? -Infinity : Number(ms);
+      this.latest.set(table, latest);
+    }
+    return latest;
   }
 
   /**
@@ -297,7 +322,11 @@ export class DuckDbDestination implements Destination {
 
   /** Rows into a table without a key index: staged, then the earlier copies of their keys removed and the rows moved in, at once. */
   private async insertThroughStage(table: TableSpec, columns: Column[], rows: Row[], records: JsonRecord[], syncId: string): Promise<void> {
-    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, syncId, () => this.removeCopies(table, columns, records));
+    let written: (() => void) | undefined;
+    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, syncId, async () => {
+      written = await this.removeCopies(table, columns, records);
+    });
+    written?.();
   }
 
   private stagingFor(table: TableSpec, columns: Column[]): StagingTable {
