@@ -11,6 +11,7 @@
  * `--checkpoint-threshold 16MB` is DuckDB's own default, to compare with the destination's.
  */
 import type { JsonRecord } from '../src/shared/json';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getStream, tableSpec } from '../src/datadog/streams/table';
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const checkpointThreshold = stringOption('checkpoint-threshold');
   const memoryLimit = stringOption('memory-limit');
   const logs = flag('keyed') ? { ...tableSpec(getStream('logs')), timeField: undefined } : tableSpec(getStream('logs'));
-  const destination = await DuckDbDestination.open(join(tempDir(), 'growth.duckdb'), { checkpointThreshold, memoryLimit });
+  const dir = tempDir();
+  const destination = await DuckDbDestination.open(join(dir, 'growth.duckdb'), { checkpointThreshold, memoryLimit });
   await destination.ensureTable(logs);
   const settings = await destination.query("SELECT current_setting('checkpoint_threshold') AS checkpoint, current_setting('memory_limit') AS memory");
   console.log(`${int(rows)} rows in pages of 1000; checkpoint threshold ${settings[0].checkpoint}, memory limit ${settings[0].memory}.`);
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   );
   for (const m of memory) console.log(`DuckDB ${String(m.tag).padEnd(16)} ${m.mib} MiB in memory, ${m.temporary_mib} MiB in temporary files`);
   await destination.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 runMain(main);

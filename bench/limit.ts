@@ -10,7 +10,8 @@
  * Run by bench/throughput.ts in a process of its own; prints one JSON line with the figures.
  *   --url <simulator> --from <ms> --to <ms> --page-size 1000 --mode bare|duckdb
  */
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
 import { Pool } from 'undici';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       const n = Number(reader.getRowObjectsJS()[0].n);
       connection.closeSync();
       instance.closeSync();
+      rmSync(dirname(path), { recursive: true, force: true });
       if (n !== appended) throw new Error(`DuckDB holds ${n} rows, ${appended} were appended`);
     };
   }
