@@ -9,6 +9,7 @@ import { getStream, tableSpec } from '../datadog/streams/table';
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE } from '../shared/failure-types';
+import { defaultParallelStreams } from '../workflows/buckets';
 import type { StreamTask, SyncPlan } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
@@ -89,6 +90,8 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           search: streamSearch(request, name),
           ...(def.since ? { since: sinceFor(def, current) } : {}),
           permission: def.permission,
+          // Endpoints the table names no shared bucket for are taken to have one each: started side by side.
+          rateLimitBucket: def.rateLimitBucket ?? def.path,
           strict: request.strict,
           ...(timeseriesQuery ? { timeseriesQuery } : {}),
         };
@@ -113,7 +116,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
       return {
         tasks,
         summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${since}`,
-        maxParallelStreams: request.max_parallel_streams,
+        maxParallelStreams: request.max_parallel_streams ?? defaultParallelStreams(tasks),
       };
     },
   };

@@ -5,6 +5,7 @@ import {
   ChildWorkflowFailure,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -16,6 +17,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { Activities } from '../activities';
 import type { SyncRequestInput } from '../config/request';
 import { NON_RETRYABLE } from '../shared/failure-types';
+import { bucketOf, takeNextTask } from './buckets';
 import { syncDetails } from './progress';
 import { progressQuery } from './queries';
 import { streamSync } from './stream';
@@ -35,7 +37,8 @@ const { recordSync } = proxyActivities<Activities>({
 
 /**
  * One sync run: plan (validate, check keys, read bookmarks), then one `streamSync` child per stream,
- * at most `max_parallel_streams` at a time, each with ID `<syncId>/<stream>`.
+ * at most `max_parallel_streams` at a time (by default one per rate-limit bucket), the next one
+ * always from the bucket with the fewest running (buckets.ts), each with ID `<syncId>/<stream>`.
  */
 export async function datadogSync(request: SyncRequestInput): Promise<SyncResult> {
   const syncId = workflowInfo().workflowId;
@@ -51,6 +54,8 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   report();
 
   let running = 0;
+  /** Children running per rate-limit bucket. */
+  const inBucket = new Map<string, number>();
   /** Follows one child to its end; a failed stream is noted, and the others go on. */
   async function follow(task: StreamTask, child: ChildWorkflowHandle<typeof streamSync>): Promise<void> {
     const entry = progress.get(task.stream)!;
@@ -71,15 +76,21 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
       failures.push(`${task.stream}: ${entry.message}`);
     } finally {
       running--;
+      inBucket.set(bucketOf(task), inBucket.get(bucketOf(task))! - 1);
       report();
     }
   }
 
   try {
     const children: Promise<void>[] = [];
-    for (const task of plan.tasks) {
+    // Syncs that began before streams were started by bucket go on in plan order.
+    const byBucket = patched('streams-by-bucket');
+    const waiting = [...plan.tasks];
+    while (waiting.length > 0) {
       await condition(() => running < plan.maxParallelStreams);
+      const task = byBucket ? takeNextTask(waiting, inBucket)! : waiting.shift()!;
       running++;
+      inBucket.set(bucketOf(task), (inBucket.get(bucketOf(task)) ?? 0) + 1);
       progress.get(task.stream)!.status = 'running';
       report();
       const child = await startChild(streamSync, { workflowId: `${syncId}/${task.stream}`, args: [task], staticSummary: `${task.stream} · ${task.mode}` });

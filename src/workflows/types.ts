@@ -27,6 +27,8 @@ interface StreamTaskBase {
   strict: boolean;
   /** Set for a timeseries query stream: the query it reads (no secret in it). */
   timeseriesQuery?: QueryDefinition;
+  /** The Datadog rate-limit bucket its requests count against, as the stream table knows it (buckets.ts). */
+  rateLimitBucket?: string;
 }
 
 /** A stream read by time: [from, to) in windows of `size` ms, each ending on a multiple of `size`. */

@@ -128,6 +128,12 @@ export interface StreamDef {
   parent?: ParentStream;
   /** The RBAC permission the endpoint needs (the spec's `x-permission`; alternatives joined by " or "). */
   permission: string;
+  /**
+   * The Datadog rate-limit bucket (`X-RateLimit-Name`) the endpoint shares with other rows' endpoints,
+   * when it shares one: a sync starts streams of one bucket one after another. Unset: a bucket of
+   * its own, read beside every other stream.
+   */
+  rateLimitBucket?: string;
   /** Where the record schema comes from. */
   schemaSource: SchemaSource;
 }
