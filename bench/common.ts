@@ -11,7 +11,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { dynamicConfigArgs, temporalAnswers, temporalCliPath, TUNED_DEV_SERVER } from '../src/cli/dev-server';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
 import { freePort } from '../test/helpers/temporal';
-import type { SimulatorOptions } from '../src/simulator/server';
+import type { RequestLogEntry, SimulatorOptions } from '../src/simulator/server';
+import type { Question, SimulatorQuestion } from './simulator-process';
 
 export const ROOT = join(__dirname, '..');
 export const DAY = 86_400_000;
@@ -156,6 +157,10 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
 
 export interface SimulatorProcess extends Child {
   readonly url: string;
+  /** The requests it received, from the `from`-th on (without their queries and bodies). */
+  requests(from?: number): Promise<Pick<RequestLogEntry, 'at' | 'path' | 'status' | 'rateLimit' | 'fault'>[]>;
+  /** Records each stream holds (its ground truth), within a window for incremental streams. */
+  counts(streams: { name: string; window?: { from: number; to: number } }[]): Promise<Record<string, number>>;
 }
 
 /** The Datadog simulator in a process of its own, so serving pages does not share the measured event loop. */
@@ -166,12 +171,26 @@ export async function startSimulatorProcess(options: SimulatorOptions): Promise<
   const { output, exited } = track(child);
   await waitFor(child, output, (t) => t.includes('"url"'), 'the simulator');
   const url = JSON.parse(output().split('\n').find((l) => l.includes('"url"'))!).url as string;
+  let asked = 0;
+  const ask = <T>(question: Question): Promise<T> =>
+    new Promise((resolve) => {
+      const id = ++asked;
+      const onMessage = (message: { id: number; answer: T }) => {
+        if (message.id !== id) return;
+        child.off('message', onMessage);
+        resolve(message.answer);
+      };
+      child.on('message', onMessage);
+      child.send({ ...question, id } satisfies SimulatorQuestion);
+    });
   return {
     child,
     pid: child.pid!,
     url,
     output,
     stop: () => stopChild(child, exited),
+    requests: (from = 0) => ask({ ask: 'requests', from }),
+    counts: (streams) => ask({ ask: 'counts', streams }),
   };
 }
 
