@@ -14,6 +14,9 @@ const shared = {
 
 module.exports = {
   testTimeout: 180_000,
+  // Native handles of the Temporal test environments can outlive their teardown by seconds; the report
+  // is written by then, so jest exits instead of waiting on them.
+  forceExit: true,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'] },
     { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.test.ts'], testPathIgnorePatterns: ['/node_modules/', '/test/cluster\\.e2e\\.test\\.ts$'] },

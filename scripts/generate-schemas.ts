@@ -45,6 +45,25 @@ function resolve(doc: Spec, node: Record<string, unknown>, depth: number): JsonS
   return out as JsonSchema;
 }
 
+/** The object schema at `path` within `schema` (the record itself for an empty path). */
+function objectAt(schema: JsonSchema, path: string[], stream: string): JsonSchema {
+  let node = schema;
+  for (const key of path) {
+    const next = node.properties?.[key];
+    if (!next) throw new Error(`${stream}: the schema has no object "${path.join('.')}" to add fields to`);
+    node = next;
+  }
+  return node;
+}
+
+/** Removes a dotted path's property from an object schema: a field dropped before storage. */
+function dropProperty(schema: JsonSchema, path: string[]): void {
+  const [head, ...rest] = path;
+  if (!schema.properties?.[head]) return;
+  if (rest.length === 0) delete schema.properties[head];
+  else dropProperty(schema.properties[head], rest);
+}
+
 const schemas: Record<string, JsonSchema> = {};
 for (const stream of STREAMS) {
   const source = stream.schemaSource;
@@ -56,8 +75,24 @@ for (const stream of STREAMS) {
   const component = doc.components.schemas[source.component];
   if (!component) throw new Error(`${stream.name}: no component ${source.component} in ${source.spec}`);
   const schema = resolve(doc, component, 0);
-  // Fields Retriever adds to the records (a dependent stream's parent id, a derived key) are columns too.
-  if (source.addedFields) schema.properties = { ...source.addedFields, ...schema.properties };
+  // Fields Retriever adds to the records (a dependent stream's parent id, a derived key) are columns too;
+  // a dotted name is a field of a nested object (an attribute Datadog sends that the spec does not name).
+  const added = Object.entries(source.addedFields ?? {});
+  schema.properties = { ...Object.fromEntries(added.filter(([name]) => !name.includes('.'))), ...schema.properties };
+  for (const [name, field] of added.filter(([name]) => name.includes('.'))) {
+    const path = name.split('.');
+    const object = objectAt(schema, path.slice(0, -1), stream.name);
+    object.properties = { ...object.properties, [path[path.length - 1]]: field };
+  }
+  // Times the spec types as plain strings become timestamp columns (read as UTC when they have no zone).
+  for (const name of source.timeFields ?? []) {
+    const path = name.split('.');
+    const field = objectAt(schema, path.slice(0, -1), stream.name).properties?.[path[path.length - 1]];
+    if (field?.type !== 'string') throw new Error(`${stream.name}: time field ${name} is not a string of ${source.component}`);
+    field.format = 'date-time';
+  }
+  // Fields dropped before storage (secrets, key values) get no column.
+  for (const path of stream.dropFields ?? []) dropProperty(schema, path.split('.'));
   schemas[stream.name] = schema;
 }
 const target = join(__dirname, '..', 'src', 'datadog', 'streams', 'schemas.json');

@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   // A low continue-as-new threshold so the recording covers that path too.
   const env = await startDevServer(['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60']);
   const now = Date.now();
-  const simulator = await startSimulator({ seed: 99, dashboards: 60, logs: { count: 2_000, from: now - 2 * DAY, to: now - 60_000 } });
+  // About 1250 DORA deployments a day, more than one call returns: its recording holds split windows.
+  const simulator = await startSimulator({
+    seed: 99,
+    dashboards: 60,
+    logs: { count: 2_000, from: now - 2 * DAY, to: now - 60_000 },
+    security: { counts: { dora_deployments: 2_500 } },
+  });
   const destination = await DuckDbDestination.open(':memory:');
   const taskQueue = 'record-histories';
   const { worker, close } = await createWorker({
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
   const syncs = [
     { id: 'replay-full', request: { streams: ['dashboards', 'logs'], start_date: new Date(now - 2 * DAY).toISOString(), lag: '0s', max_records_per_request: 100 } },
     { id: 'replay-incremental', request: { streams: ['logs'], start_date: new Date(now - 2 * DAY).toISOString(), lag: '0s' } },
+    { id: 'replay-split', request: { streams: ['dora_deployments'], start_date: new Date(now - 2 * DAY).toISOString(), lag: '0s' } },
   ];
   await worker.runUntil(async () => {
     for (const sync of syncs) await env.client.workflow.execute(datadogSync, { taskQueue, workflowId: sync.id, args: [sync.request] });

@@ -6,40 +6,85 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SOURCE_RECORDS_PER_PAGE } from '../src/activities/dependent-pages';
 import { STREAMS, TIMESERIES_ENDPOINT } from '../src/datadog/streams/table';
-import type { Pagination, StreamDef, TimeUnit } from '../src/datadog/streams/types';
+import type { KeyPart, Pagination, StreamDef, TimeUnit, TimeWindow } from '../src/datadog/streams/types';
 
 export const STREAM_DOCS = join(__dirname, '..', 'docs', 'streams.md');
 const START = '<!-- catalogue: generated from src/datadog/streams/table.ts by `npm run docs:streams`; do not edit by hand -->';
 const END = '<!-- end of catalogue -->';
 
-const UNITS: Record<TimeUnit, string> = { iso: 'ISO-8601', ms: 'epoch ms', s: 'epoch s' };
+const UNITS: Record<TimeUnit, string> = {
+  iso: 'ISO-8601',
+  s: 'epoch s',
+  ms: 'epoch ms',
+  ns: 'epoch ns',
+  hour: 'ISO-8601, whole hours',
+  month: 'ISO-8601, calendar months',
+};
 
 function paging(pagination: Pagination): string {
   switch (pagination.kind) {
     case 'offset':
       return `offset \`${pagination.offsetParam}\`, \`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
     case 'page':
-      return `page \`${pagination.pageParam}\` from 0, \`${pagination.sizeParam}\` ≤ ${pagination.maxPageSize}`;
-    case 'cursor':
-      return `cursor \`${pagination.cursorParam}\` ← \`${pagination.nextCursorPath}\`, \`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
+      return `page \`${pagination.pageParam}\` from ${pagination.firstPage ?? 0}, \`${pagination.sizeParam}\` ≤ ${pagination.maxPageSize}`;
+    case 'cursor': {
+      const size = pagination.limitParam === undefined ? 'page size set by Datadog' : `\`${pagination.limitParam}\` ≤ ${pagination.maxPageSize}`;
+      return `cursor \`${pagination.cursorParam}\` ← \`${pagination.nextCursorPath}\`, ${size}`;
+    }
+    case 'backward_time':
+      return `newest first, ${pagination.cap} a call, back in time: \`${pagination.toParam}\` ← \`${pagination.nextToPath}\``;
     case 'none':
       return 'none';
   }
 }
 
+function timeWindow(window: TimeWindow): string {
+  const limits = [
+    window.inclusiveTo ? `\`${window.toParam}\` inclusive` : '',
+    window.maxSpan ? `≤ ${window.maxSpan} a request` : '',
+    window.retentionMonths !== undefined ? `from ${window.retentionMonths} month${window.retentionMonths === 1 ? '' : 's'} back at most` : '',
+    window.lookback ? `re-reads ${window.lookback}` : '',
+  ].filter(Boolean);
+  return `\`${window.fromParam}\`/\`${window.toParam}\` (${[UNITS[window.unit], ...limits].join('; ')})`;
+}
+
+/** Where a stream's rows come from: its endpoint, once per parent record, or another stream's records. */
+function endpoint(def: StreamDef): string {
+  if (def.derivedFrom) return `\`${def.method} ${def.path}\` of \`${def.derivedFrom.stream}\`, no request of its own: rows from each record's \`${def.derivedFrom.items}\``;
+  const link = def.parent;
+  if (!link) return `\`${def.method} ${def.path}\``;
+  const when = link.whenChanged ? `, when its \`${link.whenChanged.parentField}\` changed` : link.refreshAfter ? `, at most every ${link.refreshAfter}` : '';
+  return `\`${def.method} ${def.path}\`, once per \`${link.stream}\` record${when}`;
+}
+
+/** Upstream rows per page, and how each parent's own answer pages. */
+function pagingCell(def: StreamDef): string {
+  const upstream = def.parent ?? def.derivedFrom;
+  if (upstream) {
+    const own = def.parent && def.pagination.kind !== 'none' ? `; each: ${paging(def.pagination)}` : '';
+    return `pages of ${def.parent?.batchSize ?? SOURCE_RECORDS_PER_PAGE} \`${upstream.stream}\` rows${own}`;
+  }
+  if (def.window?.splitWhenFull) return `none; ≤ ${def.window.splitWhenFull} a call, a full answer splits the window`;
+  return paging(def.pagination);
+}
+
 function row(def: StreamDef): string {
-  const endpoint = `\`${def.method} ${def.path}\`${def.parent ? `, once per \`${def.parent.stream}\` record` : ''}`;
-  const key = def.derivedKey ? `\`${def.primaryKey}\` (${def.derivedKey.from.map((f) => `\`${f}\``).join(' `:` ')})` : `\`${def.primaryKey}\``;
+  const separator = def.derivedKey?.separator ?? ':';
+  const part = (f: KeyPart) => (typeof f === 'string' ? `\`${f}\`` : `month of \`${f.path}\``);
+  const key = def.derivedKey
+    ? `\`${def.primaryKey}\` (${def.derivedKey.from.map(part).join(` \`${separator === '|' ? '\\|' : separator}\` `)})`
+    : `\`${def.primaryKey}\``;
   const cells = [
     `\`${def.name}\``,
-    endpoint,
+    endpoint(def),
     def.window ? 'incremental' : 'full_refresh',
     key,
-    def.window ? `\`${def.window.cursorField}\`` : '',
-    def.parent ? `pages of ${def.parent.batchSize} \`${def.parent.stream}\`` : paging(def.pagination),
-    def.window ? `\`${def.window.fromParam}\`/\`${def.window.toParam}\` (${UNITS[def.window.unit]})` : '',
-    `\`${def.permission}\``,
+    def.window ? `\`${def.window.cursorField}\`${def.window.cursorUnit && def.window.cursorUnit !== 'iso' ? ` (${UNITS[def.window.cursorUnit]})` : ''}` : '',
+    pagingCell(def),
+    def.window ? timeWindow(def.window) : '',
+    `${def.permission === '' ? 'none stated' : `\`${def.permission}\``}${def.parentOrgOnly ? ' (parent organisations only)' : ''}`,
   ];
   return `| ${cells.join(' | ')} |`;
 }

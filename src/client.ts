@@ -20,6 +20,8 @@ function commands(): ((program: Command) => void)[] {
     require('./cli/sync').register,
     require('./cli/status').register,
     require('./cli/cancel').register,
+    require('./cli/reset').register,
+    require('./cli/export').register,
     require('./cli/schedule').register,
     require('./cli/discover').register,
     require('./cli/check').register,

@@ -5,7 +5,10 @@ import { ReadAhead } from './activities/read-ahead';
 import type { FetchRetryPolicy } from './activities/retry-budget';
 import { dataConverterFromEnv } from './codec/encryption';
 import { datadogCredentials, readEnv, type RetrieverEnv } from './config/env';
+import { configuredOrganizations, organizationsFromEnv, organizationVariable, type OrganizationLookup } from './config/organizations';
+import { InvalidConfigError } from './config/issues';
 import { temporalConnection } from './config/temporal-connection';
+import { DEFAULT_ORGANIZATION } from './shared/organization';
 import { installRuntime } from './telemetry';
 import { apiBaseUrl, type DatadogSite } from './config/sites';
 import { DatadogClient, type DatadogClientLimits, type DatadogCredentials } from './datadog/client';
@@ -16,9 +19,12 @@ export interface WorkerSetup {
   connection: NativeConnection;
   namespace?: string;
   taskQueue: string;
-  credentials: DatadogCredentials;
-  /** Overrides https://api.<site> for every site. */
+  /** The default organisation's keys. */
+  credentials?: DatadogCredentials;
+  /** Overrides https://api.<site> for the default organisation. */
   baseUrl?: string;
+  /** Other organisations' keys (and sites, base URLs); `organizationsFromEnv` reads them from the environment. */
+  organizations?: OrganizationLookup;
   destination: Destination;
   /** A prebuilt workflow bundle (tests, many workers); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundleOption;
@@ -33,22 +39,28 @@ export interface WorkerSetup {
   /** Pages this process works on at once. */
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /** "Now" for planning syncs (tests point it at the simulator's clock); Date.now unless given. */
+  now?: () => number;
 }
 
-/** One Datadog client per API host, shared by all activities of this worker (one keep-alive pool each). */
+/**
+ * One Datadog client per API host and key, shared by all activities of this worker (one keep-alive
+ * pool each). An organisation's site from its environment wins over the request's.
+ */
 export function datadogClients(
-  credentials: DatadogCredentials,
-  baseUrl?: string,
+  organizations: OrganizationLookup,
   limits: DatadogClientLimits = {},
-): { forSite: (site: DatadogSite) => DatadogClient; close: () => Promise<void> } {
+): { forOrganization: (site: DatadogSite, organization?: string) => DatadogClient; close: () => Promise<void> } {
   const clients = new Map<string, DatadogClient>();
   return {
-    forSite(site) {
-      const url = baseUrl ?? apiBaseUrl(site);
-      let client = clients.get(url);
+    forOrganization(site, organization = DEFAULT_ORGANIZATION) {
+      const settings = organizations(organization);
+      const url = settings.baseUrl ?? apiBaseUrl(settings.site ?? site);
+      const key = `${url} ${settings.credentials.apiKey}`;
+      let client = clients.get(key);
       if (!client) {
-        client = new DatadogClient({ ...limits, baseUrl: url, credentials });
-        clients.set(url, client);
+        client = new DatadogClient({ ...limits, baseUrl: url, credentials: settings.credentials });
+        clients.set(key, client);
       }
       return client;
     },
@@ -58,11 +70,20 @@ export function datadogClients(
   };
 }
 
+/** The setup's organisations: its default keys and base URL, then its lookup for the others. */
+function setupOrganizations(setup: WorkerSetup): OrganizationLookup {
+  return (organization) => {
+    if (organization === DEFAULT_ORGANIZATION && setup.credentials) return { credentials: setup.credentials, baseUrl: setup.baseUrl };
+    if (setup.organizations) return setup.organizations(organization);
+    throw new InvalidConfigError([`organization "${organization}": this worker has no keys for it (set ${organizationVariable('DD_API_KEY', organization)} and ${organizationVariable('DD_APP_KEY', organization)})`], "the worker's setup");
+  };
+}
+
 /** Builds a Worker whose activities close over one set of Datadog clients and one destination. */
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const clients = datadogClients(setup.credentials, setup.baseUrl, setup.http);
+  const clients = datadogClients(setupOrganizations(setup), setup.http);
   const readAhead = new ReadAhead();
-  const deps: ActivityDeps = { datadog: clients.forSite, destination: setup.destination, fetchRetry: setup.fetchRetry, readAhead };
+  const deps: ActivityDeps = { datadog: clients.forOrganization, destination: setup.destination, fetchRetry: setup.fetchRetry, readAhead, now: setup.now };
   const worker = await Worker.create({
     connection: setup.connection,
     namespace: setup.namespace ?? 'default',
@@ -87,7 +108,9 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
  * another worker).
  */
 export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line: string) => void = console.error, stop?: AbortSignal): Promise<void> {
-  const credentials = datadogCredentials(env);
+  // The default organisation's keys, or at least one other organisation's: a worker with none could read nothing.
+  const others = configuredOrganizations(process.env).filter((o) => o !== DEFAULT_ORGANIZATION);
+  const credentials = others.length > 0 && !env.DD_API_KEY && !env.DD_APP_KEY ? undefined : datadogCredentials(env);
   const dataConverter = dataConverterFromEnv();
   const connectionSettings = temporalConnection(env);
   installRuntime({ metricsAddress: env.RETRIEVER_METRICS_ADDRESS, logLevel: env.RETRIEVER_LOG_LEVEL });
@@ -100,6 +123,7 @@ export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line
     taskQueue: env.RETRIEVER_TASK_QUEUE,
     credentials,
     baseUrl: env.DD_BASE_URL,
+    organizations: organizationsFromEnv(process.env),
     destination,
     workflowBundle,
     dataConverter,
@@ -108,6 +132,7 @@ export async function runWorkerFromEnv(env: RetrieverEnv = readEnv(), log: (line
     maxConcurrentWorkflowTasks: env.RETRIEVER_MAX_CONCURRENT_WORKFLOW_TASKS,
   });
   const extras = [
+    others.length > 0 && `organizations ${[...(credentials ? [DEFAULT_ORGANIZATION] : []), ...others].join(', ')}`,
     dataConverter && 'payloads encrypted',
     env.RETRIEVER_METRICS_ADDRESS && `metrics at http://${env.RETRIEVER_METRICS_ADDRESS}/metrics`,
   ].filter(Boolean);

@@ -2,14 +2,20 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { getStream, tableSpec } from '../src/datadog/streams/table';
+import { DuckDbDestination } from '../src/destinations/duckdb';
 import { tempDir } from './helpers/retriever';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', 'bin', 'retriever.js');
 
 async function retriever(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return retrieverWith({}, ...args);
+}
+
+async function retrieverWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('node', [BIN, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+    const { stdout, stderr } = await run('node', [BIN, ...args], { env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1', ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -51,7 +57,27 @@ describe('retriever CLI', () => {
 
   it('has help for every command', async () => {
     const { stdout } = await retriever('--help');
-    for (const command of ['sync', 'status', 'worker', 'simulator', 'demo']) expect(stdout).toContain(command);
+    for (const command of ['sync', 'status', 'worker', 'simulator', 'demo', 'reset', 'export']) expect(stdout).toContain(command);
     expect((await retriever('sync', '--help')).stdout).toContain('--config <file>');
+  });
+
+  it('export writes Parquet from the DuckDB file, and names an unknown stream or a missing file', async () => {
+    const path = join(dir, 'export.duckdb');
+    const destination = await DuckDbDestination.open(path);
+    await destination.ensureTable(tableSpec(getStream('dashboards')));
+    await destination.close();
+    const out = join(dir, 'parquet');
+    const env = { RETRIEVER_DUCKDB_PATH: path };
+    const done = await retrieverWith(env, 'export', '--format', 'parquet', '--out', out, '--json');
+    expect(done.code).toBe(0);
+    expect(JSON.parse(done.stdout).streams).toEqual([{ stream: 'dashboards', rows: 0, files: 1, path: join(out, 'dashboards') }]);
+
+    const unknown = await retrieverWith(env, 'export', '--out', out, '--streams', 'dashboards,nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--streams: unknown stream "nope"');
+    expect((await retrieverWith(env, 'export', '--format', 'csv', '--out', out)).code).toBe(2);
+    const missing = await retrieverWith({ RETRIEVER_DUCKDB_PATH: join(dir, 'none.duckdb') }, 'export', '--out', out);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no sync has written it yet');
   });
 });

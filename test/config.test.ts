@@ -1,5 +1,7 @@
 import { parseSyncRequest, streamLookback } from '../src/config/request';
 import { getStream } from '../src/datadog/streams/table';
+import { configuredOrganizations, organizationsFromEnv } from '../src/config/organizations';
+import { defaultWorkflowId } from '../src/cli/run-sync';
 import { apiBaseUrl, DATADOG_SITES } from '../src/config/sites';
 
 import { NOW, problems } from './helpers/config';
@@ -42,6 +44,32 @@ describe('sync request validation', () => {
     expect(problems({ lookback: 'a while', stream_options: { dashboards: { lookback: '1h' } } })).toEqual([
       expect.stringMatching(/^lookback: a duration like 0s, 30m or 2h/),
       'stream_options.dashboards.lookback: dashboards is read whole on every run (full refresh): a lookback does not apply to it',
+    ]);
+  });
+
+  it('reads each organisation\'s keys from the worker\'s environment, and names workflows after it', () => {
+    const env = { DD_API_KEY: 'a', DD_APP_KEY: 'b', DD_API_KEY__EU: 'c', DD_APP_KEY__EU: 'd', DD_SITE__EU: 'datadoghq.eu' };
+    expect(configuredOrganizations(env)).toEqual(['default', 'eu']);
+    expect(organizationsFromEnv(env)('eu')).toEqual({ credentials: { apiKey: 'c', appKey: 'd' }, site: 'datadoghq.eu', baseUrl: undefined });
+    expect(() => organizationsFromEnv({ DD_SITE__US: 'datadog.com' })('us')).toThrow(/DD_API_KEY__US: not set.*\n.*DD_APP_KEY__US: not set.*\n.*DD_SITE__US: "datadog.com" is not one of/s);
+    const at = new Date('2026-11-22T02:06:44Z');
+    expect(defaultWorkflowId(parseSyncRequest({ name: 'nightly' }, NOW), at)).toBe('retriever-nightly-20261122T020644Z');
+    expect(defaultWorkflowId(parseSyncRequest({ name: 'nightly', organization: 'eu' }, NOW), at)).toBe('retriever-nightly-eu-20261122T020644Z');
+    expect(problems({ organization: 'EU West' })).toEqual([expect.stringMatching(/^organization: lower-case letters/)]);
+  });
+
+  it('takes full_refresh streams among those it reads, and full_refresh_drop_rows only with them', () => {
+    expect(parseSyncRequest({ streams: ['logs', 'dashboards'], full_refresh: ['logs'], full_refresh_drop_rows: true }, NOW)).toMatchObject({
+      full_refresh: ['logs'],
+      full_refresh_drop_rows: true,
+    });
+    expect(parseSyncRequest({}, NOW)).toMatchObject({ full_refresh: [], full_refresh_drop_rows: false });
+    expect(problems({ streams: ['logs'], full_refresh: ['logz', 'audit_logs'] })).toEqual([
+      expect.stringMatching(/^full_refresh\.0: unknown stream "logz"/),
+      'full_refresh.1: audit_logs is not among the streams this sync reads (logs); add it to streams',
+    ]);
+    expect(problems({ full_refresh_drop_rows: true })).toEqual([
+      'full_refresh_drop_rows: drops the rows of the full_refresh streams, and none is named: set full_refresh too',
     ]);
   });
 

@@ -15,6 +15,7 @@ import { randomId, seededRandom } from '../src/simulator/random';
 import { adminClient, dropSchema, openTestPostgres, testPostgresSettings, uniqueSchema } from './helpers/postgres';
 import { countRows, writeRecords, type QueryableDestination } from './helpers/destinations';
 import { normalise, snapshot } from './helpers/tables';
+import { tcpProxy } from './helpers/tcp-proxy';
 
 const logs = getStream('logs');
 const dashboards = getStream('dashboards');
@@ -516,6 +517,81 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'full-2')).toBe(5);
     expect(await countRows(destination, 'dashboards')).toBe(15);
   });
+
+  it('upgrades tables made before there were several organisations: their rows and bookmarks become the default one\'s', async () => {
+    const json = kind === 'duckdb' ? 'JSON' : 'jsonb';
+    // The layout an older Retriever left: keys of one column, no organisation anywhere.
+    for (const sql of [
+      'DROP TABLE _retriever_state',
+      'CREATE TABLE _retriever_state (stream text PRIMARY KEY, cursor_ms bigint NOT NULL, cursor timestamptz NOT NULL, sync_id text NOT NULL, updated_at timestamptz NOT NULL)',
+      `INSERT INTO _retriever_state VALUES ('logs', ${NOW}, now(), 'old-sync', now())`,
+      'ALTER TABLE _retriever_syncs DROP COLUMN organization',
+      `CREATE TABLE dashboards (id text PRIMARY KEY, title text, _raw ${json} NOT NULL, _retriever_synced_at timestamptz NOT NULL, _retriever_sync_id text NOT NULL)`,
+      `INSERT INTO dashboards VALUES ('abc-def-ghi', 'kept', '{"id": "abc-def-ghi", "title": "kept"}', now(), 'old-sync')`,
+    ]) {
+      await store.destination.query(sql);
+    }
+    await store.destination.close();
+    store.destination = await store.reopen();
+    const { destination } = store;
+    expect(await destination.readBookmark('logs')).toEqual({ cursor: NOW, syncId: 'old-sync' });
+    expect(await destination.readBookmark('logs', 'eu')).toBeNull();
+    await destination.ensureTable(tableSpec(dashboards));
+    // The same id for another organisation is a row of its own; the old row stays the default one's.
+    await destination.writePage(await destination.prepare(tableSpec(dashboards), EDGE_DASHBOARDS), 'eu-sync', 'eu');
+    const rows = await destination.query('SELECT _retriever_organization AS o, id, title, _retriever_sync_id AS s FROM dashboards ORDER BY 1');
+    expect(rows).toEqual([
+      { o: 'default', id: 'abc-def-ghi', title: 'kept', s: 'old-sync' },
+      { o: 'eu', id: 'abc-def-ghi', title: 'Odd one', s: 'eu-sync' },
+    ]);
+    expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'another-sync', 'eu')).toBe(1);
+    expect(await countRows(destination, 'dashboards')).toBe(1);
+    await destination.recordSync({ syncId: 'new-sync', organization: 'eu', status: 'running' });
+    expect(await destination.query("SELECT organization FROM _retriever_syncs WHERE sync_id = 'new-sync'")).toEqual([{ organization: 'eu' }]);
+  });
+
+  it('resets only the streams named: bookmarks forgotten, rows dropped when asked, the rest untouched', async () => {
+    const { destination } = store;
+    const [page] = logPages(8, 50, 50);
+    await writeRecords(destination, logs, page, 'sync-1');
+    await writeRecords(destination, dashboards, generateDashboards(4, 10, NOW) as unknown as JsonRecord[], 'sync-1');
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-1' });
+    await destination.commitBookmark('audit_logs', { cursor: NOW - DAY, syncId: 'sync-1' });
+
+    // Without --drop-rows only the bookmark goes; a stream never synced has nothing to forget.
+    expect(await destination.resetStreams(['logs', 'events'], { dropRows: false })).toEqual([
+      { stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-1' } },
+      { stream: 'events', bookmark: null },
+    ]);
+    expect(await destination.readBookmark('logs')).toBeNull();
+    expect(await destination.readBookmark('audit_logs')).toEqual({ cursor: NOW - DAY, syncId: 'sync-1' });
+    expect(await countRows(destination, 'logs')).toBe(50);
+
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-2' });
+    expect(await destination.resetStreams(['logs', 'dashboards', 'spans'], { dropRows: true })).toEqual([
+      { stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-2' }, rowsDropped: 50 },
+      { stream: 'dashboards', bookmark: null, rowsDropped: 10 },
+      // No table yet, and none is made.
+      { stream: 'spans', bookmark: null, rowsDropped: 0 },
+    ]);
+    expect(await countRows(destination, 'logs')).toBe(0);
+    expect(await destination.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'spans'`)).toEqual([]);
+    expect(await destination.readBookmark('audit_logs')).toEqual({ cursor: NOW - DAY, syncId: 'sync-1' });
+
+    // The stream is written again as before.
+    expect(await writeRecords(destination, logs, page, 'sync-3')).toBe(50);
+    expect(await countRows(destination, 'logs')).toBe(50);
+
+    // Another organisation's bookmark and rows of the same stream stay where they are.
+    await writeRecords(destination, logs, page, 'eu-sync', 'eu');
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'eu-sync' }, 'eu');
+    await destination.commitBookmark('logs', { cursor: NOW, syncId: 'sync-3' });
+    expect(await destination.resetStreams(['logs'], { dropRows: true })).toEqual([{ stream: 'logs', bookmark: { cursor: NOW, syncId: 'sync-3' }, rowsDropped: 50 }]);
+    expect(await destination.readBookmark('logs', 'eu')).toEqual({ cursor: NOW, syncId: 'eu-sync' });
+    expect(await countRows(destination, 'logs')).toBe(50);
+    expect(await destination.resetStreams(['logs'], { dropRows: true, organization: 'eu' })).toEqual([{ stream: 'logs', bookmark: { cursor: NOW, syncId: 'eu-sync' }, rowsDropped: 50 }]);
+    expect(await countRows(destination, 'logs')).toBe(0);
+  });
 });
 
 describe('PostgreSQL with several writers', () => {
@@ -573,6 +649,39 @@ describe('PostgreSQL with several writers', () => {
       expect(await countRows(destination, 'dashboards')).toBe(5);
     } finally {
       await destination.close();
+    }
+  });
+
+  it('reports a connection cut in the middle of a write, and the next write succeeds', async () => {
+    const url = new URL(testPostgresSettings(schema).url!);
+    const proxy = await tcpProxy(url.hostname, Number(url.port || 5432));
+    url.host = `127.0.0.1:${proxy.port}`;
+    const applicationName = `retriever-test-cut-${process.pid}`;
+    const destination = await PostgresDestination.open({ url: url.toString(), schema, applicationName });
+    const admin = await adminClient();
+    try {
+      await writeRecords(destination, dashboards, generateDashboards(8, 5, NOW) as unknown as JsonRecord[], 'first');
+      // Hold the table so the next write waits inside its transaction, then cut the network under it.
+      await admin.query('BEGIN');
+      await admin.query(`LOCK TABLE "${schema}".dashboards IN ACCESS EXCLUSIVE MODE`);
+      const blocked = writeRecords(destination, dashboards, generateDashboards(9, 6, NOW) as unknown as JsonRecord[], 'cut');
+      const outcome = blocked.then(() => 'written', (err: Error) => err);
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [applicationName]);
+        if (rows.length > 0) break;
+        if (waited > 10_000) throw new Error('the write never waited for the lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await proxy.down();
+      await admin.query('ROLLBACK');
+      expect(String(await outcome)).toMatch(/PostgreSQL/);
+      await proxy.up();
+      await writeRecords(destination, dashboards, generateDashboards(9, 6, NOW) as unknown as JsonRecord[], 'again');
+      expect(await countRows(destination, 'dashboards')).toBe(5 + 6);
+    } finally {
+      await admin.end();
+      await destination.close();
+      await proxy.close();
     }
   });
 

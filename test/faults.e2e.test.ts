@@ -112,10 +112,10 @@ describe('a sync against a faulty Datadog API', () => {
     for (const request of failed) expect(served).toContain(pageKey(request));
   });
 
-  it('gives up on a page after the bounded retries, naming stream, window and page', async () => {
+  it('gives up on a page after the bounded retries and no outage wait (max_outage 0s), naming stream, window and page', async () => {
     const run = await sync(
       { seed: 2, logs: { count: 300, from: now - DAY, to: now - 60_000 }, faults: { rates: { server_error: 1 }, paths: [LOGS] } },
-      { streams: ['logs'], start_date: new Date(now - DAY).toISOString(), lag: '0s', window_size: '1d' },
+      { streams: ['logs'], start_date: new Date(now - DAY).toISOString(), lag: '0s', window_size: '1d', max_outage: '0s' },
       { fetchRetry: { maxFailedAttempts: 3, initialDelayMs: 100 } },
     );
     const message = failureMessage(run.error);
@@ -123,6 +123,7 @@ describe('a sync against a faulty Datadog API', () => {
     expect(message).toContain(`logs · ${firstWindow}→`);
     expect(message).toContain('· page 1: /api/v2/logs/events: HTTP 5');
     expect(message).toContain('gave up after 3 failed attempts');
+    expect(message).toContain('past max_outage (0 s of waiting)');
     expect(run.simulator.requests.filter((r) => r.path === LOGS)).toHaveLength(3);
   });
 

@@ -42,6 +42,15 @@ describe('offset and page-number pagination', () => {
     expect(nextPageState(page, { page: 2 }, {}, 0, 100)).toBeNull();
   });
 
+  it('counts pages from 1 where the endpoint starts there (cases), and still ends on a short page', () => {
+    const fromOne: Pagination = { ...page, firstPage: 1 };
+    expect(pageParams(fromOne, {}, 100)).toEqual({ 'page[size]': 100, 'page[number]': 1 });
+    expect(nextPageState(fromOne, {}, {}, 100, 100)).toEqual({ page: 2 });
+    expect(pageParams(fromOne, { page: 2 }, 100)).toEqual({ 'page[size]': 100, 'page[number]': 2 });
+    expect(nextPageState(fromOne, { page: 2 }, {}, 99, 100)).toBeNull();
+    expect(pageParams(getStream('cases').pagination, {}, 100)).toMatchObject({ 'page[number]': 1 });
+  });
+
   it('reads everything at once for endpoints without paging', () => {
     expect(pageParams({ kind: 'none' }, {}, 0)).toEqual({});
     expect(nextPageState({ kind: 'none' }, {}, {}, 5000, 0)).toBeNull();

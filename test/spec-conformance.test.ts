@@ -10,9 +10,10 @@ import { parse } from 'yaml';
 import { DatadogClient } from '../src/datadog/client';
 import { DatadogApiError } from '../src/datadog/errors';
 import { extractRecords } from '../src/datadog/page';
-import { effectivePageSize, nextPageState, type PageState } from '../src/datadog/pagination';
-import { buildPageRequest, sinceFor, type ApiRequest } from '../src/datadog/request';
-import { getStream, queryStreamDef, STREAMS } from '../src/datadog/streams/table';
+import { effectivePageSize, nextFanOutPage, nextPageState, type PageState } from '../src/datadog/pagination';
+import { buildPageRequest, parentPath, sinceFor, type ApiRequest } from '../src/datadog/request';
+import { getStream, queryStreamDef, STREAMS, streamSchema } from '../src/datadog/streams/table';
+import type { JsonSchema } from '../src/shared/json';
 import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
 import { ROUTES } from '../src/simulator/routes';
 import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../src/simulator';
@@ -23,6 +24,7 @@ const DAY = 86_400_000;
 type Version = 'v1' | 'v2';
 type Node = Record<string, unknown>;
 interface Operation {
+  description?: string;
   parameters?: Node[];
   requestBody?: Node;
   responses: Record<string, Node>;
@@ -47,12 +49,18 @@ const BASE: Record<Version, string> = { v1: 'https://spec.local/v1', v2: 'https:
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
 addFormats(ajv);
-for (const version of ['v1', 'v2'] as const) ajv.addSchema({ $id: BASE[version], components: specs[version].components });
+for (const version of ['v1', 'v2'] as const) ajv.addSchema({ $id: BASE[version], components: absolute(version, specs[version].components) });
 
-/** Local `$ref`s of a piece of the spec, made absolute so ajv finds them in the registered spec. */
+/**
+ * Local `$ref`s of a piece of the spec, made absolute so ajv finds them in the registered spec. A
+ * nullable reference (`{$ref, nullable: true}`, as Dashboard's `default_timeframe`) becomes "the
+ * reference or null": ajv reads `nullable` only beside a `type`.
+ */
 function absolute(version: Version, node: unknown): unknown {
   if (Array.isArray(node)) return node.map((n) => absolute(version, n));
   if (!node || typeof node !== 'object') return node;
+  const { $ref, nullable } = node as { $ref?: unknown; nullable?: unknown };
+  if (typeof $ref === 'string' && nullable === true) return { anyOf: [absolute(version, { $ref }), { type: 'null' }] };
   return Object.fromEntries(
     Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${BASE[version]}${v}` : absolute(version, v)]),
   );
@@ -109,6 +117,17 @@ function findOperation(method: string, path: string): FoundOperation {
   throw new Error(`${method} ${path} is not an operation of the ${version} spec`);
 }
 
+/** The schema of a dotted field of an operation's JSON request body, or undefined when it has none. */
+function bodyField(found: FoundOperation, path: string): Node | undefined {
+  const body = found.op.requestBody ? deref(found.version, found.op.requestBody) : undefined;
+  let node: Node | undefined = body ? deref(found.version, (body.content as Record<string, { schema: Node }>)['application/json'].schema) : undefined;
+  for (const key of path.split('.')) {
+    const next = node ? (node.properties as Record<string, Node> | undefined)?.[key] : undefined;
+    node = next ? deref(found.version, next) : undefined;
+  }
+  return node;
+}
+
 /** A query-string value as the spec's parameter schema sees it. */
 function coerce(version: Version, schema: Node, raw: string, explode: boolean): unknown {
   const resolved = deref(version, schema);
@@ -156,12 +175,19 @@ function requestProblems(request: ApiRequest): string[] {
   return problems;
 }
 
+/** A body's JSON media type: `application/json`, or a variant such as Usage Metering's `application/json;datetime-format=rfc3339`. */
+function jsonContent(content: unknown): { schema: Node } | undefined {
+  const types = (content ?? {}) as Record<string, { schema: Node }>;
+  const type = Object.keys(types).find((t) => /^application\/json(;|$)/.test(t));
+  return type === undefined ? undefined : types[type];
+}
+
 /** Whether a response body is what the spec promises for this operation and status. */
 function responseProblems(method: string, path: string, status: number, body: unknown): string[] {
   const found = findOperation(method, path);
   const response = found.op.responses[String(status)];
   if (!response) return [`${method} ${found.template} has no ${status} response in the spec`];
-  const content = (deref(found.version, response).content as Record<string, { schema: Node }> | undefined)?.['application/json'];
+  const content = jsonContent(deref(found.version, response).content);
   if (!content) return [];
   const validate = validator(found.version, `${method} ${found.template} ${status}`, content.schema);
   return validate(body) ? [] : [`${method} ${path} ${status}: ${errorsOf(validate)}`];
@@ -185,29 +211,43 @@ function laterPages(def: StreamDef): PageState[] {
       return [{ page: 3 }];
     case 'cursor':
       return [{ cursor: 'eyJ0cyI6MX0' }];
+    case 'backward_time':
+      return [{ to: Date.parse('2026-03-01T12:00:00.999Z') }];
     case 'none':
       return [];
   }
 }
 
+/** The paths a row reads: its own, and those its parent's value picks instead (`parent.paths`). */
+function pathsOf(def: StreamDef): string[] {
+  return [def.path, ...Object.values(def.parent?.paths?.byValue ?? {})];
+}
+
 /** Every request the client can build for a stream: first and later pages, windows, queries, small and full pages. */
 function requestsFor(def: StreamDef): ApiRequest[] {
+  if (def.derivedFrom) return [];
   const window = def.window ? { from: Date.parse('2026-03-01T00:00:00Z'), to: Date.parse('2026-03-02T00:00:00Z') } : undefined;
   const pathParams = def.parent ? { [def.parent.pathParam]: 'c5a3a8f3b6f14b1cb1f8a3a3f1a0a2b4' } : undefined;
   const since = sinceFor(def, Date.parse('2026-03-02T00:00:00Z'));
   const requests: ApiRequest[] = [];
-  for (const pageSize of [1, effectivePageSize(def.pagination, undefined)]) {
-    for (const page of [{}, ...laterPages(def)]) {
-      requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams }));
-      if (def.queryParam) requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, query: 'service:web status:error' }));
+  // A fan-out stream asks for each of its values in turn: every accepted one.
+  const fanOutValues = def.fanOut?.allowed;
+  const fanned = fanOutValues ? fanOutValues.map((_, value) => ({ value })) : [];
+  for (const pathTemplate of pathsOf(def)) {
+    for (const pageSize of [1, effectivePageSize(def.pagination, undefined)]) {
+      for (const page of [{}, ...laterPages(def), ...fanned]) {
+        requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, pathTemplate, fanOutValues }));
+        if (def.queryParam) requests.push(buildPageRequest(def, { window, since, page, pageSize, pathParams, pathTemplate, fanOutValues, query: 'service:web status:error' }));
+      }
     }
   }
   return requests;
 }
 
 describe('the stream table agrees with the official spec', () => {
-  it.each(STREAMS.map((s) => [s.name, s] as const))('%s', (_, def) => {
-    const found = findOperation(def.method, def.path.replace(/\{[^}]+\}/g, 'x'));
+  const rows = STREAMS.flatMap((s) => pathsOf(s).map((path) => [path === s.path ? s.name : `${s.name} at ${path}`, s, path] as const));
+  it.each(rows)('%s', (_, def, path) => {
+    const found = findOperation(def.method, path.replace(/\{[^}]+\}/g, 'x'));
     const { op, version } = found;
 
     // The permission the endpoint needs.
@@ -219,13 +259,26 @@ describe('the stream table agrees with the official spec', () => {
     // Paging parameters are the operation's own, and the page size is its stated maximum.
     const param = (name: string) => found.parameters.find((p) => p.in === 'query' && p.name === name);
     const pagination = def.pagination;
-    if (pagination.kind !== 'none') {
-      const names = pagination.kind === 'offset' ? [pagination.offsetParam, pagination.limitParam] : pagination.kind === 'page' ? [pagination.pageParam, pagination.sizeParam] : [pagination.cursorParam, pagination.limitParam];
-      for (const name of names) expect(param(name)).toBeDefined();
-      const sizeParam = param(pagination.kind === 'page' ? pagination.sizeParam : pagination.limitParam)!;
-      const schema = deref(version, sizeParam.schema as Node);
-      const stated = (schema.maximum as number | undefined) ?? Number(/max(?:imum)?(?: allowed value is)?\s+(\d+)/i.exec(String(sizeParam.description ?? ''))?.[1] ?? NaN);
-      if (!Number.isNaN(stated)) expect(pagination.maxPageSize).toBe(stated);
+    if (pagination.kind === 'backward_time') {
+      // No page size to send: the endpoint says how many it returns, and where the next call reaches back from.
+      expect(param(pagination.toParam)).toBeDefined();
+      expect(String((op as { description?: string }).description)).toContain(`last ${pagination.cap}`);
+      const body = deref(version, (deref(version, op.responses['200']).content as Record<string, { schema: Node }>)['application/json'].schema);
+      expect(deref(version, (body.properties as Record<string, Node>)[pagination.nextToPath]).type).toBe('integer');
+    } else if (pagination.kind !== 'none') {
+      const sizeName = pagination.kind === 'page' ? pagination.sizeParam : pagination.limitParam;
+      const names = [pagination.kind === 'offset' ? pagination.offsetParam : pagination.kind === 'page' ? pagination.pageParam : pagination.cursorParam, sizeName];
+      for (const name of names.filter((n) => n !== undefined)) expect(param(name)).toBeDefined();
+      if (sizeName === undefined) {
+        // A cursor without a page size only where the operation takes none.
+        expect(found.parameters.filter((p) => p.in === 'query' && /limit|size|count/i.test(String(p.name))).map((p) => p.name)).toEqual([]);
+        expect(pagination.kind === 'cursor' && pagination.maxPageSize).toBeUndefined();
+      } else {
+        const sizeParam = param(sizeName)!;
+        const schema = deref(version, sizeParam.schema as Node);
+        const stated = (schema.maximum as number | undefined) ?? Number(/max(?:imum)?(?: allowed value is)?\s+(\d+)/i.exec(String(sizeParam.description ?? ''))?.[1] ?? NaN);
+        if (!Number.isNaN(stated)) expect(pagination.maxPageSize).toBe(stated);
+      }
     }
     const declared = op['x-pagination'];
     if (declared) {
@@ -236,16 +289,92 @@ describe('the stream table agrees with the official spec', () => {
     }
 
     // The records sit where the table says, and are the component its schema comes from.
-    let node = deref(version, (deref(version, op.responses['200']).content as Record<string, { schema: Node }>)['application/json'].schema);
-    for (const key of def.recordsPath ? def.recordsPath.split('.') : []) node = (node.properties as Record<string, Node>)[key];
-    const record = (def.recordShape ?? 'list') === 'list' ? (deref(version, node).items as Node) : node;
-    const names = [record, ...(((deref(version, record).oneOf as Node[] | undefined) ?? []))].map((n) => String(n.$ref ?? '').split('/').pop());
-    if (!('component' in def.schemaSource)) throw new Error(`${def.name}: a table stream's schema comes from the spec`);
-    expect(names).toContain(def.schemaSource.component);
-    if (def.window) {
-      for (const name of [def.window.fromParam, def.window.toParam]) expect(param(name)).toBeDefined();
+    // Not dereferenced yet: a body that is the record itself (`recordsPath: ''`) names its component here.
+    let node = jsonContent(deref(version, op.responses['200']).content)!.schema;
+    const response = deref(version, node);
+    for (const key of def.recordsPath ? def.recordsPath.split('.') : []) node = (deref(version, node).properties as Record<string, Node>)[key];
+    if (def.derivedFrom) {
+      // Rows made from another stream's records: the fields they are made of are in that stream's component.
+      const source = getStream(def.derivedFrom.stream);
+      if (!('component' in source.schemaSource)) throw new Error(`${def.name}: its source's schema comes from the spec`);
+      const sourceRecord = deref(version, specs[version].components.schemas[source.schemaSource.component]);
+      let items: Node = sourceRecord;
+      for (const key of def.derivedFrom.items.split('.')) items = deref(version, (items.properties as Record<string, Node>)[key]);
+      expect(items.type).toBe('array');
+      const item = deref(version, items.items as Node);
+      for (const path of Object.values(def.derivedFrom.itemFields)) expect(Object.keys(item.properties as Node)).toContain(path);
+      for (const path of Object.values(def.derivedFrom.recordFields)) expect(Object.keys(sourceRecord.properties as Node)).toContain(path.split('.')[0]);
+      expect(def.path).toBe(source.path);
+    } else if (def.recordShape === 'map') {
+      // `{key: [values]}`: an object of arrays.
+      const map = deref(version, node);
+      expect(map.type).toBe('object');
+      expect(deref(version, map.additionalProperties as Node).type).toBe('array');
+      expect('inline' in def.schemaSource).toBe(true);
+    } else if (def.recordShape === 'ordered') {
+      // An ordered list of names is no component: its rows (position, name) are Retriever's own.
+      expect(deref(version, node).type).toBe('array');
+      expect(deref(version, deref(version, node).items as Node).type).toBe('string');
+      expect('inline' in def.schemaSource).toBe(true);
+    } else if (def.recordShape === 'values') {
+      // An array of names, each a row of the inline schema's one field.
+      expect(deref(version, deref(version, node).items as Node).type).toBe('string');
+      if (!('inline' in def.schemaSource)) throw new Error(`${def.name}: rows made of names have an inline schema`);
+      expect(Object.keys(def.schemaSource.inline.properties ?? {})).toContain(def.valueField);
+    } else {
+      let record = (def.recordShape ?? 'list') === 'list' ? (deref(version, node).items as Node) : node;
+      // Records that are the resources of `included[]` their relationship names: the component is one of those.
+      if (def.included && !def.included.as) record = deref(version, (response.properties as Record<string, Node>).included).items as Node;
+      const names = [record, ...(((deref(version, record).oneOf as Node[] | undefined) ?? []))].map((n) => String(n.$ref ?? '').split('/').pop());
+      if (!('component' in def.schemaSource)) throw new Error(`${def.name}: a table stream's schema comes from the spec`);
+      if (path === def.path) {
+        expect(names).toContain(def.schemaSource.component);
+      } else {
+        // Another path of the same table: its records have the same fields as the row's component.
+        const fields = (component: string) => Object.keys(deref(version, specs[version].components.schemas[component]).properties as Node).sort();
+        expect(fields(names[0]!)).toEqual(fields(def.schemaSource.component));
+      }
+      const component = deref(version, specs[version].components.schemas[def.schemaSource.component]);
+      // A record filter tests a field the records have; dropped fields (secrets) get no column.
+      if (def.recordFilter) expect(Object.keys(component.properties as Node)).toContain(def.recordFilter.field.split('.')[0]);
+      for (const path of def.dropFields ?? []) {
+        let schema: JsonSchema | undefined = streamSchema(def);
+        for (const key of path.split('.')) schema = schema?.properties?.[key];
+        expect({ dropped: path, column: schema }).toEqual({ dropped: path, column: undefined });
+      }
     }
+    if (def.window) {
+      // GET windows are query parameters; POST ones are fields of the request body.
+      for (const name of [def.window.fromParam, def.window.toParam]) expect(def.method === 'GET' ? param(name) : bodyField(found, name)).toBeDefined();
+      const cap = def.window.splitWhenFull;
+      if (cap !== undefined) {
+        // The most one call returns, as the spec states it: a body `limit`'s maximum, or the operation's description.
+        const limit = Object.keys(def.body ?? {}).find((k) => k.endsWith('.limit'));
+        const stated = limit ? Number(bodyField(found, limit)?.maximum) : Number(/maximum of (\d+)/i.exec(op.description ?? '')?.[1]);
+        expect(cap).toBe(stated);
+        if (limit) expect(def.body![limit]).toBe(stated);
+        // Only for endpoints without paging: a full page of a paged endpoint is followed, not split.
+        expect(def.pagination.kind).toBe('none');
+      }
+    }
+    for (const name of Object.keys(def.method === 'POST' ? (def.params ?? {}) : {})) expect(param(name)).toBeDefined();
     if (def.since) expect(param(def.since.param)).toBeDefined();
+
+    // An inclusive end where the spec says "ending this month", an exclusive one where it says "ending **before**".
+    if (def.window) {
+      const said = String(param(def.window.toParam)?.description ?? '');
+      if (/ending \*\*before\*\*/.test(said)) expect(def.window.inclusiveTo).toBeFalsy();
+      if (/ending (in )?this (month|day|hour)/.test(said)) expect(def.window.inclusiveTo).toBe(true);
+    }
+    // A fan-out parameter is required, one value a request, and takes exactly the spec's values.
+    if (def.fanOut) {
+      const fanned = param(def.fanOut.param)!;
+      expect(fanned.required).toBe(true);
+      expect([...def.fanOut.allowed].sort()).toEqual([...(deref(version, fanned.schema as Node).enum as string[])].sort());
+      expect(def.fanOut.defaults.filter((v) => !def.fanOut!.allowed.includes(v))).toEqual([]);
+    }
+    // Parent-organisation endpoints are the ones the spec calls so.
+    expect(Boolean(def.parentOrgOnly)).toBe(/only accessible for \[parent-level organizations\]/.test(op.description ?? ''));
   });
 
   it('names the timeseries endpoint and permission for query streams', () => {
@@ -257,7 +386,8 @@ describe('the stream table agrees with the official spec', () => {
 describe('every request the client builds is valid', () => {
   it.each([...STREAMS, ...QUERY_DEFS].map((s) => [s.name, s] as const))('%s', (_, def) => {
     const requests = requestsFor(def);
-    expect(requests.length).toBeGreaterThan(0);
+    // A derived stream makes no request of its own.
+    expect(requests.length > 0).toBe(!def.derivedFrom);
     for (const request of requests) expect({ request, problems: requestProblems(request) }).toEqual({ request, problems: [] });
   });
 
@@ -336,14 +466,15 @@ describe('every simulator response is valid', () => {
     return response.json();
   }
 
-  it.each([...STREAMS.filter((s) => s.name !== 'notebooks' && !s.parent), ...QUERY_DEFS].map((s) => [s.name, s] as const))('%s: pages', async (_, def) => {
+  it.each([...STREAMS.filter((s) => s.name !== 'notebooks' && !s.parent && !s.derivedFrom), ...QUERY_DEFS].map((s) => [s.name, s] as const))('%s: pages', async (_, def) => {
     const window = def.window ? { from: Math.floor((now - DAY) / 3_600_000) * 3_600_000, to: Math.floor(now / 3_600_000) * 3_600_000 } : undefined;
     const pageSize = Math.min(effectivePageSize(def.pagination, 7), 7);
     let page: PageState | null = {};
     for (let i = 0; page && i < 3; i++) {
-      const body = await call(buildPageRequest(def, { window, since: sinceFor(def, now), page, pageSize }));
+      const body = await call(buildPageRequest(def, { window, since: sinceFor(def, now), page, pageSize, fanOutValues: def.fanOut?.defaults }));
       const records = extractRecords(def, body);
-      page = nextPageState(def.pagination, page, body, records.length, pageSize);
+      const next = nextPageState(def.pagination, page, body, records.length, pageSize);
+      page = def.fanOut ? nextFanOutPage(page, next, def.fanOut.defaults.length) : next;
     }
   });
 
@@ -357,12 +488,64 @@ describe('every simulator response is valid', () => {
     await call(buildPageRequest(def, { window, page: {}, pageSize: 0, pathParams: { slo_id: 'no-such-slo' } }), 404);
   });
 
+  it('synthetic_results: API and browser results, read backwards 150 at a time; other tests are not served', async () => {
+    const def = getStream('synthetic_results');
+    const window = { from: now - 7 * DAY, to: now };
+    const tests = simulator.world.syntheticTests;
+    // The busiest test of each type (most locations, most often), so a window takes several calls.
+    const rate = (t: Record<string, unknown>) => (t.locations as string[]).length / Number((t.options as { tick_every: number }).tick_every);
+    for (const type of ['api', 'browser']) {
+      const test = tests.filter((t) => t.type === type && t.status === 'live').sort((a, b) => rate(b) - rate(a))[0];
+      const pathTemplate = parentPath(def, test)!;
+      let page: PageState | null = {};
+      let pages = 0;
+      while (page) {
+        const body = await call(buildPageRequest(def, { window, page, pageSize: 150, pathParams: { public_id: String(test.public_id) }, pathTemplate }));
+        const records = extractRecords(def, body, { fields: { public_id: test.public_id } });
+        page = nextPageState(def.pagination, page, body, records.length, 150);
+        pages++;
+      }
+      expect({ type, pages: pages > 1 }).toEqual({ type, pages: true });
+    }
+    // A mobile test has no results path; the API path does not serve a browser test.
+    expect(parentPath(def, tests.find((t) => t.type === 'mobile')!)).toBeNull();
+    const browser = tests.find((t) => t.type === 'browser')!;
+    await call(buildPageRequest(def, { window, page: {}, pageSize: 150, pathParams: { public_id: String(browser.public_id) } }), 404);
+  });
+
+  it('dashboard_definitions and metric_metadata: one object per dashboard or metric, 404 for one Datadog does not have', async () => {
+    const dashboards = getStream('dashboard_definitions');
+    for (const dashboard of simulator.world.dashboards.slice(0, 4)) {
+      const body = await call(buildPageRequest(dashboards, { page: {}, pageSize: 0, pathParams: { dashboard_id: dashboard.id } }));
+      expect(extractRecords(dashboards, body, { fields: { id: dashboard.id } })).toEqual([expect.objectContaining({ id: dashboard.id, modified_at: dashboard.modified_at })]);
+    }
+    await call(buildPageRequest(dashboards, { page: {}, pageSize: 0, pathParams: { dashboard_id: 'abc-123-xyz' } }), 404);
+    const metadata = getStream('metric_metadata');
+    for (const metric of simulator.world.metrics.slice(0, 6)) {
+      const name = String(metric.record.id);
+      const body = await call(buildPageRequest(metadata, { page: {}, pageSize: 0, pathParams: { metric_name: name } }));
+      expect(extractRecords(metadata, body, { fields: { metric_name: name } })).toEqual([expect.objectContaining({ metric_name: name })]);
+    }
+    await call(buildPageRequest(metadata, { page: {}, pageSize: 0, pathParams: { metric_name: 'no.such.metric' } }), 404);
+  });
+
+  it('inventory lists refuse what their spec refuses', async () => {
+    await call({ method: 'GET', path: '/api/v2/api_keys', query: { 'page[size]': '101' } }, 400);
+    await call({ method: 'GET', path: '/api/v2/application_keys', query: { sort: 'modified_at' } }, 400);
+    await call({ method: 'GET', path: '/api/v2/ndm/devices', query: { 'page[size]': '501' } }, 400);
+    await call({ method: 'GET', path: '/api/v2/obs-pipelines/pipelines', query: { 'page[size]': '101' } }, 400);
+  });
+
   it('errors: bad parameters (400), a missing permission (403), a rejected API key', async () => {
     await call({ method: 'GET', path: '/api/v2/logs/events', query: { 'page[limit]': '5000' } }, 400);
     await call({ method: 'GET', path: '/api/v2/spans/events', query: { 'page[limit]': '5000' } }, 400);
     await call({ method: 'GET', path: '/api/v1/monitor', query: { page_size: '2000', page: '0' } }, 400);
     await call({ method: 'POST', path: '/api/v2/query/timeseries', query: {}, body: { data: { type: 'timeseries_request', attributes: { from: 2, to: 1, queries: [] } } } }, 400);
     await call(buildPageRequest(getStream('notebooks'), { page: {}, pageSize: 10 }), 403);
+    // DORA's 400s are JSON:API error objects (as recorded, and as its spec says); a missing type is one.
+    await call({ method: 'POST', path: '/api/v2/dora/failures', query: {}, body: { data: { attributes: { limit: 10 } } } }, 400);
+    await call({ method: 'POST', path: '/api/v2/dora/deployments', query: {}, body: { data: { type: 'dora_deployments_list_request', attributes: { limit: 1001 } } } }, 400);
+    await call({ method: 'GET', path: '/api/v2/security/findings', query: { 'page[limit]': '151' } }, 400);
     expect(await call({ method: 'GET', path: '/api/v1/validate', query: {} })).toEqual({ valid: true });
     const stranger = new DatadogClient({ baseUrl: simulator.url, credentials: { apiKey: 'wrong', appKey: 'wrong' } });
     const refused = await stranger.send({ method: 'GET', path: '/api/v1/validate', query: {} }, { apiKeyOnly: true }).catch((e: DatadogApiError) => e);
@@ -370,6 +553,39 @@ describe('every simulator response is valid', () => {
     expect(refused).toMatchObject({ kind: 'forbidden', status: 403 });
     expect(responseProblems('GET', '/api/v1/validate', 403, { errors: ['Forbidden'] })).toEqual([]);
     exercised.add('GET /api/v1/validate');
+  });
+
+  it('usage and cost errors: missing or bad parameters (400), a child organisation (400), one of two permissions missing (403)', async () => {
+    const hour = Math.floor(now / 3_600_000) * 3_600_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await call({ method: 'GET', path: '/api/v2/usage/hourly_usage', query: { 'filter[timestamp][start]': iso(hour - 3_600_000) } }, 400);
+    await call({ method: 'GET', path: '/api/v2/usage/hourly_usage', query: { 'filter[timestamp][start]': iso(hour - 3_600_000), 'filter[product_families]': 'all', 'page[limit]': '501' } }, 400);
+    await call({ method: 'GET', path: '/api/v1/usage/summary', query: { start_month: iso(Date.UTC(2020, 0, 1)) } }, 400);
+    await call({ method: 'GET', path: '/api/v2/usage/estimated_cost', query: {} }, 400);
+    await call({ method: 'GET', path: '/api/v2/cost_by_tag/monthly_cost_attribution', query: { start_month: iso(hour) } }, 400);
+    const child = await startSimulator({ seed: 11, childOrg: true, forbiddenPermissions: ['billing_read'] });
+    const childClient = new DatadogClient({ baseUrl: child.url, credentials: SIMULATOR_KEYS });
+    try {
+      const answers: { path: string; status?: number; kind?: string; body?: unknown }[] = [];
+      for (const name of ['usage_summary', 'estimated_cost', 'usage_hourly']) {
+        const def = getStream(name);
+        const request = buildPageRequest(def, { window: { from: hour - 3_600_000, to: hour }, page: {}, pageSize: effectivePageSize(def.pagination, undefined) });
+        const refused = await childClient.send(request).then(() => undefined, (e: DatadogApiError) => e);
+        const url = `${child.url}${request.path}?${new URLSearchParams(request.query)}`;
+        const body = refused ? await (await fetch(url, { headers: { 'dd-api-key': SIMULATOR_KEYS.apiKey, 'dd-application-key': SIMULATOR_KEYS.appKey } })).json() : undefined;
+        if (refused) expect(responseProblems('GET', request.path, refused.status!, body)).toEqual([]);
+        answers.push({ path: request.path, status: refused?.status, kind: refused?.kind, body });
+      }
+      // A child organisation's keys: Datadog's recorded 400, which the client reads as a refusal; billing_read missing: 403.
+      expect(answers).toEqual([
+        { path: '/api/v1/usage/summary', status: 400, kind: 'forbidden', body: { errors: ['API called with non-parent org keys. Data is only available at the root level org'] } },
+        { path: '/api/v2/usage/estimated_cost', status: 403, kind: 'forbidden', body: { errors: [expect.stringContaining('usage_read and billing_read')] } },
+        { path: '/api/v2/usage/hourly_usage', status: undefined, kind: undefined, body: undefined },
+      ]);
+    } finally {
+      await childClient.close();
+      await child.close();
+    }
   });
 
   it('covers every route the simulator serves', () => {

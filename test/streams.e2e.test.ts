@@ -5,13 +5,16 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
-import { queryDefinitions, parseSyncRequest, type SyncRequestInput } from '../src/config/request';
+import { queryDefinitions, parseSyncRequest, streamLookback, type SyncRequestInput } from '../src/config/request';
+import { fitRange } from '../src/activities/plan';
 import { queryStreamDef, STREAMS, tableSpec } from '../src/datadog/streams/table';
 import type { QueryDefinition, StreamDef } from '../src/datadog/streams/types';
 import { keyColumn } from '../src/destinations/table-model';
 import type { DuckDbDestination } from '../src/destinations/duckdb';
 import type { TimeseriesQueryBody } from '../src/simulator/datasets/timeseries';
 import type { World } from '../src/simulator';
+import { parseUtcTime } from '../src/shared/calendar';
+import { getPath } from '../src/shared/json';
 import { unreadableReason } from '../src/shared/unreadable';
 import { harness, type Harness } from './helpers/retriever';
 import { startDevServer } from './helpers/temporal';
@@ -27,6 +30,9 @@ const QUERIES: SyncRequestInput['queries'] = [
   { name: 'errors_by_service', data_source: 'logs', query: 'status:error', interval: '1h', group_by: ['service'] },
   { name: 'slow_views', data_source: 'rum', query: '@type:view', interval: '2h', compute: { aggregation: 'pc95', metric: '@view.loading_time' } },
 ];
+
+/** Streams of monthly figures that Datadog publishes weeks after the month ends (test/streams-usage.e2e.test.ts reads them). */
+const PUBLISHED_AFTER_THE_MONTH = ['historical_cost', 'monthly_cost_attribution'];
 
 /** The primary keys a table holds, as sorted strings. */
 async function keys(destination: DuckDbDestination, def: StreamDef): Promise<string[]> {
@@ -71,6 +77,8 @@ describe('every stream, end to end', () => {
     start_date: new Date(start).toISOString(),
     end_date: new Date(end).toISOString(),
     lag: '0s',
+    // This file checks that a run starts exactly at the bookmark; test/sync.e2e.test.ts covers the lookback.
+    lookback: '0s',
     window_size: '1d',
     // Small pages, so every paging style turns a few pages (each still capped at its endpoint's maximum).
     max_records_per_request: 40,
@@ -134,7 +142,8 @@ describe('every stream, end to end', () => {
     }
     for (const def of incremental) {
       const expected = incrementalTruth(def, [firstEnd]);
-      expect(expected.length).toBeGreaterThan(0);
+      // Datadog publishes a month's cost (attribution) mid-way through the next month: two days may hold none.
+      if (!PUBLISHED_AFTER_THE_MONTH.includes(def.name)) expect(expected.length).toBeGreaterThan(0);
       expect({ stream: def.name, keys: await keys(h.destination, def) }).toEqual({ stream: def.name, keys: expected });
       expect(await h.destination.readBookmark(def.name)).toMatchObject({ cursor: bookmarkAt(def, firstEnd) });
     }
@@ -180,7 +189,31 @@ describe('every stream, end to end', () => {
     expect(Math.abs(nowS - Number(froms[0]) - 7 * 86_400)).toBeLessThan(600);
   });
 
-  it('reads only what follows each bookmark on the next run, and duplicates nothing', async () => {
+  /** Where a stream's next run starts: its lookback before the bookmark (on a whole interval for query streams), never before start. */
+  function nextFrom(def: StreamDef, bookmark: number): number {
+    const query = queries.find((q) => q.name === def.name);
+    const from = Math.max(bookmark - streamLookback(parseSyncRequest(request(secondEnd), Date.now()), def), start);
+    return query ? Math.floor(from / query.interval) * query.interval : from;
+  }
+
+  /** The start of the window a request asked for, read from the stream's own parameter in its own unit. */
+  function requestFrom(def: StreamDef, r: { query: Record<string, string>; body?: unknown }): number | undefined {
+    const window = def.window!;
+    const raw = def.method === 'POST' ? getPath(r.body, window.fromParam) : r.query[window.fromParam];
+    if (raw === undefined || raw === null) return undefined;
+    switch (window.unit) {
+      case 'ms':
+        return Number(raw);
+      case 's':
+        return Number(raw) * 1000;
+      case 'ns':
+        return Number(BigInt(String(raw)) / 1_000_000n);
+      default:
+        return parseUtcTime(String(raw));
+    }
+  }
+
+  it('reads what follows each bookmark on the next run and its lookback again, and duplicates nothing', async () => {
     const before = h.simulator.requests.length;
     const result = await h.sync(request(secondEnd, incremental.map((d) => d.name)));
     expect(result.status).toBe('completed');
@@ -188,22 +221,17 @@ describe('every stream, end to end', () => {
       expect({ stream: def.name, keys: await keys(h.destination, def) }).toEqual({ stream: def.name, keys: incrementalTruth(def, [firstEnd, secondEnd]) });
       expect(await h.destination.readBookmark(def.name)).toMatchObject({ cursor: bookmarkAt(def, secondEnd) });
     }
-    // Each stream's first request of this run starts exactly at its bookmark from the first run: no overlap re-read.
-    const fromOf = (r: (typeof h.simulator.requests)[number]): number | undefined => {
-      const body = r.body as { data?: { attributes?: { from?: number } } } | undefined;
-      if (body?.data?.attributes?.from !== undefined) return body.data.attributes.from;
-      if (r.query.from_ts) return Number(r.query.from_ts) * 1000;
-      const raw = r.query['filter[from]'];
-      return raw === undefined ? undefined : /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-    };
+    // Each stream's first request of this run starts at its bookmark from the first run, less its lookback,
+    // fitted to what the endpoint serves (whole hours, calendar months, its retention).
     const later = h.simulator.requests.slice(before).filter((r) => r.status === 200);
     for (const def of incremental) {
-      const froms = later.filter((r) => streamOf(r) === def.name).map(fromOf).filter((f): f is number => f !== undefined);
-      if (bookmarkAt(def, firstEnd) === bookmarkAt(def, secondEnd)) {
+      const froms = later.filter((r) => streamOf(r) === def.name).map((r) => requestFrom(def, r)).filter((f): f is number => f !== undefined);
+      const expected = fitRange(def.window!, { from: nextFrom(def, bookmarkAt(def, firstEnd)), to: bookmarkAt(def, secondEnd), size: DAY }, Date.now()).window.from;
+      if (expected >= bookmarkAt(def, secondEnd)) {
         expect({ stream: def.name, requests: froms.length }).toEqual({ stream: def.name, requests: 0 });
         continue;
       }
-      expect({ stream: def.name, from: Math.min(...froms) }).toEqual({ stream: def.name, from: bookmarkAt(def, firstEnd) });
+      expect({ stream: def.name, from: Math.min(...froms) }).toEqual({ stream: def.name, from: expected });
     }
     // audit_logs sent its time filter on every request.
     expect(later.filter((r) => r.path === '/api/v2/audit/events').every((r) => r.query['filter[from]'] && r.query['filter[to]'])).toBe(true);

@@ -71,7 +71,7 @@ describe('workflows on a dev server that asks for continue-as-new early', () => 
     expect(h.simulator.requests.length).toBe(requests);
   });
 
-  it('says which Datadog address it cannot reach, after a bounded number of tries', async () => {
+  it('says which Datadog address it cannot reach, after a bounded number of tries and no outage wait (max_outage 0s)', async () => {
     const { worker, close } = await createWorker({
       connection: env.nativeConnection,
       taskQueue: `${h.taskQueue}-unreachable`,
@@ -82,13 +82,14 @@ describe('workflows on a dev server that asks for continue-as-new early', () => 
     });
     try {
       const error = await worker.runUntil(
-        env.client.workflow.execute(datadogSync, { taskQueue: `${h.taskQueue}-unreachable`, workflowId: `unreachable-${Date.now()}`, args: [{ streams: ['logs'] }] }).catch((e: unknown) => e),
+        env.client.workflow.execute(datadogSync, { taskQueue: `${h.taskQueue}-unreachable`, workflowId: `unreachable-${Date.now()}`, args: [{ streams: ['logs'], max_outage: '0s' }] }).catch((e: unknown) => e),
       );
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const message = String((error as WorkflowFailedError).cause?.message);
       expect(message).toContain('cannot reach Datadog at http://127.0.0.1:1');
       expect(message).toContain('DD_BASE_URL');
       expect(message).toContain('ECONNREFUSED');
+      expect(message).toContain('past max_outage (0 s of waiting)');
     } finally {
       await close();
     }

@@ -6,8 +6,12 @@ import type { FetchRetryPolicy } from './retry-budget';
 
 /** What activities close over. Workers build it from their environment; tests pass their own. */
 export interface ActivityDeps {
-  /** The Datadog client for a site (a worker may point every site at one base URL, e.g. the simulator). */
-  datadog: (site: DatadogSite) => DatadogClient;
+  /**
+   * The Datadog client of an organisation (default `default`) on a site: its keys, and its own site
+   * or base URL when it has one, are the worker's. Throws InvalidConfigError when the worker has no
+   * keys for that organisation.
+   */
+  datadog: (site: DatadogSite, organization?: string) => DatadogClient;
   destination: Destination;
   now?: () => number;
   /** How a failing page is retried (see retry-budget.ts for the defaults). */

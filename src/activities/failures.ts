@@ -18,6 +18,7 @@ const FAILURE_TYPES: Record<DatadogErrorKind, string> = {
   truncated: FAILURE.truncated,
   too_large: FAILURE.too_large,
   partial: FAILURE.partial,
+  capped: FAILURE.capped,
 };
 
 /** Turns what an activity caught into the failure Temporal should act on; `where` names stream, window and page. */

@@ -1,14 +1,16 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DatadogClient } from '../datadog/client';
-import { pageFromResponse, pageRequest, readChildPage, type PageAt, type PageRead } from '../datadog/pages';
+import { pageFromResponse, pageRequest, type PageAt, type PageRead } from '../datadog/pages';
 import { getStream, tableSpec } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import type { Destination, PreparedPage } from '../destinations/destination';
 import { FAILURE } from '../shared/failure-types';
+import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import type { FetchPageInput, PageSummary } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { toFailure } from './failures';
+import { writeDependentPage, writeDerivedPage } from './dependent-pages';
 import { withHeartbeat } from './heartbeat';
 import { recordFailureMetrics, recordPageMetrics, recordRetryMetrics } from './metrics';
 import { ReadAhead, roomToReadAhead } from './read-ahead';
@@ -19,10 +21,10 @@ export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | '
   return `${input.stream}${window} · page ${input.pageNumber}`;
 }
 
-/** A page read and prepared for its write. */
+/** A page read and prepared for its write; nothing to write when its window is to be split (`read.splitAt`). */
 interface ReadyPage {
   read: PageRead;
-  prepared: PreparedPage;
+  prepared?: PreparedPage;
 }
 
 /**
@@ -47,23 +49,19 @@ async function readOwnPage(
       return destination.prepare(table, ahead.records, { yielding: true, json: ahead.json });
     });
   }
+  if (read.splitAt !== undefined) return { read };
   const prepared = (await early?.prepared) ?? (await destination.prepare(table, read.records, { json: read.json }));
   return { read, prepared };
 }
 
-/** One page of a dependent stream (a page of parents, a request each), prepared for its write. */
-async function readDependentPage(client: DatadogClient, def: StreamDef, at: PageAt, destination: Destination, signal: AbortSignal): Promise<ReadyPage> {
-  const read = await readChildPage((request, options) => client.send(request, options), def, at, signal);
-  if (read.parentsGone) {
-    log.warn(`${def.name}: ${read.parentsGone.length} ${def.parent!.stream} record(s) listed on this page were deleted before they could be read`, {
-      parents: read.parentsGone,
-    });
-  }
-  return { read, prepared: await destination.prepare(tableSpec(def), read.records) };
+/** Parents an earlier attempt of this page wrote, from its heartbeat details. */
+function parentsDoneBefore(details: unknown): Set<string> {
+  const done = (details as { parentsDone?: unknown } | undefined)?.parentsDone;
+  return new Set(Array.isArray(done) ? done.filter((key): key is string => typeof key === 'string') : []);
 }
 
 /** fetchPage's dependencies: the common ones, and how it retries a failing page. */
-export function createFetchPageActivities({ datadog, destination, fetchRetry, readAhead = new ReadAhead() }: ActivityDeps) {
+export function createFetchPageActivities({ datadog, destination, fetchRetry, readAhead = new ReadAhead(), now = Date.now }: ActivityDeps) {
   const retryPolicy: FetchRetryPolicy = { ...DEFAULT_FETCH_RETRY, ...fetchRetry };
   return {
     /**
@@ -74,28 +72,54 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
       const { attempt, heartbeatDetails } = Context.current().info;
       const budget = new RetryBudget(attempt, heartbeatDetails, retryPolicy);
       let ledger = budget.ledger;
+      // A dependent page's parents already written: a retry asks Datadog only for the others.
+      const parentsDone = parentsDoneBefore(heartbeatDetails);
+      const details = () => (parentsDone.size > 0 ? { ...ledger, parentsDone: [...parentsDone] } : ledger);
       const spent = budget.spent(describePage(input));
       if (spent) throw spent;
       recordRetryMetrics(input.stream);
       try {
         const def = getStream(input.stream, input.timeseriesQuery ? [input.timeseriesQuery] : []);
-        const at: PageAt = { window: input.window, since: input.since, page: input.page, pageSize: input.pageSize, search: input.search };
+        const at: PageAt = { window: input.window, since: input.since, page: input.page, pageSize: input.pageSize, search: input.search, fanOutValues: input.fanOutValues };
         return await withHeartbeat(
           async (signal) => {
-            const client = datadog(input.site);
-            const { read, prepared } = def.parent
-              ? await readDependentPage(client, def, at, destination, signal)
-              : await readOwnPage(client, def, at, { destination, readAhead }, signal);
-            await destination.writePage(prepared, input.syncId);
-            recordPageMetrics(input.stream, { records: read.records.length, bytes: read.bytes });
-            const { remaining, reset, limit, period, name } = read.rateLimit ?? {};
+            const organization = input.organization ?? DEFAULT_ORGANIZATION;
+            const client = datadog(input.site, organization);
+            let page: Pick<PageRead, 'nextPage' | 'bytes' | 'rateLimit' | 'warnings' | 'splitAt'> & { records: number };
+            if (def.parent || def.derivedFrom) {
+              const context = {
+                client,
+                destination,
+                syncId: input.syncId,
+                organization,
+                now: now(),
+                refreshMs: input.refreshMs,
+                signal,
+                done: parentsDone,
+                parentWritten: (key: string) => {
+                  parentsDone.add(key);
+                  Context.current().heartbeat(details());
+                },
+              };
+              page = def.parent ? await writeDependentPage(def, at, context) : await writeDerivedPage(def, at, context);
+            } else {
+              const { read, prepared } = await readOwnPage(client, def, at, { destination, readAhead }, signal);
+              // A full answer of an endpoint without paging may lack records: its window is read again in halves, which hold all it held.
+              if (prepared) await destination.writePage(prepared, input.syncId, organization);
+              page = { ...read, records: prepared ? read.records.length : 0 };
+            }
+            recordPageMetrics(input.stream, { records: page.records, bytes: page.bytes });
+            const { remaining, reset, limit, period, name } = page.rateLimit ?? {};
+            for (const warning of page.warnings ?? []) log.warn(warning);
             return {
-              recordCount: read.records.length,
-              nextPage: read.nextPage,
-              rateLimit: read.rateLimit ? { remaining, reset, limit, period, name } : undefined,
+              recordCount: page.records,
+              nextPage: page.nextPage,
+              rateLimit: page.rateLimit ? { remaining, reset, limit, period, name } : undefined,
+              ...(page.splitAt !== undefined ? { splitAt: page.splitAt } : {}),
+              ...(page.warnings?.length ? { warnings: page.warnings } : {}),
             };
           },
-          { details: () => ledger },
+          { details },
         );
       } catch (err) {
         const failure = toFailure(err, describePage(input));
@@ -103,7 +127,7 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
         recordFailureMetrics(input.stream, type, type === FAILURE.rate_limited);
         throw budget.settle(failure, (next) => {
           ledger = next;
-          Context.current().heartbeat(next);
+          Context.current().heartbeat(details());
         });
       }
     },

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { datadogCredentials, readEnv } from '../config/env';
-import { parseSyncRequest, queryDefinitions, selectedStreams, streamSearch, type SyncRequest } from '../config/request';
+import { readEnv } from '../config/env';
+import { organizationsFromEnv } from '../config/organizations';
+import { parseSyncRequest, queryDefinitions, selectedStreams, streamFanOut, streamSearch, type SyncRequest } from '../config/request';
 import { apiBaseUrl } from '../config/sites';
 import { DatadogClient, type Send } from '../datadog/client';
 import { DatadogApiError } from '../datadog/errors';
 import { checkApiKey, checkApplicationKey, type KeyVerdict } from '../datadog/keys';
 import { readPage } from '../datadog/pages';
 import { sinceFor, type Window } from '../datadog/request';
-import { getStream } from '../datadog/streams/table';
+import { getStream, upstreamOf } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import { withRetries, type RetryLoopOptions } from '../activities/retry-budget';
 import { unreadableReason } from '../shared/unreadable';
@@ -54,9 +55,11 @@ async function probe(send: Send, def: StreamDef, request: SyncRequest, now: numb
     window = { from: to - Math.max(step, PROBE_WINDOW_MS), to };
   }
   // A dependent stream's page is a page of its parents: one parent, and its records for the window.
-  const pagination = def.parent ? getStream(def.parent.stream).pagination : def.pagination;
+  // A derived stream makes no request: it is readable when its source is.
+  const upstream = upstreamOf(def);
+  const pagination = upstream ? getStream(upstream).pagination : def.pagination;
   const pageSize = pagination.kind === 'none' ? 0 : 1;
-  await readPage(send, def, { window, since: sinceFor(def, now), page: {}, pageSize, search: streamSearch(request, def.name) });
+  await readPage(send, def, { window, since: sinceFor(def, now), page: {}, pageSize, search: streamSearch(request, def.name), fanOutValues: streamFanOut(request, def) });
 }
 
 /** Why a probe failed, once retrying could not change the answer. */
@@ -67,7 +70,7 @@ function explain(err: unknown, def: StreamDef): Omit<StreamCheck, 'stream' | 'pe
       case 'forbidden':
       case 'auth':
       case 'not_found':
-        return { readable: false, status: err.status, message: `${unreadableReason(err.status, def.permission)}${said}` };
+        return { readable: false, status: err.status, message: `${unreadableReason(err.status, def.permission, def.parentOrgOnly)}${said}` };
       case 'rate_limited':
         return { readable: false, status: err.status, message: `rate limited: try again in ${err.details.rateLimit?.reset ?? '?'} s` };
       default:
@@ -129,13 +132,17 @@ export function register(program: Command): void {
     .option('-c, --config <file>', 'sync config (JSON): site, streams, queries')
     .option('-s, --streams <names>', 'comma-separated streams, overriding the config')
     .option('--strict', 'exit 1 when any stream cannot be read, not only when a key is rejected')
+    .option('--organization <name>', 'the Datadog organisation whose keys to check (DD_API_KEY__<NAME>, DD_APP_KEY__<NAME>)')
     .option('--json', 'machine-readable output', false)
-    .action(async (opts: { config?: string; streams?: string; strict?: boolean; json: boolean }) => {
-      const env = readEnv();
-      const credentials = datadogCredentials(env);
-      const overrides = opts.streams ? { streams: opts.streams.split(',').map((s) => s.trim()) } : {};
+    .action(async (opts: { config?: string; streams?: string; strict?: boolean; organization?: string; json: boolean }) => {
+      readEnv();
+      const overrides = {
+        ...(opts.streams ? { streams: opts.streams.split(',').map((s) => s.trim()) } : {}),
+        ...(opts.organization ? { organization: opts.organization } : {}),
+      };
       const request = opts.config ? loadConfigFile(opts.config, overrides) : parseSyncRequest(overrides, Date.now(), 'options');
-      const client = new DatadogClient({ baseUrl: env.DD_BASE_URL ?? apiBaseUrl(request.site), credentials });
+      const organization = organizationsFromEnv(process.env)(request.organization);
+      const client = new DatadogClient({ baseUrl: organization.baseUrl ?? apiBaseUrl(organization.site ?? request.site), credentials: organization.credentials });
       let report: CheckReport;
       try {
         report = await checkAccess(client, request);

@@ -1,7 +1,8 @@
 import type { JsonSchema } from '../shared/json';
 import type { Command } from 'commander';
 import { parseSyncRequest, queryDefinitions, type SyncRequest } from '../config/request';
-import { queryStreamDef, streamSchema, STREAMS } from '../datadog/streams/table';
+import { effectivePageSize } from '../datadog/pagination';
+import { queryStreamDef, streamSchema, STREAMS, upstreamOf } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import { loadConfigFile } from './config-file';
 
@@ -14,9 +15,9 @@ export interface CatalogEntry {
   primary_key: string;
   cursor_field: string | null;
   permission: string;
-  /** The page size used unless `max_records_per_request` lowers it (null: the endpoint does not page). */
+  /** The page size used unless `max_records_per_request` lowers it (null: the endpoint does not page, or sets its own page size). */
   max_page_size: number | null;
-  /** For dependent streams: the stream whose records it is read per. */
+  /** For dependent streams: the stream whose records it is read per; for derived ones, the stream its rows are made from. */
   parent: string | null;
   /** Search streams take `stream_options.<stream>.query`. */
   accepts_query: boolean;
@@ -32,8 +33,9 @@ export function catalogEntry(def: StreamDef): CatalogEntry {
     primary_key: def.primaryKey,
     cursor_field: def.window?.cursorField ?? null,
     permission: def.permission,
-    max_page_size: def.pagination.kind === 'none' ? null : def.pagination.maxPageSize,
-    parent: def.parent?.stream ?? null,
+    // 0: the endpoint chooses its own page size.
+    max_page_size: def.pagination.kind === 'none' ? null : effectivePageSize(def.pagination, undefined) || null,
+    parent: upstreamOf(def) ?? null,
     accepts_query: Boolean(def.queryParam),
     json_schema: streamSchema(def),
   };
@@ -70,7 +72,7 @@ export function register(program: Command): void {
         e.primary_key,
         e.cursor_field ?? '',
         e.permission,
-        `${e.endpoint}${e.parent ? ` (per ${e.parent})` : ''}`,
+        `${e.endpoint}${e.parent ? ` (from ${e.parent})` : ''}`,
       ]);
       console.log(textTable(['stream', 'sync mode', 'primary key', 'cursor field', 'permission', 'endpoint'], rows));
       console.log(`\n${entries.length} streams. Search streams take stream_options.<stream>.query: ${entries.filter((e) => e.accepts_query).map((e) => e.name).join(', ')}.`);

@@ -2,19 +2,25 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { webUiUrl, type RetrieverEnv } from '../config/env';
 import { selectedStreams, type SyncRequest } from '../config/request';
+import { DEFAULT_ORGANIZATION, organizationNote } from '../shared/organization';
 import { datadogSync } from '../workflows';
 import type { StreamProgress, SyncResult } from '../workflows/types';
 import { collectProgress, formatWindow, ProgressView } from './progress';
 
 export function defaultWorkflowId(request: SyncRequest, now = new Date()): string {
-  return `retriever-${request.name}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `${syncBaseId(request)}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+/** `retriever-<name>`, and the organisation when it is not the default one: IDs of two organisations' syncs never collide. */
+export function syncBaseId(request: Pick<SyncRequest, 'name' | 'organization'>): string {
+  return `retriever-${request.name}${request.organization === DEFAULT_ORGANIZATION ? '' : `-${request.organization}`}`;
 }
 
 /** The one-line summary the Web UI shows for a sync. */
 export function syncSummary(request: SyncRequest): string {
   const streamCount = selectedStreams(request).length;
   const since = request.start_date ? ` · since ${request.start_date.slice(0, 10)}` : '';
-  return `Datadog sync · ${streamCount} stream${streamCount === 1 ? '' : 's'} · ${request.site}${since}`;
+  return `Datadog sync · ${streamCount} stream${streamCount === 1 ? '' : 's'} · ${request.site}${organizationNote(request.organization)}${since}`;
 }
 
 export async function startSync(client: Client, env: RetrieverEnv, request: SyncRequest, workflowId: string) {

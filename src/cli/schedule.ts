@@ -7,7 +7,7 @@ import { InvalidConfigError } from '../config/issues';
 import type { SyncRequest } from '../config/request';
 import { datadogSync } from '../workflows';
 import { loadConfigFile } from './config-file';
-import { syncSummary } from './run-sync';
+import { syncBaseId, syncSummary } from './run-sync';
 import { connectClient } from './temporal';
 
 const OVERLAP: Record<string, ScheduleOverlapPolicy> = {
@@ -45,7 +45,7 @@ export async function createSyncSchedule(client: Client, env: RetrieverEnv, requ
     action: {
       type: 'startWorkflow',
       workflowType: datadogSync,
-      workflowId: `retriever-${request.name}`,
+      workflowId: syncBaseId(request),
       taskQueue: env.RETRIEVER_TASK_QUEUE,
       args: [request],
       staticSummary: syncSummary(request),
@@ -95,14 +95,15 @@ export function register(program: Command): void {
     .requiredOption('-c, --config <file>', 'sync config (JSON)')
     .option('--every <duration>', 'run at this interval, e.g. 1h')
     .option('--cron <expression>', "run on a cron expression, e.g. '0 * * * *'")
-    .option('--id <scheduleId>', 'schedule ID (default retriever-<name>)')
+    .option('--id <scheduleId>', 'schedule ID (default retriever-<name>, and -<organization> for one other than the default)')
+    .option('--organization <name>', 'the Datadog organisation to read, overriding the config (its keys are the worker\'s: DD_API_KEY__<NAME>, DD_APP_KEY__<NAME>)')
     .option('--catchup-window <duration>', 'how late a missed run may still start', '10m')
     .option('--overlap <policy>', `what to do when a run is still going: ${Object.keys(OVERLAP).join(', ')}`, 'skip')
     .option('--paused', 'create it paused')
     .option('--json', 'machine-readable output', false)
-    .action(async (opts: ScheduleSpecOptions & { config: string; id?: string; json: boolean }) => {
-      const request = loadConfigFile(opts.config);
-      const id = opts.id ?? `retriever-${request.name}`;
+    .action(async (opts: ScheduleSpecOptions & { config: string; id?: string; organization?: string; json: boolean }) => {
+      const request = loadConfigFile(opts.config, opts.organization ? { organization: opts.organization } : {});
+      const id = opts.id ?? syncBaseId(request);
       await withClient(async (client, env) => {
         await createSyncSchedule(client, env, request, id, opts);
         const d = describeSchedule(id, await client.schedule.getHandle(id).describe(), env);

@@ -1,6 +1,6 @@
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { RateLimitInfo } from '../shared/rate-limit';
-import { DatadogApiError, errorMessages, kindForStatus, parseRateLimit } from './errors';
+import { DatadogApiError, errorMessages, kindForAnswer, kindForStatus, parseRateLimit } from './errors';
 import type { ApiRequest } from './request';
 
 export interface DatadogCredentials {
@@ -40,8 +40,8 @@ export const DEFAULT_CLIENT_LIMITS: Required<DatadogClientLimits> = {
 export interface ApiResponse {
   status: number;
   body: unknown;
-  /** The body as received, before parsing (a store may read the records from it itself). */
-  text: string;
+  /** The body as received, before parsing (a store may read the records from it itself); absent when none was kept. */
+  text?: string;
   /** Size of the body in bytes, for metrics and progress. */
   bytes: number;
   rateLimit?: RateLimitInfo;
@@ -185,7 +185,7 @@ function httpError(
 ): DatadogApiError {
   const errors = errorMessages(body);
   const said = errors.length > 0 ? errors.join('; ') : text.slice(0, 200).replace(/\s+/g, ' ').trim() || '(empty body)';
-  return new DatadogApiError(kind, `${path}: HTTP ${status}: ${said}`, { status, path, errors, rateLimit });
+  return new DatadogApiError(kindForAnswer(status, errors) ?? kind, `${path}: HTTP ${status}: ${said}`, { status, path, errors, rateLimit });
 }
 
 function describeError(err: unknown): string {

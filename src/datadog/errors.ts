@@ -13,7 +13,8 @@ export type DatadogErrorKind =
   | 'malformed' //     a body that is not the JSON the endpoint promises
   | 'truncated' //     the connection closed before the whole body arrived
   | 'too_large' //     a body over the client's size limit: the same request would be as large again
-  | 'partial'; //      200 with `meta.status: timeout` or warnings: results may be incomplete
+  | 'partial' //       200 with `meta.status: timeout` or warnings: results may be incomplete
+  | 'capped'; //       a full answer from an endpoint without paging, in a window too short to split
 
 const RETRYABLE: ReadonlySet<DatadogErrorKind> = new Set(['rate_limited', 'server', 'network', 'timeout', 'malformed', 'truncated', 'partial']);
 
@@ -44,6 +45,19 @@ export function kindForStatus(status: number): DatadogErrorKind | null {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server';
   return 'bad_request';
+}
+
+/**
+ * How Datadog refuses a child organisation's keys on an endpoint only parent-level organisations may
+ * call (recorded answers: a 400 "API called with non-parent org keys. Data is only available at the
+ * root level org"). It is a refusal of these keys, as a 403 is, not a malformed request.
+ */
+export const NON_PARENT_ORG_REFUSAL = /non-parent org keys/i;
+
+/** The kind of an error answer: its status's, except a 400 that is Datadog refusing a child organisation. */
+export function kindForAnswer(status: number, errors: readonly string[]): DatadogErrorKind | null {
+  const kind = kindForStatus(status);
+  return kind === 'bad_request' && errors.some((e) => NON_PARENT_ORG_REFUSAL.test(e)) ? 'forbidden' : kind;
 }
 
 /** Datadog error bodies carry `errors` as strings or as JSON:API objects; both become readable lines. */

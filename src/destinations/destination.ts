@@ -12,10 +12,55 @@ export interface Bookmark {
   syncId: string;
 }
 
+/** Whose rows a write or a full refresh's end concerns: the sync, and the organisation it reads. */
+export interface RunContext {
+  syncId: string;
+  organization: string;
+}
+
 export interface SyncRecord {
   syncId: string;
+  organization?: string;
   status: 'running' | 'completed' | 'failed' | 'cancelled';
   streams?: Record<string, { records: number; status: string }>;
+}
+
+/** One stored row, as `readRows` returns it. */
+export interface StoredRow {
+  /** The row's value of the field it was read by, as text. */
+  key: string;
+  /** The value of the asked-for `field`, as text; null when the row has none. */
+  value?: string | null;
+  /** The record as it was written (`records: true`). */
+  record?: JsonRecord;
+  /** When the row was last written (epoch ms). */
+  writtenAt: number;
+}
+
+/** Which rows `readRows` returns, and what of them. */
+export interface ReadRowsOptions {
+  /** The organisation whose rows are read; DEFAULT_ORGANIZATION unless given. */
+  organization?: string;
+  /** The field rows are matched and ordered by; it must have a column. The primary key unless stated. */
+  by?: string;
+  /** Only rows whose `by` value comes after this one (the store's text order): paging through a table by key. */
+  after?: string;
+  /** Only rows whose `by` value is one of these. */
+  only?: string[];
+  limit?: number;
+  /** Another field (with a column) to return, as text. */
+  field?: string;
+  /** Return each row's record as written. */
+  records?: boolean;
+}
+
+/** What resetting one stream did (`retriever reset`, a sync's `full_refresh`). */
+export interface StreamReset {
+  stream: string;
+  /** The bookmark it had, now gone; null when it had none (a full-refresh stream, or never synced). */
+  bookmark: Bookmark | null;
+  /** Rows deleted, when rows were dropped too. */
+  rowsDropped?: number;
 }
 
 export interface PrepareOptions {
@@ -38,13 +83,31 @@ export interface Destination {
    * converted. May run while the page before it is being written.
    */
   prepare(table: TableSpec, records: JsonRecord[], options?: PrepareOptions): Promise<PreparedPage>;
-  /** Upserts a prepared page by primary key, whole or not at all; returns how many rows it wrote. */
-  writePage(page: PreparedPage, syncId: string): Promise<number>;
-  readBookmark(stream: string): Promise<Bookmark | null>;
+  /**
+   * Upserts a prepared page by primary key (the organisation's and the record's), whole or not at
+   * all; returns how many rows it wrote. `organization` is DEFAULT_ORGANIZATION unless given.
+   */
+  writePage(page: PreparedPage, syncId: string, organization?: string): Promise<number>;
+  readBookmark(stream: string, organization?: string): Promise<Bookmark | null>;
   /** Called only after the data up to `bookmark.cursor` is written. */
-  commitBookmark(stream: string, bookmark: Bookmark): Promise<void>;
-  /** After a complete full refresh: drop rows this sync did not see (deleted upstream). */
-  removeRowsNotIn(table: TableSpec, syncId: string): Promise<number>;
+  commitBookmark(stream: string, bookmark: Bookmark, organization?: string): Promise<void>;
+  /** After a complete full refresh: drop the organisation's rows this sync did not see (deleted upstream). */
+  removeRowsNotIn(table: TableSpec, syncId: string, organization?: string): Promise<number>;
+  /**
+   * Rows of a table in the order of one field, as text: how a dependent stream reads its parents'
+   * keys (and a field like `modified_at`) and what it stored for them, without asking Datadog again.
+   */
+  readRows(table: TableSpec, options?: ReadRowsOptions): Promise<StoredRow[]>;
+  /**
+   * Counts the organisation's rows whose `by` field is one of `values` as seen by `syncId`, without rewriting them (a
+   * record not read again because it has not changed): the end of a full refresh keeps them.
+   */
+  keepRows(table: TableSpec, by: string, values: string[], syncId: string, organization?: string): Promise<number>;
+  /**
+   * Forgets an organisation's streams (tables of the same names; DEFAULT_ORGANIZATION unless given): their bookmarks and, with `dropRows`, their rows, all
+   * in one transaction, so a stream never keeps its bookmark without the rows under it. Nothing else.
+   */
+  resetStreams(streams: string[], options: { dropRows: boolean; organization?: string }): Promise<StreamReset[]>;
   recordSync(sync: SyncRecord): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { RecordsJson } from '../shared/json';
 import { DUCKDB_TYPES } from './duckdb-pages';
 import { quoteIdent } from './sql-tables';
-import { RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column } from './table-model';
+import { ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column } from './table-model';
 
 /**
  * A page written by DuckDB from the records' JSON text: DuckDB parses it, types every column
@@ -52,7 +52,7 @@ function field(column: Column): string {
 }
 
 export interface JsonInsert {
-  /** Parameters: $1 the JSON text, $2 the sync id. */
+  /** Parameters: $1 the JSON text, $2 the sync id, $3 the organisation. */
   sql: string;
 }
 
@@ -64,8 +64,8 @@ export interface JsonInsert {
 export function jsonInsert(table: string, columns: Column[], key: Column, json: Pick<RecordsJson, 'path'>, { replace, repeated }: { replace: boolean; repeated: boolean }): JsonInsert | undefined {
   const shape = structure(columns);
   if (!shape) return undefined;
-  const target = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN, SYNCED_AT_COLUMN, SYNC_ID_COLUMN].join(', ');
-  const values = [...columns.map(field), 'r', 'now()', '$2'].join(', ');
+  const target = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN, SYNCED_AT_COLUMN, SYNC_ID_COLUMN, quoteIdent(ORGANIZATION_COLUMN)].join(', ');
+  const values = [...columns.map(field), 'r', 'now()', '$2', '$3'].join(', ');
   const ordinal = repeated ? ', generate_subscripts(l, 1) AS ord' : '';
   const records = `SELECT r${repeated ? ', ord' : ''}, json_transform(r, ${literal(JSON.stringify(shape))}) AS s FROM (SELECT unnest(l) AS r${ordinal} FROM (SELECT json_extract($1, ${literal(arrayPath(json.path))}) AS l))`;
   const lastCopy = repeated ? ` QUALIFY row_number() OVER (PARTITION BY ${field(key)} ORDER BY ord DESC) = 1` : '';
@@ -73,14 +73,16 @@ export function jsonInsert(table: string, columns: Column[], key: Column, json: 
 }
 
 /**
- * Removes the earlier copies of a page's keys from a table without a key index. With the page's
- * time range (the table's events carry their time in `timeColumn`, alike in every copy), DuckDB
- * reads only the row groups whose times overlap it (their min/max statistics say which), so the
- * cost follows the page, not the table. Parameters: $1 the keys as a JSON array, then $2 and $3
- * the range's ends as ISO-8601 text when there is a time column.
+ * Removes the earlier copies of a page's keys from a table without a key index: the rows of the
+ * same organisation and key (another organisation's row of the same id is another row). With the
+ * page's time range (the table's events carry their time in `timeColumn`, alike in every copy),
+ * DuckDB reads only the row groups whose times overlap it (their min/max statistics say which), so
+ * the cost follows the page, not the table. Parameters: $1 the organisation, $2 the keys as a JSON
+ * array, then $3 and $4 the range's ends as ISO-8601 text when there is a time column.
  */
 export function removeCopies(table: string, key: Column, timeColumn: Column | undefined): string {
-  const keys = `${quoteIdent(key.name)} IN (SELECT unnest(from_json($1, ${literal(`["${DUCKDB_TYPES[key.type]}"]`)})))`;
-  const time = timeColumn ? `${quoteIdent(timeColumn.name)} BETWEEN $2::TIMESTAMPTZ AND $3::TIMESTAMPTZ AND ` : '';
-  return `DELETE FROM ${quoteIdent(table)} WHERE ${time}${keys}`;
+  const organization = `${quoteIdent(ORGANIZATION_COLUMN)} = $1`;
+  const keys = `${quoteIdent(key.name)} IN (SELECT unnest(from_json($2, ${literal(`["${DUCKDB_TYPES[key.type]}"]`)})))`;
+  const time = timeColumn ? `${quoteIdent(timeColumn.name)} BETWEEN $3::TIMESTAMPTZ AND $4::TIMESTAMPTZ AND ` : '';
+  return `DELETE FROM ${quoteIdent(table)} WHERE ${time}${organization} AND ${keys}`;
 }

@@ -1,7 +1,8 @@
 import { DuckDBTimestampTZValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Cell, Row } from './rows';
 import { quoteIdent } from './sql-tables';
-import { RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type ColumnType } from './table-model';
+import type { RunContext } from './destination';
+import { ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type ColumnType } from './table-model';
 
 /** How a page's rows get into a DuckDB table: straight through the Appender, or through a staging table. */
 
@@ -15,11 +16,11 @@ export const DUCKDB_TYPES: Record<ColumnType, string> = {
 };
 
 /** Where each of a table's columns, in the table's own order, takes its value from when appended to. */
-export type Slot = { cell: number; type: ColumnType } | 'raw' | 'synced_at' | 'sync_id' | 'none';
+export type Slot = { cell: number; type: ColumnType } | 'raw' | 'synced_at' | 'sync_id' | 'organization' | 'none';
 
 /** The slots of a table whose columns are `tableOrder` (as DuckDB lists them), for rows made from `columns`. */
 export function slotsFor(tableOrder: string[], columns: Column[]): Slot[] {
-  const special: Record<string, Slot> = { [RAW_COLUMN]: 'raw', [SYNCED_AT_COLUMN]: 'synced_at', [SYNC_ID_COLUMN]: 'sync_id' };
+  const special: Record<string, Slot> = { [RAW_COLUMN]: 'raw', [SYNCED_AT_COLUMN]: 'synced_at', [SYNC_ID_COLUMN]: 'sync_id', [ORGANIZATION_COLUMN]: 'organization' };
   const index = new Map(columns.map((c, i) => [c.name, i]));
   return tableOrder.map((name) => {
     const cell = index.get(name);
@@ -42,7 +43,7 @@ function appendCell(appender: DuckDBAppender, type: ColumnType, cell: Cell): voi
  * so a page with a key the table already has, or a cell DuckDB will not cast, writes nothing and
  * throws; what it buffered is then cleared, so no later flush writes part of it.
  */
-export function appendRows(appender: DuckDBAppender, slots: Slot[], rows: Row[], syncId: string): void {
+export function appendRows(appender: DuckDBAppender, slots: Slot[], rows: Row[], { syncId, organization }: RunContext): void {
   const syncedAt = new DuckDBTimestampTZValue(BigInt(Date.now()) * 1000n);
   try {
     for (const row of rows) {
@@ -50,6 +51,7 @@ export function appendRows(appender: DuckDBAppender, slots: Slot[], rows: Row[],
         if (slot === 'raw') appender.appendVarchar(row.raw);
         else if (slot === 'synced_at') appender.appendTimestampTZ(syncedAt);
         else if (slot === 'sync_id') appender.appendVarchar(syncId);
+        else if (slot === 'organization') appender.appendVarchar(organization);
         else if (slot === 'none') appender.appendDefault();
         else appendCell(appender, slot.type, row.cells[slot.cell]);
       }
@@ -96,8 +98,8 @@ export function stagingTable(stream: string, columns: Column[]): StagingTable {
   const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
   const table = `stage_${stream}`;
   const name = `temp.main.${quoteIdent(table)}`;
-  const target = `${quoteIdent(stream)} (${[...names, SYNCED_AT_COLUMN, SYNC_ID_COLUMN].join(', ')})`;
-  const select = `SELECT ${[...columns.map((c) => `TRY_CAST(${quoteIdent(c.name)} AS ${DUCKDB_TYPES[c.type]})`), RAW_COLUMN, 'now()', '$1'].join(', ')} FROM ${name}`;
+  const target = `${quoteIdent(stream)} (${[...names, SYNCED_AT_COLUMN, SYNC_ID_COLUMN, quoteIdent(ORGANIZATION_COLUMN)].join(', ')})`;
+  const select = `SELECT ${[...columns.map((c) => `TRY_CAST(${quoteIdent(c.name)} AS ${DUCKDB_TYPES[c.type]})`), RAW_COLUMN, 'now()', '$1', '$2'].join(', ')} FROM ${name}`;
   return {
     table,
     name,
@@ -119,7 +121,7 @@ export async function upsertThroughStage(
   connection: DuckDBConnection,
   stage: StagingTable,
   rows: Row[],
-  syncId: string,
+  { syncId, organization }: RunContext,
   removeCopies?: () => Promise<void>,
 ): Promise<void> {
   await connection.run(stage.create);
@@ -142,10 +144,10 @@ export async function upsertThroughStage(
     if (removeCopies) {
       await inTransaction(connection, async () => {
         await removeCopies();
-        await connection.run(stage.insert, [syncId]);
+        await connection.run(stage.insert, [syncId, organization]);
       });
     } else {
-      await connection.run(stage.upsert, [syncId]);
+      await connection.run(stage.upsert, [syncId, organization]);
     }
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${stage.name}`);

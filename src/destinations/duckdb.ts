@@ -2,15 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
-import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type SyncRecord } from './destination';
+import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type StreamReset, type SyncRecord } from './destination';
 import { getPath } from '../shared/json';
 import { convertPage, convertsAsIs, escapesUnstorable, lastPerKey, timeBounds, type PreparedPage, type Row } from './rows';
 import { jsonInsert, removeCopies, type JsonInsert } from './duckdb-json';
 import { appendRows, closeAppender, DUCKDB_TYPES, inTransaction, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
+import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { SerialQueue } from './serial-queue';
-import { quoteIdent, SqlTables, type SqlDialect } from './sql-tables';
-import { keyColumn, nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
+import { quoteIdent, SqlTables, storedRow, type ChangeSql, type SqlDialect } from './sql-tables';
+import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, type Column, type TableSpec } from './table-model';
 
 const DUCKDB: SqlDialect = {
   types: DUCKDB_TYPES,
@@ -25,6 +26,9 @@ const DUCKDB: SqlDialect = {
     JSON: 'json',
   },
   epochMs: (param) => `epoch_ms(${param}::BIGINT)`,
+  // DuckDB cannot drop a table's primary key: a table keyed before organisations is built again.
+  rekeysInPlace: false,
+  msOf: (expression) => `epoch_ms(${expression})`,
 };
 
 const UPSERT_PAGES_AFTER_CONFLICT = 8;
@@ -80,8 +84,9 @@ export class DuckDbDestination implements Destination {
   /** Per stream table: whether it has a primary-key index (event tables made by this version have none). */
   private readonly keyed = new Map<string, boolean>();
   /**
-   * Per event table without a key index: the latest event time it holds (epoch ms), read once and
-   * then kept by this process, the file's only writer. A page of later events has no earlier copies.
+   * Per event table without a key index and organisation: the latest event time it holds (epoch ms),
+   * read once and then kept by this process, the file's only writer. A page of later events has no
+   * earlier copies.
    */
   private readonly latest = new Map<string, number>();
   /** Per column list: the statements that write a page from its JSON, by records path and whether keys repeat. */
@@ -115,6 +120,7 @@ export class DuckDbDestination implements Destination {
     const destination = new DuckDbDestination(instance, connection, `DuckDB ${path}`, settings);
     await destination.memory?.start();
     for (const statement of destination.sql.stateTables()) await destination.run(statement);
+    await destination.inTransaction(() => destination.sql.upgradeStateTables(destination.rows));
     return destination;
   }
 
@@ -144,12 +150,26 @@ export class DuckDbDestination implements Destination {
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   };
 
+  /** Statements that must land together (an upgrade of a table's layout), or not at all. */
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await work();
+      await this.run('COMMIT');
+    } catch (err) {
+      await this.run('ROLLBACK');
+      throw err;
+    }
+  }
+
   /** Creates the table when missing and adds columns the schema declares that it lacks (a newer Retriever). */
   ensureTable(table: TableSpec): Promise<void> {
     return this.changes.run(async () => {
       if (this.tables.has(table.name)) return;
       // Events need no index of every key: their earlier copies are found by their time (docs/destinations.md).
-      await this.run(this.sql.createTable(table, { primaryKey: !table.timeField }));
+      const primaryKey = !table.timeField;
+      await this.run(this.sql.createTable(table, { primaryKey }));
+      await this.inTransaction(async () => this.sql.upgradeTable(this.rows, table, await this.sql.readColumns(this.rows, table), { primaryKey }));
       const [constraint] = await this.rows(
         "SELECT count(*) AS n FROM duckdb_constraints() WHERE schema_name = current_schema() AND table_name = $1 AND constraint_type = 'PRIMARY KEY'",
         [table.name],
@@ -207,13 +227,14 @@ export class DuckDbDestination implements Destination {
     return convertPage(table, columns, unique, options);
   }
 
-  async writePage(page: PreparedPage, syncId: string): Promise<number> {
+  async writePage(page: PreparedPage, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    const run: RunContext = { syncId, organization };
     if (page.records.length === 0) return 0;
     // Prepared against columns another page has since added to: prepare again.
     if (page.columns !== this.tables.get(page.table.name)) page = await this.prepare(page.table, page.records, { json: page.json });
     const written = page.records.length - (page.repeated ?? 0);
     const current = page;
-    await this.onConnection(() => (current.json ? this.writeJson(current, syncId) : this.writeRows(current, syncId)));
+    await this.onConnection(() => (current.json ? this.writeJson(current, run) : this.writeRows(current, run)));
     await this.onConnection(async () => this.memory?.pageWritten());
     return written;
   }
@@ -224,7 +245,7 @@ export class DuckDbDestination implements Destination {
    * a table with one). Should DuckDB refuse the text (an escape it will not read), the page is
    * converted by JavaScript and written that way instead.
    */
-  private async writeJson(page: PreparedPage, syncId: string): Promise<void> {
+  private async writeJson(page: PreparedPage, run: RunContext): Promise<void> {
     const { table, columns, records } = page;
     const keyed = this.keyed.get(table.name) ?? true;
     const json = page.json!;
@@ -233,8 +254,8 @@ export class DuckDbDestination implements Destination {
       try {
         let written: (() => void) | undefined;
         await inTransaction(this.connection, async () => {
-          if (!keyed) written = await this.removeCopies(table, columns, records);
-          const { rowsChanged } = await this.connection.run(insert.sql, [json.text, syncId]);
+          if (!keyed) written = await this.removeCopies(table, columns, records, run.organization);
+          const { rowsChanged } = await this.connection.run(insert.sql, [json.text, run.syncId, run.organization]);
           // Every record becomes a row, or the page is written another way: never fewer, silently.
           const expected = records.length - (page.repeated ?? 0);
           if (rowsChanged !== expected) throw new Error(`the JSON held ${rowsChanged} of the page's ${expected} records`);
@@ -246,7 +267,7 @@ export class DuckDbDestination implements Destination {
         console.warn(`retriever: DuckDB did not read a page of ${table.name} from its JSON (${(err as Error).message.split('\n')[0]}); converting it in JavaScript`);
       }
     }
-    await this.writeRows(await convertPage(table, columns, lastPerKey(table, records)), syncId);
+    await this.writeRows(await convertPage(table, columns, lastPerKey(table, records)), run);
   }
 
   private jsonInsertFor(table: TableSpec, columns: Column[], path: string, options: { replace: boolean; repeated: boolean }): JsonInsert | undefined {
@@ -258,37 +279,41 @@ export class DuckDbDestination implements Destination {
   }
 
   /**
-   * In a table without a key index: removes the rows of these records' keys. Events carry their time
+   * In a table without a key index: removes the organisation's rows of these records' keys. Events carry their time
    * alike in every copy, so a page of events all later than any the table holds (a sync reading
    * forward) has none, and otherwise only rows within the page's time range are looked at (DuckDB
    * skips the row groups outside it); a page with a record of no valid time looks at every row.
    * Returns what to note once the page is committed.
    */
-  private async removeCopies(table: TableSpec, columns: Column[], records: JsonRecord[]): Promise<() => void> {
+  private async removeCopies(table: TableSpec, columns: Column[], records: JsonRecord[], organization: string): Promise<() => void> {
     const key = keyColumn(table, columns);
     const timeColumn = columns.find((c) => c.source === table.timeField && c.type === 'timestamp');
     const bounds = timeColumn ? timeBounds(timeColumn.source, records) : undefined;
     const keys = JSON.stringify(records.map((record) => getPath(record, key.source)));
     if (!bounds) {
-      await this.connection.run(removeCopies(table.name, key, undefined), [keys]);
+      await this.connection.run(removeCopies(table.name, key, undefined), [organization, keys]);
       return () => undefined;
     }
-    const latest = await this.latestTime(table.name, timeColumn!);
+    const latest = await this.latestTime(table.name, timeColumn!, organization);
     // Milliseconds on both sides: a later millisecond is a later time, whatever the microseconds.
     if (bounds.from <= latest) {
       // One millisecond past the end: the column keeps microseconds the bound's milliseconds do not.
-      await this.connection.run(removeCopies(table.name, key, timeColumn), [keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()]);
+      await this.connection.run(removeCopies(table.name, key, timeColumn), [organization, keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()]);
     }
-    return () => this.latest.set(table.name, Math.max(latest, bounds.to));
+    return () => this.latest.set(latestKey(table.name, organization), Math.max(latest, bounds.to));
   }
 
-  private async latestTime(table: string, timeColumn: Column): Promise<number> {
-    let latest = this.latest.get(table);
+  /** The latest event time an organisation's rows of the table hold (epoch ms), -Infinity for none. */
+  private async latestTime(table: string, timeColumn: Column, organization: string): Promise<number> {
+    let latest = this.latest.get(latestKey(table, organization));
     if (latest === undefined) {
-      const reader = await this.connection.runAndReadAll(`SELECT epoch_ms(max(${quoteIdent(timeColumn.name)}))::BIGINT AS ms FROM ${quoteIdent(table)}`);
+      const reader = await this.connection.runAndReadAll(
+        `SELECT epoch_ms(max(${quoteIdent(timeColumn.name)}))::BIGINT AS ms FROM ${quoteIdent(table)} WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $1`,
+        [organization],
+      );
       const ms = reader.getRowObjectsJS()[0].ms;
       latest = ms === null || ms === undefined ? -Infinity : Number(ms);
-      this.latest.set(table, latest);
+      this.latest.set(latestKey(table, organization), latest);
     }
     return latest;
   }
@@ -299,15 +324,15 @@ export class DuckDbDestination implements Destination {
    * instead (as is one with a cell DuckDB will not cast); so are the next pages of the stream for a
    * while, since re-read windows and full refreshes bring existing keys page after page.
    */
-  private async writeRows({ table, columns, rows, records }: PreparedPage, syncId: string): Promise<void> {
-    if (this.keyed.get(table.name) === false) return this.insertThroughStage(table, columns, rows, records, syncId);
+  private async writeRows({ table, columns, rows, records }: PreparedPage, run: RunContext): Promise<void> {
+    if (this.keyed.get(table.name) === false) return this.insertThroughStage(table, columns, rows, records, run);
     const upsertPages = this.upsertPages.get(table.name) ?? 0;
     if (upsertPages > 0) {
       this.upsertPages.set(table.name, upsertPages - 1);
     } else {
       const appender = await this.tableAppender(table, this.slots.get(columns)!);
       try {
-        appendRows(appender.appender, appender.slots, rows, syncId);
+        appendRows(appender.appender, appender.slots, rows, run);
         return;
       } catch (err) {
         // The Appender is dropped with the page it refused.
@@ -317,14 +342,14 @@ export class DuckDbDestination implements Destination {
         if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(table.name, UPSERT_PAGES_AFTER_CONFLICT);
       }
     }
-    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, syncId);
+    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, run);
   }
 
   /** Rows into a table without a key index: staged, then the earlier copies of their keys removed and the rows moved in, at once. */
-  private async insertThroughStage(table: TableSpec, columns: Column[], rows: Row[], records: JsonRecord[], syncId: string): Promise<void> {
+  private async insertThroughStage(table: TableSpec, columns: Column[], rows: Row[], records: JsonRecord[], run: RunContext): Promise<void> {
     let written: (() => void) | undefined;
-    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, syncId, async () => {
-      written = await this.removeCopies(table, columns, records);
+    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, run, async () => {
+      written = await this.removeCopies(table, columns, records, run.organization);
     });
     written?.();
   }
@@ -349,22 +374,64 @@ export class DuckDbDestination implements Destination {
     return opened;
   }
 
-  readBookmark(stream: string): Promise<Bookmark | null> {
-    return this.sql.readBookmark(this.rows, stream);
+  readBookmark(stream: string, organization = DEFAULT_ORGANIZATION): Promise<Bookmark | null> {
+    return this.sql.readBookmark(this.rows, organization, stream);
   }
 
-  async commitBookmark(stream: string, bookmark: Bookmark): Promise<void> {
-    await this.run(...this.sql.commitBookmark(stream, bookmark));
+  async commitBookmark(stream: string, bookmark: Bookmark, organization = DEFAULT_ORGANIZATION): Promise<void> {
+    await this.run(...this.sql.commitBookmark(organization, stream, bookmark));
   }
 
-  async removeRowsNotIn(table: TableSpec, syncId: string): Promise<number> {
+  /** In one transaction on the connection: a failure anywhere leaves every bookmark and row as it was. */
+  resetStreams(streams: string[], options: { dropRows: boolean; organization?: string }): Promise<StreamReset[]> {
+    return this.onConnection(async () => {
+      const run: ChangeSql = async (sql, params = []) => {
+        const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
+        return { rows: reader.getRowObjectsJS() as Record<string, unknown>[], changed: reader.rowsChanged };
+      };
+      // An Appender left open on a table would write past the delete: close them first.
+      for (const stream of streams) this.dropAppender(stream);
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const resets: StreamReset[] = [];
+        for (const stream of streams) resets.push(await this.sql.resetStream(run, options.organization ?? DEFAULT_ORGANIZATION, stream, options.dropRows));
+        await this.connection.run('COMMIT');
+        return resets;
+      } catch (err) {
+        await this.connection.run('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  private dropAppender(table: string): void {
+    const open = this.appenders.get(table);
+    if (!open) return;
+    this.appenders.delete(table);
+    closeAppender(open.appender);
+  }
+
+  async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
     await this.ensureTable(table);
-    const result = await this.run(...this.sql.removeRowsNotIn(table, syncId));
+    const result = await this.run(...this.sql.removeRowsNotIn(table, { syncId, organization }));
     return result.rowsChanged;
   }
 
   async recordSync(sync: SyncRecord): Promise<void> {
     await this.run(...this.sql.recordSync(sync));
+  }
+
+  async readRows(table: TableSpec, options: ReadRowsOptions = {}): Promise<StoredRow[]> {
+    await this.ensureTable(table);
+    const rows = await this.rows(...this.sql.readRows(table, this.tables.get(table.name)!, options));
+    return rows.map(storedRow);
+  }
+
+  async keepRows(table: TableSpec, by: string, values: string[], syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    if (values.length === 0) return 0;
+    await this.ensureTable(table);
+    const result = await this.run(...this.sql.keepRows(table, this.tables.get(table.name)!, by, values, { syncId, organization }));
+    return result.rowsChanged;
   }
 
   /** Read-only SQL on the file (tests, exports): stream tables by their plain names. */
@@ -380,4 +447,9 @@ export class DuckDbDestination implements Destination {
       this.instance.closeSync();
     });
   }
+}
+
+/** The `latest` entry of an organisation's rows in a table. */
+function latestKey(table: string, organization: string): string {
+  return `${organization}\u0000${table}`;
 }

@@ -1,14 +1,15 @@
 import { Pool, type PoolClient } from 'pg';
 import type { PostgresSettings } from '../config/env';
 import type { JsonRecord } from '../shared/json';
-import type { Bookmark, Destination, PrepareOptions, SyncRecord } from './destination';
+import type { Bookmark, Destination, PrepareOptions, ReadRowsOptions, RunContext, StoredRow, StreamReset, SyncRecord } from './destination';
+import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
 import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
-import { quoteIdent, SqlTables, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
-import { keyColumn, nameColumns, newScalarFields, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
+import { quoteIdent, SqlTables, storedRow, type ChangeSql, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
+import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
-const POSTGRES: SqlDialect = {
+export const POSTGRES: SqlDialect = {
   types: { string: 'text', timestamp: 'timestamptz', integer: 'bigint', number: 'double precision', boolean: 'boolean', json: 'jsonb' },
   fromType: {
     text: 'string',
@@ -25,6 +26,8 @@ const POSTGRES: SqlDialect = {
     json: 'json',
   },
   epochMs: (param) => `to_timestamp(${param}::bigint / 1000.0)`,
+  rekeysInPlace: true,
+  msOf: (expression) => `(extract(epoch from ${expression}) * 1000)::bigint`,
 };
 
 /** Changes some other worker made to a table since this one read it: re-read and write again. */
@@ -44,6 +47,8 @@ export class PostgresDestination implements Destination {
   private readonly tables = new Map<string, Promise<TableState>>();
   /** Per connection: the staging tables it has, and the column list each was made for. */
   private readonly staging = new WeakMap<PoolClient, Map<string, string>>();
+  /** Connections given a listener for the server going away while they are checked out. */
+  private readonly watched = new WeakSet<PoolClient>();
 
   private constructor(
     private readonly pool: Pool,
@@ -81,6 +86,7 @@ export class PostgresDestination implements Destination {
       } catch (err) {
         throw postgresError(err, this.target, doing);
       }
+      this.watch(client);
       try {
         await client.query('BEGIN');
         return client;
@@ -90,6 +96,17 @@ export class PostgresDestination implements Destination {
         if (attempt > 1 || !isBrokenConnection(err)) throw postgresError(err, this.target, doing);
       }
     }
+  }
+
+  /**
+   * The pool listens for errors only on idle connections. A checked-out one the server drops between
+   * two queries emits 'error' with no listener, which would crash the worker; the next query on it
+   * fails anyway and the transaction reports that, so the event itself needs no handling.
+   */
+  private watch(client: PoolClient): void {
+    if (this.watched.has(client)) return;
+    this.watched.add(client);
+    client.on('error', () => {});
   }
 
   /** Runs `work` in one transaction on one connection; any failure rolls all of it back. */
@@ -126,6 +143,7 @@ export class PostgresDestination implements Destination {
       const exists = await run('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.schema]);
       if (exists.length === 0) await run(`CREATE SCHEMA ${quoteIdent(this.schema)}`);
       for (const statement of this.sql.stateTables()) await run(statement);
+      await this.sql.upgradeStateTables(run);
     });
   }
 
@@ -148,6 +166,7 @@ export class PostgresDestination implements Destination {
   private createTable(table: TableSpec): Promise<TableState> {
     return this.ddl(`preparing table ${table.name}`, async (run) => {
       await run(this.sql.createTable(table));
+      await this.sql.upgradeTable(run, table, await this.sql.readColumns(run, table));
       const current = await this.sql.readColumns(run, table);
       for (const column of this.sql.missingColumns(current)) await run(this.sql.addColumn(table, column));
       return { columns: current.columns, registered: current.registered };
@@ -179,7 +198,8 @@ export class PostgresDestination implements Destination {
     return convertPage(table, state.columns, unique, options);
   }
 
-  async writePage(page: PreparedPage, syncId: string): Promise<number> {
+  async writePage(page: PreparedPage, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    const run: RunContext = { syncId, organization };
     if (page.rows.length === 0) return 0;
     for (;;) {
       const state = await this.table(page.table);
@@ -187,7 +207,7 @@ export class PostgresDestination implements Destination {
       if (page.columns !== state.columns) page = await this.prepare(page.table, page.records);
       const current = page;
       try {
-        await this.transaction(`writing a page of ${page.table.name}`, (client) => this.upsert(client, current, state.registered, syncId));
+        await this.transaction(`writing a page of ${page.table.name}`, (client) => this.upsert(client, current, state.registered, run));
         return page.rows.length;
       } catch (err) {
         if (!(err instanceof StaleColumns)) throw err;
@@ -196,7 +216,7 @@ export class PostgresDestination implements Destination {
     }
   }
 
-  private async upsert(client: PoolClient, { table, columns, rows }: PreparedPage, registered: number, syncId: string): Promise<void> {
+  private async upsert(client: PoolClient, { table, columns, rows }: PreparedPage, registered: number, run: RunContext): Promise<void> {
     // Holding the table first means no drift column can be added between this check and the write.
     await client.query(`LOCK TABLE ${this.sql.name(table.name)} IN ROW EXCLUSIVE MODE`);
     const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.sql.name('_retriever_columns')} WHERE stream = $1`, [table.name]);
@@ -206,13 +226,14 @@ export class PostgresDestination implements Destination {
     const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
     await copyFrom(client, `COPY ${stage} (${names.join(', ')}) FROM STDIN`, copyText(rows.map((row) => [...row.cells, jsonbRaw(row.raw)])));
     const key = quoteIdent(keyColumn(table, columns).name);
+    const organization = quoteIdent(ORGANIZATION_COLUMN);
     const updates = [...names, SYNCED_AT_COLUMN, SYNC_ID_COLUMN].filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
     // Rows in key order, so two workers writing overlapping pages lock rows in the same order.
     await client.query(
-      `INSERT INTO ${this.sql.name(table.name)} (${names.join(', ')}, ${SYNCED_AT_COLUMN}, ${SYNC_ID_COLUMN})
-       SELECT ${names.join(', ')}, now(), $1 FROM ${stage} ORDER BY ${key}
-       ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`,
-      [syncId],
+      `INSERT INTO ${this.sql.name(table.name)} (${names.join(', ')}, ${SYNCED_AT_COLUMN}, ${SYNC_ID_COLUMN}, ${organization})
+       SELECT ${names.join(', ')}, now(), $1, $2 FROM ${stage} ORDER BY ${key}
+       ON CONFLICT (${organization}, ${key}) DO UPDATE SET ${updates.join(', ')}`,
+      [run.syncId, run.organization],
     );
   }
 
@@ -239,22 +260,48 @@ export class PostgresDestination implements Destination {
     }
   }
 
-  readBookmark(stream: string): Promise<Bookmark | null> {
-    return this.sql.readBookmark(async (sql, params) => (await this.run(`reading the bookmark of ${stream}`, sql, params)).rows, stream);
+  readBookmark(stream: string, organization = DEFAULT_ORGANIZATION): Promise<Bookmark | null> {
+    return this.sql.readBookmark(async (sql, params) => (await this.run(`reading the bookmark of ${stream}`, sql, params)).rows, organization, stream);
   }
 
-  async commitBookmark(stream: string, bookmark: Bookmark): Promise<void> {
-    await this.run(`committing the bookmark of ${stream}`, ...this.sql.commitBookmark(stream, bookmark));
+  async commitBookmark(stream: string, bookmark: Bookmark, organization = DEFAULT_ORGANIZATION): Promise<void> {
+    await this.run(`committing the bookmark of ${stream}`, ...this.sql.commitBookmark(organization, stream, bookmark));
   }
 
-  async removeRowsNotIn(table: TableSpec, syncId: string): Promise<number> {
+  /** One transaction: a failure anywhere leaves every bookmark and row as it was. */
+  resetStreams(streams: string[], options: { dropRows: boolean; organization?: string }): Promise<StreamReset[]> {
+    return this.transaction(`resetting ${streams.join(', ')}`, async (client) => {
+      const run: ChangeSql = async (sql, params) => {
+        const result = await client.query(sql, params);
+        return { rows: result.rows, changed: result.rowCount ?? 0 };
+      };
+      const resets: StreamReset[] = [];
+      for (const stream of streams) resets.push(await this.sql.resetStream(run, options.organization ?? DEFAULT_ORGANIZATION, stream, options.dropRows));
+      return resets;
+    });
+  }
+
+  async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
     await this.ensureTable(table);
-    const { rowCount } = await this.run(`completing the full refresh of ${table.name}`, ...this.sql.removeRowsNotIn(table, syncId));
+    const { rowCount } = await this.run(`completing the full refresh of ${table.name}`, ...this.sql.removeRowsNotIn(table, { syncId, organization }));
     return rowCount;
   }
 
   async recordSync(sync: SyncRecord): Promise<void> {
     await this.run(`recording sync ${sync.syncId}`, ...this.sql.recordSync(sync));
+  }
+
+  async readRows(table: TableSpec, options: ReadRowsOptions = {}): Promise<StoredRow[]> {
+    const { columns } = await this.table(table);
+    const { rows } = await this.run(`reading rows of ${table.name}`, ...this.sql.readRows(table, columns, options));
+    return rows.map(storedRow);
+  }
+
+  async keepRows(table: TableSpec, by: string, values: string[], syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
+    if (values.length === 0) return 0;
+    const { columns } = await this.table(table);
+    const { rowCount } = await this.run(`keeping unchanged rows of ${table.name}`, ...this.sql.keepRows(table, columns, by, values, { syncId, organization }));
+    return rowCount;
   }
 
   /** Read-only SQL (tests, exports), with Retriever's schema first on the search path. */

@@ -30,7 +30,9 @@ export interface Column {
 export const RAW_COLUMN = '_raw';
 export const SYNCED_AT_COLUMN = '_retriever_synced_at';
 export const SYNC_ID_COLUMN = '_retriever_sync_id';
-export const SYSTEM_COLUMNS: readonly string[] = [RAW_COLUMN, SYNCED_AT_COLUMN, SYNC_ID_COLUMN];
+/** The Datadog organisation a row comes from: part of every table's primary key. */
+export const ORGANIZATION_COLUMN = '_retriever_organization';
+export const SYSTEM_COLUMNS: readonly string[] = [RAW_COLUMN, SYNCED_AT_COLUMN, SYNC_ID_COLUMN, ORGANIZATION_COLUMN];
 
 /** Both stores cut identifiers at 63 bytes (PostgreSQL silently); cutting first keeps names exact. */
 const MAX_NAME = 63;

@@ -64,6 +64,79 @@ export const BUCKET_BY_PATH: Readonly<Record<string, string>> = {
   '/api/v1/query': 'metrics_query',
   '/api/v2/query/timeseries': 'metrics_query',
   '/api/v1/validate': 'validate',
+  // Names Datadog does not document are the API's family names.
+  '/api/v2/containers': 'containers',
+  '/api/v2/container_images': 'container_images',
+  '/api/v2/processes': 'processes',
+  '/api/v1/synthetics/tests/{public_id}/results': 'synthetics',
+  '/api/v1/synthetics/tests/browser/{public_id}/results': 'synthetics',
+  '/api/v1/slo/correction': 'slo',
+  '/api/v1/logs/config/indexes': 'logs_config',
+  '/api/v1/logs/config/index-order': 'logs_config',
+  '/api/v1/logs/config/pipelines': 'logs_config',
+  '/api/v1/logs/config/pipeline-order': 'logs_config',
+  '/api/v2/logs/config/archives': 'logs_config',
+  '/api/v2/logs/config/metrics': 'logs_config',
+  '/api/v2/logs/config/custom-destinations': 'logs_config',
+  '/api/v2/monitor/notification_rule': 'monitors',
+  '/api/v2/monitor/policy': 'monitors',
+  '/api/v2/catalog/entity': 'software_catalog',
+  '/api/v2/catalog/relation': 'software_catalog',
+  '/api/v2/services/definitions': 'software_catalog',
+  '/api/v2/cases': 'case_management',
+  '/api/v2/cases/projects': 'case_management',
+  '/api/v2/scorecard/rules': 'scorecards',
+  '/api/v2/scorecard/outcomes': 'scorecards',
+  '/api/v2/statuspages': 'status_pages',
+  '/api/v2/statuspages/degradations': 'status_pages',
+  '/api/v2/statuspages/maintenances': 'status_pages',
+  '/api/v2/rum/applications': 'rum_config',
+  '/api/v2/rum/config/metrics': 'rum_config',
+  '/api/v2/powerpacks': 'powerpacks',
+  '/api/v2/usage/hourly_usage': 'usage_metering',
+  '/api/v1/usage/summary': 'usage_metering',
+  '/api/v2/usage/estimated_cost': 'usage_metering',
+  '/api/v2/usage/historical_cost': 'usage_metering',
+  '/api/v2/usage/projected_cost': 'usage_metering',
+  '/api/v2/cost_by_tag/monthly_cost_attribution': 'usage_metering',
+  '/api/v1/usage/hourly-attribution': 'usage_metering',
+  '/api/v2/cost_by_tag/active_billing_dimensions': 'usage_metering',
+  '/api/v2/cost/aws_cur_config': 'cloud_cost_management',
+  '/api/v2/cost/azure_uc_config': 'cloud_cost_management',
+  '/api/v2/cost/gcp_uc_config': 'cloud_cost_management',
+  '/api/v2/cost/custom_costs': 'cloud_cost_management',
+  '/api/v2/cost/budgets': 'cloud_cost_management',
+  // Named after their families: Datadog's names for these buckets are not recorded.
+  '/api/v2/security_monitoring/signals': 'security_monitoring',
+  '/api/v2/security_monitoring/rules': 'security_monitoring',
+  '/api/v2/security/findings': 'security_monitoring',
+  '/api/v2/security_monitoring/configuration/suppressions': 'security_monitoring',
+  '/api/v2/security_monitoring/configuration/security_filters': 'security_monitoring',
+  '/api/v2/ci/pipelines/events': 'ci_visibility',
+  '/api/v2/ci/tests/events': 'ci_visibility',
+  '/api/v2/error-tracking/issues/search': 'error_tracking',
+  '/api/v2/apm/config/retention-filters': 'apm_config',
+  '/api/v2/apm/config/metrics': 'apm_config',
+  '/api/v2/apm/services': 'apm_config',
+  '/api/v2/dora/deployments': 'dora_metrics',
+  '/api/v2/dora/failures': 'dora_metrics',
+  // The inventory's endpoints; Datadog's own bucket names for them are not documented.
+  '/api/v1/dashboard/{dashboard_id}': 'dashboards',
+  '/api/v1/metrics/{metric_name}': 'metrics_metadata',
+  '/api/v1/org': 'org_management',
+  '/api/v2/api_keys': 'api_keys',
+  '/api/v2/application_keys': 'application_keys',
+  '/api/v2/authn_mappings': 'authn_mappings',
+  '/api/v2/integration/aws/accounts': 'integrations',
+  '/api/v2/integration/gcp/accounts': 'integrations',
+  '/api/v1/integration/azure': 'integrations',
+  '/api/v2/integrations': 'integrations',
+  '/api/v2/ndm/devices': 'ndm',
+  '/api/v1/tags/hosts': 'host_tags',
+  '/api/v1/synthetics/locations': 'synthetics',
+  '/api/v2/reference-tables/tables': 'reference_tables',
+  '/api/v2/obs-pipelines/pipelines': 'observability_pipelines',
+  '/api/v2/sensitive-data-scanner/config': 'sensitive_data_scanner',
 };
 
 /** Every other path. */
@@ -124,21 +197,20 @@ export interface RawResponse {
 export class RateLimiter {
   private readonly used = new Map<string, { periodStart: number; count: number }>();
   private readonly paths: Record<string, string>;
+  /** Paths with `{name}` placeholders (one per parent record), as patterns. */
+  private readonly templates: { pattern: RegExp; bucket: string }[];
   private readonly now: () => number;
-
-  /** Paths with `{name}` segments, as patterns. */
-  private readonly templates: [RegExp, string][];
 
   constructor(private readonly options: RateLimitOptions = {}) {
     this.paths = { ...BUCKET_BY_PATH, ...options.paths };
-    this.now = options.now ?? Date.now;
     this.templates = Object.entries(this.paths)
       .filter(([path]) => path.includes('{'))
-      .map(([path, bucket]) => [new RegExp(`^${path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+')}$`), bucket]);
+      .map(([path, bucket]) => ({ pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`), bucket }));
+    this.now = options.now ?? Date.now;
   }
 
   bucketFor(path: string): string {
-    return this.paths[path] ?? this.templates.find(([pattern]) => pattern.test(path))?.[1] ?? DEFAULT_BUCKET;
+    return this.paths[path] ?? this.templates.find((t) => t.pattern.test(path))?.bucket ?? DEFAULT_BUCKET;
   }
 
   limitOf(bucket: string): BucketLimit {

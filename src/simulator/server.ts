@@ -6,6 +6,9 @@ import { RateLimiter, type RateLimitDecision, type RateLimitOptions, type RawRes
 import { lacksPermission, matchRoute, type SimResponse } from './routes';
 import { World, type WorldOptions } from './world';
 
+/** Datadog's answer to a child organisation's keys on an endpoint for parent-level organisations (recorded). */
+export const NON_PARENT_ORG_ANSWER = 'API called with non-parent org keys. Data is only available at the root level org';
+
 /** The keys the simulator accepts unless told otherwise; they unlock nothing real. */
 export const SIMULATOR_KEYS = { apiKey: 'simulator-api-key', appKey: 'simulator-app-key' };
 
@@ -23,6 +26,11 @@ export interface SimulatorOptions extends WorldOptions {
    * endpoint does. An older API without `GET /api/v2/current_user`, or a product the organisation lacks.
    */
   missingRoutes?: string[];
+  /**
+   * The keys belong to a child organisation: endpoints only parent-level organisations may call
+   * refuse them as Datadog does (recorded: a 400 "API called with non-parent org keys…").
+   */
+  childOrg?: boolean;
   /** Per-bucket limits; every answer carries the `X-RateLimit-*` headers, a spent bucket answers 429. */
   rateLimits?: RateLimitOptions;
   /** Seeded fault injection: 5xx, resets, cut-off, malformed, slow or endless bodies, latency. */
@@ -44,11 +52,19 @@ export interface RequestLogEntry {
   fault?: FaultKind;
 }
 
+/** How the simulated Datadog is unavailable during an outage. */
+export type OutageMode = 'refused' | 'unavailable';
+
 export interface Simulator {
   readonly url: string;
   readonly world: World;
   /** Every request received, in order. */
   readonly requests: RequestLogEntry[];
+  /**
+   * An outage: `refused` closes the port (connections are refused, open ones reset), `unavailable`
+   * answers every request 503, as Datadog's edge does during an incident. `up` ends it.
+   */
+  outage(mode: OutageMode | 'up'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,7 +85,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new FaultInjector(options.faults);
   let baseUrl = '';
 
+  let unavailable = false;
   const handle = (req: IncomingMessage, text: string): SimResponse => {
+    if (unavailable) return { status: 503, body: { errors: ['Service Unavailable'] } };
     const url = new URL(req.url ?? '/', baseUrl);
     const key = `${req.method} ${url.pathname}`;
     const apiKeyOk = req.headers['dd-api-key'] === apiKey;
@@ -83,8 +101,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const refused = (status: number, message: string) => ({ status, body: errorBody(style, status, [message]) });
     if (!apiKeyOk || req.headers['dd-application-key'] !== appKey) return refused(403, 'Forbidden');
     if (entry.streams.some((s) => forbidden.has(s)) || lacksPermission(entry.permission, forbiddenPermissions)) {
-      return refused(403, `Forbidden: the application key lacks the ${entry.permission ?? 'needed'} permission`);
+      return refused(403, `Forbidden: the application key lacks the ${entry.permission || 'needed'} permission`);
     }
+    if (options.childOrg && entry.parentOrgOnly) return refused(400, NON_PARENT_ORG_ANSWER);
     let body: unknown;
     if (text !== '') {
       try {
@@ -140,17 +159,35 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  await listen(options.port ?? 0);
   const address = server.address() as AddressInfo;
   baseUrl = `http://${address.address}:${address.port}`;
+  let listening = true;
 
   return {
     url: baseUrl,
     world,
     requests,
+    async outage(mode) {
+      unavailable = mode === 'unavailable';
+      if (mode === 'refused' && listening) {
+        listening = false;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+      } else if (mode !== 'refused' && !listening) {
+        await listen(address.port);
+        listening = true;
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

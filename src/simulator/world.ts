@@ -14,8 +14,13 @@ import {
   type Json,
   type StoredMetric,
 } from './datasets/catalog';
+import { InfraData, type InfraStream } from './datasets/infra';
 import { generateSearchRecords, SEARCH_DATASETS, searchRecordAt, searchRecordTimeAt, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
+import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software-catalog';
+import { UsageData, type UsageOptions } from './datasets/usage';
+import { SECURITY_STREAMS, SecurityWorld, type SecurityStream, type SecurityWorldOptions } from './datasets/security';
+import { Inventory, inventoryGroundTruth, type InventoryCounts } from './datasets/inventory';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -31,14 +36,22 @@ export interface WorldOptions {
   /** Audit events, events, RUM events and spans, each spread over the logs' time range. */
   search?: Partial<Record<SearchDataset, number>>;
   /** Sizes of the configuration datasets; each has a small default. */
-  counts?: Partial<Record<CatalogStream, number>>;
+  counts?: Partial<Record<CatalogStream | SoftwareCatalogStream, number>>;
   /**
    * Search results live in partitions of this many milliseconds and a page stops at a partition
    * boundary, with a cursor, as Datadog's search may: short pages that are not the end. Default: none.
    */
   searchPartitionMs?: number;
+  /** Sizes of the infrastructure, logs-configuration and monitor-configuration datasets (datasets/infra.ts). */
+  infra?: Partial<Record<InfraStream, number>>;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
+  /** Usage and cost: organisations, page size of the `next_record_id` endpoints, Cloud Cost list sizes. */
+  usage?: UsageOptions;
+  /** Security, CI Visibility, Error Tracking, APM configuration and DORA data, over the logs' time range. */
+  security?: SecurityWorldOptions;
+  /** Sizes of the inventory datasets (keys, integrations, devices…); each has a small default. */
+  inventory?: InventoryCounts;
 }
 
 /** Full-refresh streams whose size a test may choose. */
@@ -95,10 +108,18 @@ export class World {
   readonly hosts: Json[];
   readonly metrics: StoredMetric[];
   readonly users: Json[];
+  /** Containers, processes, synthetic results, SLO corrections, logs and monitor configuration. */
+  readonly infra: InfraData;
   readonly roles: Json[];
   readonly permissions: Json[];
   readonly teams: Json[];
   readonly incidents: Json[];
+  /** Catalog entities and relations, service definitions, cases, scorecards, status pages, RUM configuration, powerpacks. */
+  readonly softwareCatalog: SoftwareCatalog;
+  /** Usage and cost (datasets/usage.ts). */
+  readonly usage: UsageData;
+  readonly security: SecurityWorld;
+  readonly inventory: Inventory;
   /** Each sorted by (time, id). */
   private readonly searchData: Record<SearchStream, SortedRecords>;
   private nextSeed: number;
@@ -124,6 +145,10 @@ export class World {
     this.permissions = generatePermissions(seed, now);
     this.teams = generateTeams(seed, count('teams'), now);
     this.incidents = generateIncidents(seed, count('incidents'), now);
+    this.infra = new InfraData(seed, this.clock, this.syntheticTests, this.slos, options.infra);
+    this.softwareCatalog = new SoftwareCatalog(seed, options.counts, this.clock);
+    this.usage = new UsageData(seed, this.clock, options.usage);
+    this.inventory = new Inventory(seed, options.inventory, now, { users: this.users, roles: this.roles, teams: this.teams });
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
     const search = (dataset: SearchDataset, i: number) => {
@@ -142,6 +167,7 @@ export class World {
     const empty = new TimedList([]);
     this.searchData = { logs: sortedLogs, audit_logs: empty, events: empty, rum_events: empty, spans: empty };
     SEARCH_DATASETS.forEach((dataset, i) => (this.searchData[dataset] = search(dataset, i)));
+    this.security = new SecurityWorld(seed, this.clock, logs, options.security);
     this.nextSeed = seed + 1_000_003;
   }
 
@@ -201,6 +227,8 @@ export class World {
   /** The ids a correct sync must hold, per stream (sorted as strings). */
   groundTruth(stream: string, window?: { from: number; to: number }): string[] {
     const ids = (items: Json[], key = 'id') => items.map((item) => String(item[key])).sort();
+    const family = this.softwareCatalog.groundTruth(stream);
+    if (family) return family;
     switch (stream) {
       case 'dashboards':
         return this.dashboards.map((d) => d.id).sort();
@@ -242,8 +270,14 @@ export class World {
         return this.searchBetween(stream, window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
           .map((l) => l.record.id)
           .sort();
-      default:
+      default: {
+        if ((SECURITY_STREAMS as readonly string[]).includes(stream)) return this.security.groundTruth(stream as SecurityStream, window);
+        const usage = this.usage.groundTruth(stream, window) ?? this.infra.groundTruth(stream, window);
+        if (usage) return usage;
+        const truth = inventoryGroundTruth(this, stream);
+        if (truth) return truth;
         throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
+      }
     }
   }
 }

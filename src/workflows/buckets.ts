@@ -13,10 +13,14 @@ export function bucketOf(task: StreamTask): string {
   return task.rateLimitBucket ?? `stream:${task.stream}`;
 }
 
-/** Removes and returns the task to start next from `waiting` (in plan order), given the streams running per bucket. */
-export function takeNextTask(waiting: StreamTask[], running: ReadonlyMap<string, number>): StreamTask | undefined {
+/**
+ * Removes and returns the task to start next from `waiting` (in plan order), given the streams running
+ * per bucket; only a task `ready` accepts is taken (a dependent stream waits for its parent's).
+ */
+export function takeNextTask(waiting: StreamTask[], running: ReadonlyMap<string, number>, ready: (task: StreamTask) => boolean = () => true): StreamTask | undefined {
   let best = -1;
   for (let i = 0; i < waiting.length; i++) {
+    if (!ready(waiting[i])) continue;
     if (best < 0 || (running.get(bucketOf(waiting[i])) ?? 0) < (running.get(bucketOf(waiting[best])) ?? 0)) best = i;
   }
   return best < 0 ? undefined : waiting.splice(best, 1)[0];

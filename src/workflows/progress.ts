@@ -44,7 +44,7 @@ export function pageLabel(stream: string, window: Window | undefined, pageNumber
 }
 
 /** Why a stream was skipped rather than read: Datadog's refusal (403) or absence (404), in check's wording. */
-export function skipWarning(task: Pick<StreamTask, 'stream' | 'permission'>, refusal: { type?: string | null; message: string }): string {
-  const reason = unreadableReason(refusal.type === FAILURE.not_found ? 404 : 403, task.permission);
+export function skipWarning(task: Pick<StreamTask, 'stream' | 'permission' | 'parentOrgOnly'>, refusal: { type?: string | null; message: string }): string {
+  const reason = unreadableReason(refusal.type === FAILURE.not_found ? 404 : 403, task.permission, task.parentOrgOnly);
   return `${task.stream} skipped: ${reason} (${refusal.message}); set strict to fail instead.`;
 }

@@ -1,8 +1,12 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   continueAsNew,
+  ContinueAsNew,
+  getExternalWorkflowHandle,
   isCancellation,
+  log,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -11,12 +15,13 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE, STREAM_UNAVAILABLE } from '../shared/failure-types';
+import { outlast } from './outage';
 import { INITIAL_PACING, pace } from './pacing';
-import { currentWindow, isLastPage, pageWritten, startPosition, windowFinished, windowsLeft } from './position';
+import { currentWindow, isLastPage, pageWritten, startPosition, windowFinished, windowSplit, windowsLeft } from './position';
 import { pageLabel, skipWarning, streamDetails, streamProgress } from './progress';
-import { progressQuery } from './queries';
+import { progressQuery, streamEndedSignal } from './queries';
 import { waitForBucket } from './rate-limit-wait';
-import type { StreamPosition, StreamResult, StreamStatus, StreamTask } from './types';
+import type { StreamPosition, StreamProgress, StreamResult, StreamStatus, StreamTask } from './types';
 
 /** One page per activity: a crashed worker costs at most one page, re-fetched and re-written idempotently. */
 const FETCH_PAGE_OPTIONS: ActivityOptions = {
@@ -47,15 +52,28 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
   let waiting: string | undefined;
   setHandler(progressQuery, () => [streamProgress(task, position, status, waiting)]);
   const report = () => setCurrentDetails(streamDetails(streamProgress(task, position, status, waiting)));
+  /** Datadog or the destination down: the call is made again after a durable wait, up to max_outage. */
+  const available = <T>(call: () => Promise<T>) =>
+    outlast(
+      {
+        get: () => position.outage,
+        set: (outage) => (position.outage = outage),
+        show: (message) => ((waiting = message), report()),
+        maxOutageMs: task.maxOutageMs,
+      },
+      call,
+    );
 
   try {
     while (windowsLeft(task, position)) {
       const window = currentWindow(task, position);
       const pageNumber = position.pageInWindow + 1;
-      const { syncId, stream, site, since, pageSize, search, timeseriesQuery } = task;
-      const summary = await fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
-        { syncId, stream, site, window, since, page: position.page, pageSize, search, pageNumber, timeseriesQuery },
-      ]);
+      const { syncId, organization, stream, site, since, pageSize, search, fanOutValues, timeseriesQuery, refreshMs } = task;
+      const summary = await available(() =>
+        fetchPage.executeWithOptions({ ...FETCH_PAGE_OPTIONS, summary: pageLabel(stream, window, pageNumber) }, [
+          { syncId, organization, stream, site, window, since, page: position.page, pageSize, search, fanOutValues, pageNumber, timeseriesQuery, refreshMs },
+        ]),
+      );
       pageWritten(position, summary);
       report();
       const paced = pace(position.pacing ?? INITIAL_PACING, summary.rateLimit);
@@ -69,9 +87,13 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       }
       if (summary.nextPage) {
         position.page = summary.nextPage;
+      } else if (window && summary.splitAt !== undefined) {
+        // A full answer of an endpoint without paging: nothing was written, its halves are read instead.
+        windowSplit(position, window, summary.splitAt);
+        report();
       } else if (window) {
         // Only now is every page of the window written: the bookmark may move past it.
-        await commitBookmark({ stream, cursor: window.to, syncId });
+        await available(() => commitBookmark({ organization, stream, cursor: window.to, syncId }));
         windowFinished(position, window);
         report();
       } else {
@@ -81,11 +103,14 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
       // History stays bounded whatever the volume; the position carries over exactly.
       if (workflowInfo().continueAsNewSuggested) await continueAsNew<typeof streamSync>(task, position);
     }
-    const removed = task.mode === 'full_refresh' ? await completeFullRefresh({ stream: task.stream, syncId: task.syncId }) : undefined;
+    const removed = task.mode === 'full_refresh' ? await available(() => completeFullRefresh({ organization: task.organization, stream: task.stream, syncId: task.syncId })) : undefined;
     status = 'completed';
     report();
-    return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed) };
+    const warning = position.warnings?.length ? { warning: position.warnings.join('; ') } : {};
+    return { stream: task.stream, status, records: position.records, pages: position.pages, ...completion(task, position, removed), ...warning };
   } catch (err) {
+    // Continuing as new is how continueAsNew ends this run: not a failure, and nothing to report.
+    if (err instanceof ContinueAsNew) throw err;
     const refusal = unavailable(err);
     if (refusal && !task.strict) {
       status = 'skipped';
@@ -95,7 +120,20 @@ export async function streamSync(task: StreamTask, resumeFrom?: StreamPosition):
     }
     status = isCancellation(err) ? 'cancelled' : 'failed';
     report();
+    await tellParent(streamProgress(task, position, status));
     throw err;
+  }
+}
+
+/** Tells the parent sync what this stream wrote before it failed or was cancelled. */
+async function tellParent(progress: StreamProgress): Promise<void> {
+  const parent = workflowInfo().parent;
+  if (!parent) return;
+  try {
+    await CancellationScope.nonCancellable(() => getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(streamEndedSignal, progress));
+  } catch (err) {
+    // The parent is gone (terminated, or ended first): nobody is left to tell.
+    log.warn('could not tell the parent sync what this stream wrote', { error: String(err) });
   }
 }
 

@@ -16,10 +16,14 @@ import {
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Activities } from '../activities';
 import type { SyncRequestInput } from '../config/request';
-import { NON_RETRYABLE } from '../shared/failure-types';
+import { DURATION_PATTERN, parseDuration } from '../config/duration';
+import { FAILURE, NON_RETRYABLE } from '../shared/failure-types';
+import { DEFAULT_MAX_OUTAGE } from '../shared/outage';
+import { secretFieldsIn, secretProblem } from '../shared/secrets';
 import { bucketOf, takeNextTask } from './buckets';
+import { outlast, type OutageState } from './outage';
 import { syncDetails } from './progress';
-import { progressQuery } from './queries';
+import { progressQuery, streamEndedSignal } from './queries';
 import { streamSync } from './stream';
 import type { StreamProgress, StreamTask, SyncResult } from './types';
 
@@ -30,26 +34,41 @@ const { planSync } = proxyActivities<Activities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
-const { recordSync } = proxyActivities<Activities>({
+const { recordSync, resetStreams } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20 },
 });
 
 /**
- * One sync run: plan (validate, check keys, read bookmarks), then one `streamSync` child per stream,
- * at most `max_parallel_streams` at a time (by default one per rate-limit bucket), the next one
- * always from the bucket with the fewest running (buckets.ts), each with ID `<syncId>/<stream>`.
+ * One sync run: plan (validate, check keys, read bookmarks), reset the streams the request reads from
+ * scratch (`full_refresh`), then one `streamSync` child per stream, at most `max_parallel_streams`
+ * at a time (by default one per rate-limit bucket), the next one always from the bucket with the
+ * fewest running (buckets.ts), each with ID `<syncId>/<stream>`.
  */
 export async function datadogSync(request: SyncRequestInput): Promise<SyncResult> {
   const syncId = workflowInfo().workflowId;
+  refuseSecrets(request);
   const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime();
-  const plan = await planSync({ syncId, request, scheduledAt }).catch(surfaceCause);
+  // Datadog (checking the keys) or the destination (bookmarks) down: the plan waits for them too.
+  let planOutage: OutageState | undefined;
+  const plan = await outlast(
+    { get: () => planOutage, set: (o) => (planOutage = o), show: (m) => setCurrentDetails(m ?? 'planning'), maxOutageMs: requestedMaxOutage(request) },
+    () => planSync({ syncId, request, scheduledAt }),
+  ).catch(surfaceCause);
+  // Part of the run, before any child: a crash after it resumes here with the bookmarks forgotten,
+  // one before it leaves them untouched. Only syncs that ask schedule it, so histories of syncs that
+  // did not (every one recorded before it existed) replay unchanged.
+  if (plan.reset) await resetStreams({ syncId, ...plan.reset });
   const progress = new Map<string, StreamProgress>(
     plan.tasks.map((t) => [t.stream, { stream: t.stream, status: 'pending', records: 0, pages: 0, bookmark: t.mode === 'incremental' ? t.window.from : undefined }]),
   );
   const warnings: string[] = [];
   const failures: string[] = [];
   setHandler(progressQuery, () => [...progress.values()]);
+  setHandler(streamEndedSignal, (ended) => {
+    const entry = progress.get(ended.stream);
+    if (entry) Object.assign(entry, { records: ended.records, pages: ended.pages });
+  });
   const report = () => setCurrentDetails(syncDetails(plan.summary, [...progress.values()]));
   report();
 
@@ -85,10 +104,31 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
     const children: Promise<void>[] = [];
     // Syncs that began before streams were started by bucket go on in plan order.
     const byBucket = patched('streams-by-bucket');
+    /** Whether a task's upstream (the stream whose table it reads) has finished, or it has none. */
+    const upstreamDone = (task: StreamTask) => !task.after || FINISHED.includes(progress.get(task.after)?.status ?? 'completed');
     const waiting = [...plan.tasks];
     while (waiting.length > 0) {
+      let task: StreamTask;
+      if (byBucket) {
+        // A dependent or derived stream waits for its parent's sync to finish; the others start meanwhile.
+        await condition(() => running < plan.maxParallelStreams && waiting.some(upstreamDone));
+        task = takeNextTask(waiting, inBucket, upstreamDone)!;
+      } else {
+        // A dependent or derived stream reads its parent's table: only once the parent's sync has finished
+        // it. planSync puts these streams after all the others, so waiting here holds up no other stream.
+        task = waiting.shift()!;
+        await condition(() => upstreamDone(task));
+      }
+      const upstream = task.after ? progress.get(task.after) : undefined;
+      if (upstream && upstream.status !== 'completed') {
+        const entry = progress.get(task.stream)!;
+        entry.status = 'skipped';
+        entry.message = `${task.stream} skipped: it is read from the records of ${upstream.stream}, which ${upstream.status === 'skipped' ? 'was skipped' : `ended ${upstream.status}`}${upstream.message ? ` (${upstream.message})` : ''}`;
+        warnings.push(entry.message);
+        report();
+        continue;
+      }
       await condition(() => running < plan.maxParallelStreams);
-      const task = byBucket ? takeNextTask(waiting, inBucket)! : waiting.shift()!;
       running++;
       inBucket.set(bucketOf(task), (inBucket.get(bucketOf(task)) ?? 0) + 1);
       progress.get(task.stream)!.status = 'running';
@@ -100,13 +140,17 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   } catch (err) {
     if (isCancellation(err)) {
       // Windows already finished keep their bookmarks; the next sync resumes from there.
-      await CancellationScope.nonCancellable(() => recordSync({ syncId, status: 'cancelled', streams: streamTotals(progress) }));
+      await CancellationScope.nonCancellable(() => recordSync({ syncId, organization: plan.organization, status: 'cancelled', streams: streamTotals(progress) }));
     }
     throw err;
   }
 
   const status = failures.length > 0 ? 'failed' : 'completed';
-  await recordSync({ syncId, status, streams: streamTotals(progress) });
+  let recordOutage: OutageState | undefined;
+  await outlast(
+    { get: () => recordOutage, set: (o) => (recordOutage = o), show: (m) => (m ? setCurrentDetails(m) : report()), maxOutageMs: plan.maxOutageMs },
+    () => recordSync({ syncId, organization: plan.organization, status, streams: streamTotals(progress) }),
+  );
   const streams = [...progress.values()];
   const result: SyncResult = { syncId, status, streams, records: streams.reduce((n, p) => n + p.records, 0), warnings };
   if (failures.length > 0) {
@@ -115,6 +159,28 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   }
   return result;
 }
+
+/**
+ * A key given in the workflow input is refused here, before any activity is scheduled with it, so it
+ * is not copied into history a second time (planSync's input). The message names where it was, never its value.
+ */
+function refuseSecrets(request: unknown): void {
+  const found = secretFieldsIn(request);
+  if (found.length === 0) return;
+  throw ApplicationFailure.create({
+    message: `sync request: ${found.map(secretProblem).join('; ')}`,
+    type: FAILURE.secretInRequest,
+    nonRetryable: true,
+  });
+}
+
+/** The request's max_outage when it is a duration, for waiting before the plan has validated it. */
+function requestedMaxOutage(request: unknown): number {
+  const value = (request as { max_outage?: unknown } | null)?.max_outage;
+  return typeof value === 'string' && DURATION_PATTERN.test(value) ? parseDuration(value) : parseDuration(DEFAULT_MAX_OUTAGE);
+}
+/** A stream that will not change any more. */
+const FINISHED: readonly StreamProgress['status'][] = ['completed', 'skipped', 'failed', 'cancelled'];
 
 /** Fails the sync with the activity's own message (bad request, rejected key), not "Activity task failed". */
 function surfaceCause(err: unknown): never {

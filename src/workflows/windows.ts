@@ -1,11 +1,13 @@
+import { addMonths } from '../shared/calendar';
 import type { IncrementalTask, Window } from './types';
 
 /** How an incremental stream's range [from, to) is cut into windows. Pure arithmetic, replay-safe. */
 
-/** The window starting at `from`: up to the next multiple of the window size, clipped to the end. */
+/** The window starting at `from`: up to the next multiple of the window size (or month), clipped to the end. */
 export function windowAt(from: number, range: IncrementalTask['window']): Window {
   const { size, to } = range;
-  return { from, to: Math.min((Math.floor(from / size) + 1) * size, to) };
+  const next = range.calendarMonths ? addMonths(from, 1) : (Math.floor(from / size) + 1) * size;
+  return { from, to: Math.min(next, to) };
 }
 
 /** How many windows the range has. */

@@ -9,8 +9,8 @@ export type QueryableDestination = Destination & {
 };
 
 /** One page written as fetchPage writes it: prepared, then written. */
-export async function writeRecords(destination: Destination, def: StreamDef, records: JsonRecord[], syncId: string): Promise<number> {
-  return destination.writePage(await destination.prepare(tableSpec(def), records), syncId);
+export async function writeRecords(destination: Destination, def: StreamDef, records: JsonRecord[], syncId: string, organization?: string): Promise<number> {
+  return destination.writePage(await destination.prepare(tableSpec(def), records), syncId, organization);
 }
 
 export async function countRows(destination: QueryableDestination, table: string): Promise<number> {

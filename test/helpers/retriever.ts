@@ -46,6 +46,8 @@ export async function harness(env: TestWorkflowEnvironment, simulatorOptions: Si
       destination,
       workflowBundle: await workflowBundle(),
       dataConverter: options.dataConverter,
+      // Syncs are planned on the simulator's clock, so a test that pins or moves its time moves theirs.
+      now: simulator.world.clock,
     });
   return {
     simulator,

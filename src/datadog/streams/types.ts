@@ -11,21 +11,52 @@ export type HttpMethod = 'GET' | 'POST';
 export type Pagination =
   /** `start`/`count` style: the offset advances by the records received; a short page is the end. */
   | { kind: 'offset'; offsetParam: string; limitParam: string; maxPageSize: number }
-  /** `page[number]`/`page[size]` style, 0-based pages; a short page is the end. */
-  | { kind: 'page'; pageParam: string; sizeParam: string; maxPageSize: number }
-  /** Opaque cursor: the end is a missing cursor or an empty page, never a short page. */
-  | { kind: 'cursor'; cursorParam: string; limitParam: string; nextCursorPath: string; maxPageSize: number }
+  /**
+   * `page[number]`/`page[size]` style; a short page is the end. Pages count from 0 unless
+   * `firstPage` says otherwise: an endpoint whose pages start at 1 would, read from 0, serve its
+   * first page twice or refuse the request.
+   */
+  | { kind: 'page'; pageParam: string; sizeParam: string; maxPageSize: number; firstPage?: number }
+  /**
+   * Opaque cursor: the end is a missing cursor or an empty page, never a short page. `limitParam` and
+   * `maxPageSize` come together, or not at all for endpoints that choose their page size themselves
+   * (the usage endpoints' `next_record_id`).
+   */
+  | { kind: 'cursor'; cursorParam: string; nextCursorPath: string; limitParam?: string; maxPageSize?: number }
+  /**
+   * Newest first, at most `cap` records a call and no cursor (synthetic test results): the next call
+   * asks for what is older, its `toParam` set to how far back the last call reached (`nextToPath`).
+   * A call that returns fewer than `cap` records is the end.
+   */
+  | {
+      kind: 'backward_time';
+      toParam: string;
+      nextToPath: string;
+      cap: number;
+      /**
+       * The endpoint writes `nextToPath` cut to this many milliseconds (1000: the second): the next call
+       * reaches to the end of that span, so records sharing it are read twice (harmlessly), never lost.
+       */
+      nextToResolutionMs?: number;
+    }
   /** One request returns everything. */
   | { kind: 'none' };
 
-/** How an endpoint wants a time written, or how a record states one. */
-export type TimeUnit = 'iso' | 'ms' | 's';
+/**
+/**
+ * How an endpoint wants a time written, or how a record states one: ISO-8601, or epoch seconds,
+ * milliseconds or nanoseconds (CI Visibility and DORA write their event times in nanoseconds).
+ * `hour` and `month` are ISO-8601 of the hour's or month's first instant, for endpoints precise to
+ * the hour (`[YYYY-MM-DDThh]`) or the month (`[YYYY-MM]`): they read whole hours or months, so
+ * windows start (and, for hours, end) on whole ones.
+ */
+export type TimeUnit = 'iso' | 'ms' | 's' | 'ns' | 'hour' | 'month';
 
 /** Time filtering of incremental streams. `from` is inclusive, `to` exclusive. */
 export interface TimeWindow {
   fromParam: string;
   toParam: string;
-  /** How the endpoint wants times written: ISO-8601, epoch milliseconds or epoch seconds. */
+  /** How the endpoint wants times written. */
   unit: TimeUnit;
   /** Send the times as JSON numbers (int64 body fields) instead of strings. */
   numeric?: boolean;
@@ -47,6 +78,23 @@ export interface TimeWindow {
    * request's `lookback`, or DEFAULT_LOOKBACK.
    */
   lookback?: string;
+  /**
+   * The `to` parameter names the last unit read, not the first one after (`end_month`: "for usage
+   * ending this month"): it is written as the unit holding the window's last instant.
+   */
+  inclusiveTo?: boolean;
+  /** The longest span one request may cover (a duration); windows are cut no longer. */
+  maxSpan?: string;
+  /** How many calendar months back the endpoint serves: a run asks for nothing older. */
+  retentionMonths?: number;
+  /**
+   * For an endpoint without paging that returns at most this many records a call (DORA, Error
+   * Tracking): a call that returns this many may have left some out, so it is not written and its
+   * window is read again as two halves, each split again while it comes back full. A window too
+   * short to split (about a second) that still comes back full fails the stream: nothing is dropped
+   * silently.
+   */
+  splitWhenFull?: number;
 }
 
 /** A time parameter relative to the sync's "now", as the stream table states it. */
@@ -61,13 +109,59 @@ export interface RelativeTime {
  * Where the records are in a response body:
  * - `list`: an array at `recordsPath` (the usual case);
  * - `object`: one object at `recordsPath` is one record (nothing there: no record);
- * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time.
+ * - `timeseries`: `series`, `times` and `values` at `recordsPath` become one row per series and time;
+ * - `ordered`: an ordered array of names or ids at `recordsPath` (the order of log indexes, of
+ *   pipelines) becomes one row per position, `{ position, <valueField>: value }`, keyed by
+ *   `position`: a full refresh rewrites every position and removes those the list no longer has;
+ * - `values`: an array of names (strings or numbers) at `recordsPath`, each one a row `{<valueField>: name}`;
+ * - `map`: an object of arrays at `recordsPath` (`{"env:prod": ["host-a", "host-b"]}`) becomes one
+ *   row per key and value, named by `mapFields`.
  */
-export type RecordShape = 'list' | 'object' | 'timeseries';
+export type RecordShape = 'list' | 'object' | 'timeseries' | 'ordered' | 'values' | 'map';
+
+/** The field of an `ordered` row that holds its position (0 is the first), and is its key. */
+export const POSITION_FIELD = 'position';
 
 /**
- * A stream read once per record of another stream, e.g. one history request per SLO. Its page
- * state walks the parent's pages; each page of parents becomes one request per parent.
+ * A JSON:API compound document: the records refer (at `relationship`, `{type, id}`) to resources of
+ * the body's `included[]`. With `as`, the resource is added to the record at that path; without it,
+ * the record is the resource itself (the list only says which resources matched). A record whose
+ * resource is missing is refused as malformed.
+ */
+export interface IncludedResource {
+  relationship: string;
+  as?: string;
+}
+
+/** For `recordShape: 'map'`: the row fields that take each key and each of its values. */
+export interface MapFields {
+  key: string;
+  value: string;
+  /**
+   * The most distinct values Datadog returns in one response, where it documents a cap it applies
+   * silently: a response that reaches it may have been cut, and the run says so.
+   */
+  maxValues?: number;
+}
+
+/**
+ * Keeps only some of the items at `recordsPath`, for endpoints that serve several kinds of object in
+ * one list (JSON:API `included[]`) or more than the stream is about (public and private locations).
+ */
+export interface RecordFilter {
+  /** Dotted path of the field tested. */
+  field: string;
+  /** Kept when the field equals this. */
+  equals?: string;
+  /** Kept when the field is a string starting with this. */
+  startsWith?: string;
+}
+
+/**
+ * A stream read once per record of another stream, e.g. one history request per SLO. The parents are
+ * not listed again: they are the rows of the parent stream's table, as the parent's own sync in the
+ * same run left them (selecting a dependent stream syncs its parent first). Its pages walk that
+ * table by key, `batchSize` parents a page, one request per parent (and window).
  */
 export interface ParentStream {
   /** The parent stream's name in the table. */
@@ -78,16 +172,80 @@ export interface ParentStream {
   pathParam: string;
   /** Field added to each record, holding the parent's id. */
   field: string;
-  /** Parents per fetchPage call: each costs one request, and a retried page repeats them all. */
+  /** Parents per fetchPage call: each costs one request; a retried page repeats only the ones not yet written. */
   batchSize: number;
+  /**
+   * Only parents whose `field` is one of `in` are read (synthetic tests of a type that has a results
+   * endpoint); the others are passed over, and each page says how many and why.
+   */
+  where?: { field: string; in: readonly string[] };
+  /** Parents whose `field` has one of these values are read at that path instead of the row's (browser tests' results). */
+  paths?: { field: string; byValue: Readonly<Record<string, string>> };
+  /**
+   * Read a parent only when this field of its stored record differs from `field` of what was read for
+   * it last (a summary's `modified_at` against the definition's): the others keep their rows.
+   */
+  whenChanged?: { parentField: string; field: string };
+  /**
+   * Read a parent only when what was read for it is older than this (a duration, e.g. `1d`): for
+   * endpoints that cost one request per parent and change seldom. The others keep their rows.
+   */
+  refreshAfter?: string;
+}
+
+/**
+ * A stream whose rows are made from another stream's records, with no request of its own: each item
+ * of an array in every source record becomes a row (which user holds which role, from the users'
+ * `relationships.roles.data`). The source records are read from the source stream's table, as its
+ * sync in the same run left them (selecting a derived stream syncs its source first).
+ */
+export interface DerivedFrom {
+  /** The source stream's name in the table. */
+  stream: string;
+  /** Dotted path, in each source record, of the array whose items become rows. */
+  items: string;
+  /** Row fields taken from the source record, by dotted path (e.g. `user_id: 'id'`). */
+  recordFields: Record<string, string>;
+  /** Row fields taken from each item, by dotted path (e.g. `role_id: 'id'`). */
+  itemFields: Record<string, string>;
 }
 
 /** Where a stream's record schema comes from. */
 export type SchemaSource =
-  /** A component of Datadog's official OpenAPI spec, plus any fields Retriever adds to the records. */
-  | { spec: 'v1' | 'v2'; component: string; addedFields?: Record<string, JsonSchema> }
+  /**
+   * A component of Datadog's official OpenAPI spec, plus any fields Retriever adds to the records
+   * (dotted names reach into objects: `attributes.created_at`).
+   */
+  | {
+      spec: 'v1' | 'v2';
+      component: string;
+      addedFields?: Record<string, JsonSchema>;
+      /**
+       * Dotted paths of fields the spec types as plain strings that hold times, often without a zone
+       * (`2022-04-11T15:49:04`, which Datadog means as UTC): their columns are timestamps, read as UTC.
+       */
+      timeFields?: string[];
+    }
   /** Records Retriever shapes itself (timeseries rows): no spec component describes them. */
   | { inline: JsonSchema };
+
+/**
+ * A required parameter that takes one value per request (hourly_usage_attribution's `usage_type`):
+ * each window is read once per value, one after another; the page state says which value it is on.
+ */
+export interface FanOut {
+  /** The query parameter. */
+  param: string;
+  /** The config option that lists the values: `stream_options.<stream>.<option>`. */
+  option: string;
+  /** The values read when the config lists none. */
+  defaults: readonly string[];
+  /** Every value the endpoint accepts (the spec's enum). */
+  allowed: readonly string[];
+}
+
+/** One part of a derived key: a dotted path, or a time written as its month (`YYYY-MM`). */
+export type KeyPart = string | { path: string; as: 'month' };
 
 export interface StreamDef {
   name: string;
@@ -101,20 +259,37 @@ export interface StreamDef {
   recordsPath: string;
   /** How the records are laid out at `recordsPath`; `list` unless stated. */
   recordShape?: RecordShape;
+  /** For `recordShape: 'ordered'` or `'values'`: the field each row holds its name or id in (`index_name`). */
+  valueField?: string;
+  /** For `recordShape: 'values'`: an optional field for the name's 0-based place in the array. */
+  positionField?: string;
+  /** Records that are (or carry) resources of the response's `included[]`. */
+  included?: IncludedResource;
   /** Dotted path of the record's unique id. */
   primaryKey: string;
   /**
    * For records without a single unique field: the primary key field is written as these fields'
-   * values joined by `:` (e.g. SLO id and window start).
+   * values joined by `separator` (`:` unless stated; e.g. SLO id and window start). A part
+   * `{ path, as: 'month' }` is a time written as its month: a monthly figure Datadog re-dates on every read stays one row.
    */
-  derivedKey?: { field: string; from: string[] };
+  derivedKey?: { field: string; from: KeyPart[]; separator?: string };
+  /** For `recordShape: 'map'`: the fields each key and value are written to. */
+  mapFields?: MapFields;
+  /** Keeps only the items at `recordsPath` that pass this test. */
+  recordFilter?: RecordFilter;
+  /**
+   * Dotted paths removed from every record before anything else sees it (secrets and key values
+   * that must never be stored, whether or not Datadog documents sending them); the generated schema
+   * leaves them out too.
+   */
+  dropFields?: string[];
   pagination: Pagination;
   window?: TimeWindow;
   /** Parameter holding the per-stream search query (`filter[query]`), for streams that take one. */
   queryParam?: string;
   /** The request's top-level `query` (Airbyte's, which filters logs) applies to this stream too. */
   topLevelQuery?: boolean;
-  /** Fixed query parameters sent with every request. */
+  /** Fixed query-string parameters sent with every request (a POST's too; its body fields are `body`). */
   params?: Record<string, string>;
   /**
    * A list that shows only recently active items unless asked for older ones: `param` is sent as
@@ -126,6 +301,15 @@ export interface StreamDef {
   body?: Record<string, unknown>;
   /** Set for a stream read once per record of another stream. */
   parent?: ParentStream;
+  /** Set for an endpoint that takes one value of a required parameter per request. */
+  fanOut?: FanOut;
+  /**
+   * Datadog serves the endpoint to parent-level organisations only: a child organisation's keys are
+   * refused (a 400 saying "non-parent org keys", or a 403), and the stream is skipped saying so.
+   */
+  parentOrgOnly?: boolean;
+  /** Set for a stream made from another stream's records, with no request of its own. */
+  derivedFrom?: DerivedFrom;
   /** The RBAC permission the endpoint needs (the spec's `x-permission`; alternatives joined by " or "). */
   permission: string;
   /**

@@ -87,22 +87,27 @@ export function generateDowntimes(seed: number, count: number, now: number): Jso
   });
 }
 
+/** Mostly API tests, then browser tests, and a few mobile and network ones (the first is an API test). */
+const SYNTHETIC_TYPES = ['api', 'browser', 'api', 'mobile', 'api', 'browser', 'api', 'network'] as const;
+const DEVICE_IDS: Record<string, string[]> = { browser: ['chrome.laptop_large', 'firefox.tablet'], mobile: ['synthetics:mobile:device:iphone_15_ios_17'] };
+
 export function generateSyntheticTests(seed: number, count: number): Json[] {
   const random = seededRandom(seed ^ 0x5e);
   return Array.from({ length: count }, (_, i) => {
     const service = pick(random, SERVICES);
+    const type = SYNTHETIC_TYPES[i % SYNTHETIC_TYPES.length];
     return {
       public_id: `${randomId(random, 3, LOWER)}-${randomId(random, 3, LOWER)}-${randomId(random, 3, LOWER)}`,
-      name: `${service} health ${i + 1}`,
-      type: 'api',
-      subtype: 'http',
+      name: `${service} ${type === 'api' ? 'health' : type} ${i + 1}`,
+      type,
+      ...(type === 'api' ? { subtype: 'http' } : {}),
       status: random() < 0.85 ? 'live' : 'paused',
-      locations: ['aws:eu-central-1', 'aws:us-east-2'].slice(0, between(random, 1, 2)),
+      locations: ['aws:eu-central-1', 'aws:us-east-2', 'aws:ap-northeast-1', 'gcp:europe-west3'].slice(0, between(random, 1, 4)),
       tags: [`service:${service}`],
       monitor_id: between(random, 2_000_000, 2_999_999),
       message: `${service} is unreachable`,
       config: { assertions: [], request: { method: 'GET', url: `https://${service}.example.com/health` } },
-      options: { tick_every: pick(random, [60, 300, 900]), min_failure_duration: 0, min_location_failed: 1 },
+      options: { tick_every: pick(random, [300, 900, 3600]), min_failure_duration: 0, min_location_failed: 1, ...(DEVICE_IDS[type] ? { device_ids: DEVICE_IDS[type] } : {}) },
       creator: creator(random),
     };
   });

@@ -6,8 +6,8 @@
 import type { Timed } from '../data';
 import type { SearchRecord } from '../datasets/events';
 import { decodeCursor, encodeCursor, jsonText, Params, type Route } from '../http';
-import { lowerBound, lowerBoundKey, upperBoundKey } from '../search-records';
-import type { SearchStream } from '../world';
+import { lowerBound, lowerBoundKey, upperBoundKey, type SortedRecords } from '../search-records';
+import type { SearchStream, World } from '../world';
 
 interface SearchCursor {
   ts: number;
@@ -35,6 +35,17 @@ function matches(record: SearchRecord, query: string | null): boolean {
 }
 
 export function searchRoute(stream: SearchStream): Route {
+  return searchRouteOver((world) => world.searchIndex(stream));
+}
+
+/** Where a search route's records are: sorted by (time, id), and the end of what is visible now. */
+export type SearchIndex = (world: World) => { records: SortedRecords; visibleBefore: number };
+
+/**
+ * The search family's route over any sorted records. `emptyPageCursor`: an empty page still carries
+ * a cursor, as CI Visibility's does (recorded): only the empty page ends the results.
+ */
+export function searchRouteOver(index: SearchIndex, options: { emptyPageCursor?: boolean } = {}): Route {
   return (world, req) => {
     const params = new Params(req.query);
     const now = world.clock();
@@ -49,7 +60,7 @@ export function searchRoute(stream: SearchStream): Route {
 
     // Positions [first, end) hold the records in the time filter; a page walks them from the cursor on,
     // in the order asked for, and builds only the records it returns.
-    const { records, visibleBefore } = world.searchIndex(stream);
+    const { records, visibleBefore } = index(world);
     const first = lowerBound(records, from);
     const end = Math.max(first, lowerBound(records, Math.min(to, visibleBefore)));
     const ascending = sort === 'timestamp';
@@ -75,7 +86,13 @@ export function searchRoute(stream: SearchStream): Route {
     }
     const last = page[page.length - 1];
     // Like Datadog, a full page carries a cursor even when nothing follows: the next page is then empty.
-    const after = last && (page.length === limit || truncated) ? encodeCursor({ ts: last.ts, id: last.record.id }) : undefined;
+    const after = last
+      ? page.length === limit || truncated
+        ? encodeCursor({ ts: last.ts, id: last.record.id })
+        : undefined
+      : options.emptyPageCursor
+        ? encodeCursor(cursor ?? { ts: from, id: '' })
+        : undefined;
     const meta = { elapsed: 1, request_id: `sim-${now}`, status: 'done', ...(after ? { page: { after } } : {}) };
     let links: { next: string } | undefined;
     if (after) {
