@@ -339,6 +339,59 @@ describe('DuckDB', () => {
     }
   });
 
+  it("keeps two organisations' events of the same ids as two rows in a table without a key index, each written again without a copy", async () => {
+    const store = await STORES.duckdb();
+    try {
+      const { destination } = store;
+      const pages = logPages(17, 1_500, 500);
+      const odd = { id: 'odd-service', type: 'log', attributes: { timestamp: '2025-02-28T10:00:00.000Z', service: 42 } };
+      // The same records for two organisations (ids are unique only within one), through both write paths.
+      for (const organization of ['default', 'eu']) {
+        for (const page of pages) await writeRecords(destination, logs, page, `${organization}-1`, organization);
+        await writeRecords(destination, logs, [...pages[0], odd], `${organization}-1`, organization);
+      }
+      // Retries and lookbacks of one organisation leave the other's rows alone.
+      for (const page of [pages[1], pages[2], [...pages[0], odd]]) await writeRecords(destination, logs, page, 'eu-2', 'eu');
+      await writeRecords(destination, logs, pages[2], 'default-2', 'default');
+      const counts = await destination.query('SELECT _retriever_organization AS o, count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM logs GROUP BY 1 ORDER BY 1');
+      expect(counts).toEqual([
+        { o: 'default', n: 1_501, ids: 1_501 },
+        { o: 'eu', n: 1_501, ids: 1_501 },
+      ]);
+      // Every eu row was written again by eu-2; default's second write touched only its own page.
+      const bySync = await destination.query('SELECT _retriever_sync_id AS s, count(*)::INTEGER AS n FROM logs GROUP BY 1 ORDER BY 1');
+      expect(bySync).toEqual([
+        { s: 'default-1', n: 1_001 },
+        { s: 'default-2', n: 500 },
+        { s: 'eu-2', n: 1_501 },
+      ]);
+    } finally {
+      await store.destination.close();
+    }
+  });
+
+  it('adds the organisation column to an event table made without one, still without a key index', async () => {
+    const store = await STORES.duckdb();
+    try {
+      const [page] = logPages(18, 200, 200);
+      await writeRecords(store.destination, logs, page, 'sync-1');
+      await store.destination.query('ALTER TABLE logs DROP COLUMN _retriever_organization');
+      await store.destination.close();
+      store.destination = await store.reopen();
+      await writeRecords(store.destination, logs, page, 'sync-2', 'eu');
+      await writeRecords(store.destination, logs, page, 'sync-3');
+      const counts = await store.destination.query('SELECT _retriever_organization AS o, count(*)::INTEGER AS n FROM logs GROUP BY 1 ORDER BY 1');
+      expect(counts).toEqual([
+        { o: 'default', n: 200 },
+        { o: 'eu', n: 200 },
+      ]);
+      const keys = await store.destination.query("SELECT count(*)::INTEGER AS n FROM duckdb_constraints() WHERE table_name = 'logs' AND constraint_type = 'PRIMARY KEY'");
+      expect(keys).toEqual([{ n: 0 }]);
+    } finally {
+      await store.destination.close();
+    }
+  });
+
   it("fills a column the user added to a stream's table with its default", async () => {
     const store = await STORES.duckdb();
     let reopened: QueryableDestination | undefined;
