@@ -314,8 +314,10 @@ export interface StreamDef {
   permission: string;
   /**
    * The Datadog rate-limit bucket (`X-RateLimit-Name`) the endpoint shares with other rows' endpoints,
-   * when it shares one: a sync starts streams of one bucket one after another. Unset: a bucket of
-   * its own, read beside every other stream.
+   * when it shares one: a sync starts streams of one bucket one after another. Datadog does not
+   * publish which endpoints share a bucket; rows name their product family's (one guess for all of
+   * it: if its endpoints have buckets of their own, they are only read one after another). Unset: a
+   * bucket of its own, read beside every other stream.
    */
   rateLimitBucket?: string;
   /** Where the record schema comes from. */
