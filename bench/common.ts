@@ -173,12 +173,13 @@ export async function startSimulatorProcess(options: SimulatorOptions): Promise<
   const url = JSON.parse(output().split('\n').find((l) => l.includes('"url"'))!).url as string;
   let asked = 0;
   const ask = <T>(question: Question): Promise<T> =>
-    new Promise((resolve) => {
+    new Promise((resolve, reject) => {
       const id = ++asked;
-      const onMessage = (message: { id: number; answer: T }) => {
+      const onMessage = (message: { id: number; answer: T; error?: string }) => {
         if (message.id !== id) return;
         child.off('message', onMessage);
-        resolve(message.answer);
+        if (message.error !== undefined) reject(new Error(`the simulator could not answer ${question.ask}: ${message.error}`));
+        else resolve(message.answer);
       };
       child.on('message', onMessage);
       child.send({ ...question, id } satisfies SimulatorQuestion);

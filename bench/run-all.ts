@@ -4,7 +4,7 @@
  * within one run are what to compare.
  *
  *   npm run bench -- [--records 1000000] [--factor 4] [--parallel-records 2000000] [--streams 8]
- *                    [--page-size 1000] [--rate-limit 30] [--rate-period 10] [--rate-pages 180]
+ *                    [--page-size 1000] [--rate-limit 30] [--rate-period 10] [--rate-pages 180] [--org-scale 1]
  *                    [--skip organisation,destinations,throughput,postgres,untuned,memory,memory-postgres,parallel,ratelimit]
  */
 import { execFileSync } from 'node:child_process';
@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measureDestinations, type DestinationFigures } from './destination-write';
 import { DAY, dayStart, int, mib, option, ROOT, round, runMain, startSimulatorProcess, startTemporal, stringOption } from './common';
-import { memoryFigures, postgresMemory, syncOnce, type MemoryFigures } from './memory';
+import { memoryFigures, postgresDestination, postgresMemory, syncOnce, type MemoryFigures } from './memory';
 import { measureParallel, type ParallelFigures } from './parallel';
 import { DATADOG_LOGS_REQUESTS_PER_HOUR, measureRateLimit, rateLimitTargetMet, type RateLimitFigures } from './ratelimit';
 import { measureOrganisation, type OrganisationFigures } from './organisation';
-import { postgresDestination } from './memory';
 import { runRetriever, type RetrieverRun } from './retriever-run';
 import { logsSync, measureThroughput, type ThroughputFigures } from './throughput';
 
@@ -72,6 +71,8 @@ async function main(): Promise<void> {
     ratePeriod: option('rate-period', 10),
     ratePages: option('rate-pages', 180),
     destinationPages: option('destination-pages', 20),
+    // The organisation's search records (240,000 logs and the rest in proportion) times this.
+    orgScale: option('org-scale', 1),
   };
   const results: Results = { machine: machine(), options };
   console.log(`Retriever benchmarks on ${results.machine.cpu} (${results.machine.cores} cores, ${results.machine.memory}), Node ${results.machine.node}.\n`);
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
     console.log('A whole organisation under Datadog-like rate limits (an hour\'s budget every 100 s):');
     const temporal = await startTemporal();
     try {
-      results.organisation = await measureOrganisation(temporal, { logs: 240_000, spans: 120_000, rum: 30_000, audit: 15_000, events: 15_000, days: 3 });
+      const n = (count: number) => Math.round(count * options.orgScale);
+      results.organisation = await measureOrganisation(temporal, { logs: n(240_000), spans: n(120_000), rum: n(30_000), audit: n(15_000), events: n(15_000), days: 3 });
     } finally {
       await temporal.stop();
     }

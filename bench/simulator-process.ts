@@ -25,8 +25,13 @@ async function main(): Promise<void> {
       const requests = simulator.requests.slice(question.from).map(({ at, path, status, rateLimit, fault }) => ({ at, path, status, rateLimit, fault }));
       process.send!({ id: question.id, answer: requests });
     } else {
-      const counts = Object.fromEntries(question.streams.map((s) => [s.name, simulator.world.groundTruth(s.name, s.window).length]));
-      process.send!({ id: question.id, answer: counts });
+      try {
+        const counts = Object.fromEntries(question.streams.map((s) => [s.name, simulator.world.groundTruth(s.name, s.window).length]));
+        process.send!({ id: question.id, answer: counts });
+      } catch (err) {
+        // Answered, so the benchmark fails with the reason instead of waiting for an answer.
+        process.send!({ id: question.id, error: (err as Error).message });
+      }
     }
   });
   console.log(JSON.stringify({ url: simulator.url }));
