@@ -1,6 +1,6 @@
 /**
  * Throughput against the limit, side by side on one simulator process (no added latency):
- *   (a) a bare undici loop paging the logs and discarding the bodies: the limit;
+ *   (a) a bare undici loop paging the logs and JSON-parsing each body: the limit;
  *   (b) the same loop appending each page to DuckDB: the limit with storage;
  *   (c) Retriever end to end: Temporal dev server, worker process, streamSync child, fetchPage, DuckDB.
  * Prints records/s of each, c/a, c/b and Temporal's cost per page ((c − b) time / pages).
