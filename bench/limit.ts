@@ -19,6 +19,7 @@ import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { DuckDbDestination, duckDbConfig } from '../src/destinations/duckdb';
 import { columnsFor, type Column } from '../src/destinations/table-model';
 import { getPath } from '../src/shared/json';
+import { DEFAULT_ORGANIZATION } from '../src/shared/organization';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
 import { option, peakRss, runMain, stringOption, tempDir } from './common';
 
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
         appender.appendVarchar(JSON.stringify(record));
         appender.appendTimestampTZ(syncedAt);
         appender.appendVarchar('bench-limit');
+        appender.appendVarchar(DEFAULT_ORGANIZATION);
         appender.endRow();
       }
       // Flushed at the end of every page: each page is in the table on its own, as Retriever's are.
