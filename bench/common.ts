@@ -3,7 +3,7 @@
  * worker), and reading a process's peak memory and CPU time from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection, Client } from '@temporalio/client';
@@ -11,7 +11,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { dynamicConfigArgs, temporalAnswers, temporalCliPath, TUNED_DEV_SERVER } from '../src/cli/dev-server';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
 import { freePort } from '../test/helpers/temporal';
-import type { SimulatorOptions } from '../src/simulator/server';
+import type { RequestLogEntry, SimulatorOptions } from '../src/simulator/server';
+import type { Question, SimulatorQuestion } from './simulator-process';
 
 export const ROOT = join(__dirname, '..');
 export const DAY = 86_400_000;
@@ -74,6 +75,36 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
 
+/**
+ * CPU seconds of each thread of a live process so far, summed by thread name (`/proc/<pid>/task/*\/comm`:
+ * `node` for the main thread, and names like `DedicatedWorker`, `libuv-worker`, `tokio-runtime-w`, DuckDB's own).
+ */
+export function threadCpuSeconds(pid: number): Record<string, number> {
+  const byName: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = Number(tid) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS;
+    } catch (err) {
+      // A thread that ended between the listing and the read: its time is gone with it.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return byName;
+}
+
+/** What each thread name gained between two readings of `threadCpuSeconds`. */
+export function threadCpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([name, seconds]) => [name, round(seconds - (before[name] ?? 0), 2)] as const)
+      .filter(([, seconds]) => seconds > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+}
+
 /** CPU seconds each named process uses while `work` runs. */
 export async function cpuDuring<T>(pids: Record<string, number | undefined>, work: () => Promise<T>): Promise<{ result: T; cpu: Record<string, number> }> {
   const own = () => {
@@ -126,6 +157,10 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
 
 export interface SimulatorProcess extends Child {
   readonly url: string;
+  /** The requests it received, from the `from`-th on (without their queries and bodies). */
+  requests(from?: number): Promise<Pick<RequestLogEntry, 'at' | 'path' | 'status' | 'rateLimit' | 'fault'>[]>;
+  /** Records each stream holds (its ground truth), within a window for incremental streams. */
+  counts(streams: { name: string; window?: { from: number; to: number } }[]): Promise<Record<string, number>>;
 }
 
 /** The Datadog simulator in a process of its own, so serving pages does not share the measured event loop. */
@@ -136,12 +171,27 @@ export async function startSimulatorProcess(options: SimulatorOptions): Promise<
   const { output, exited } = track(child);
   await waitFor(child, output, (t) => t.includes('"url"'), 'the simulator');
   const url = JSON.parse(output().split('\n').find((l) => l.includes('"url"'))!).url as string;
+  let asked = 0;
+  const ask = <T>(question: Question): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = ++asked;
+      const onMessage = (message: { id: number; answer: T; error?: string }) => {
+        if (message.id !== id) return;
+        child.off('message', onMessage);
+        if (message.error !== undefined) reject(new Error(`the simulator could not answer ${question.ask}: ${message.error}`));
+        else resolve(message.answer);
+      };
+      child.on('message', onMessage);
+      child.send({ ...question, id } satisfies SimulatorQuestion);
+    });
   return {
     child,
     pid: child.pid!,
     url,
     output,
     stop: () => stopChild(child, exited),
+    requests: (from = 0) => ask({ ask: 'requests', from }),
+    counts: (streams) => ask({ ask: 'counts', streams }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Destination write benchmark: pages of simulated logs written to DuckDB and to PostgreSQL through
- * the same `writePage` the fetchPage activity calls. Prints rows per second for new rows, for the
+ * the same `prepare` and `writePage` the fetchPage activity calls, each page with its body's text. Prints rows per second for new rows, for the
  * same pages written again (an activity retry, a re-read window: every row an upsert of an existing
  * key) and, for PostgreSQL, for several pages at once (as several activities or workers write).
  *
@@ -20,7 +20,7 @@ import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { PostgresDestination } from '../src/destinations/postgres';
 import { poolConfig } from '../src/destinations/postgres-connection';
-import { generateLogs } from '../src/simulator/data';
+import { World } from '../src/simulator/world';
 
 const logs = tableSpec(getStream('logs'));
 
@@ -57,11 +57,19 @@ async function timed(rows: number, work: () => Promise<unknown>): Promise<number
   return rows / ((performance.now() - started) / 1000);
 }
 
-async function measure(name: string, destination: DuckDbDestination | PostgresDestination, pages: JsonRecord[][], parallel: number): Promise<DestinationFigures> {
-  const rows = pages.reduce((n, p) => n + p.length, 0);
+/** A page as fetchPage hands it over: the records, parsed from the body's text, and that text. */
+interface Page {
+  records: JsonRecord[];
+  text: string;
+}
+
+async function measure(name: string, destination: DuckDbDestination | PostgresDestination, pages: Page[], parallel: number): Promise<DestinationFigures> {
+  const rows = pages.reduce((n, p) => n + p.records.length, 0);
   await destination.ensureTable(logs);
+  const write = async (page: Page, syncId: string) =>
+    destination.writePage(await destination.prepare(logs, page.records, { json: { text: page.text, path: 'data' } }), syncId);
   const sequential = async (syncId: string) => {
-    for (const page of pages) await destination.writePage(await destination.prepare(logs, page), syncId);
+    for (const page of pages) await write(page, syncId);
   };
   const fresh = await timed(rows, () => sequential('bench-1'));
   const again = await timed(rows, () => sequential('bench-2'));
@@ -73,7 +81,7 @@ async function measure(name: string, destination: DuckDbDestination | PostgresDe
     figures.parallel = await timed(rows, async () => {
       let next = 0;
       const lane = async () => {
-        while (next < pages.length) await destination.writePage(await destination.prepare(logs, pages[next++]), 'bench-3');
+        while (next < pages.length) await write(pages[next++], 'bench-3');
       };
       await Promise.all(Array.from({ length: parallel }, lane));
     });
@@ -86,9 +94,13 @@ async function measure(name: string, destination: DuckDbDestination | PostgresDe
 /** Writes the pages to DuckDB and, when there is one, to PostgreSQL; prints and returns rows per second. */
 export async function measureDestinations(pageCount: number, pageSize: number, parallel: number): Promise<{ duckdb: DestinationFigures; postgres?: DestinationFigures }> {
   const now = Date.now();
-  const records = generateLogs(1, pageCount * pageSize, now - 86_400_000, now).map((l) => l.record as unknown as JsonRecord);
-  const pages = Array.from({ length: pageCount }, (_, i) => records.slice(i * pageSize, (i + 1) * pageSize));
-  const bytes = JSON.stringify(pages[0]).length;
+  // In time order, as a sync reads them.
+  const { records: sorted } = new World({ seed: 1, logs: { count: pageCount * pageSize, from: now - 86_400_000, to: now } }).searchIndex('logs');
+  const pages: Page[] = Array.from({ length: pageCount }, (_, i) => {
+    const text = JSON.stringify({ data: Array.from({ length: pageSize }, (_, j) => sorted.record(i * pageSize + j)) });
+    return { text, records: (JSON.parse(text) as { data: JsonRecord[] }).data };
+  });
+  const bytes = pages[0].text.length;
   console.log(`Writing ${pageCount} pages of ${pageSize} logs (~${Math.round(bytes / 1024)} KiB of JSON a page), then the same pages again.`);
 
   const dir = mkdtempSync(join(tmpdir(), 'retriever-bench-'));

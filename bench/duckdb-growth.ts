@@ -1,7 +1,9 @@
 /**
- * DuckDB writes as a table grows: pages of 1000 simulated logs written through the destination's
- * `writePage` into one table, printing milliseconds per page and the process's RSS every `--every`
- * pages, then what DuckDB holds in memory (`duckdb_memory()`).
+ * DuckDB writes as a table grows: pages of 1000 simulated logs, in time order as a sync reads them,
+ * written through the destination's `prepare` and `writePage` into one table (each page with its
+ * body's JSON text, as fetchPage hands it over), printing milliseconds per page and the process's
+ * RSS every `--every` pages, then what DuckDB holds in memory (`duckdb_memory()`). `--keyed` writes
+ * into a table with a primary-key index instead (what a stream whose records are not events gets).
  *
  *   npx ts-node --transpile-only bench/duckdb-growth.ts -- [--rows 4000000] [--every 500]
  *       [--checkpoint-threshold 256MB] [--memory-limit 512MB]
@@ -9,30 +11,34 @@
  * `--checkpoint-threshold 16MB` is DuckDB's own default, to compare with the destination's.
  */
 import type { JsonRecord } from '../src/shared/json';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { DuckDbDestination } from '../src/destinations/duckdb';
-import { logAt } from '../src/simulator/data';
-import { DAY, int, option, runMain, stringOption, tempDir } from './common';
+import { World } from '../src/simulator/world';
+import { DAY, flag, int, option, runMain, stringOption, tempDir } from './common';
 
 async function main(): Promise<void> {
   const rows = option('rows', 4_000_000);
   const every = option('every', 500);
   const checkpointThreshold = stringOption('checkpoint-threshold');
   const memoryLimit = stringOption('memory-limit');
-  const logs = tableSpec(getStream('logs'));
-  const destination = await DuckDbDestination.open(join(tempDir(), 'growth.duckdb'), { checkpointThreshold, memoryLimit });
+  const logs = flag('keyed') ? { ...tableSpec(getStream('logs')), timeField: undefined } : tableSpec(getStream('logs'));
+  const dir = tempDir();
+  const destination = await DuckDbDestination.open(join(dir, 'growth.duckdb'), { checkpointThreshold, memoryLimit });
   await destination.ensureTable(logs);
   const settings = await destination.query("SELECT current_setting('checkpoint_threshold') AS checkpoint, current_setting('memory_limit') AS memory");
   console.log(`${int(rows)} rows in pages of 1000; checkpoint threshold ${settings[0].checkpoint}, memory limit ${settings[0].memory}.`);
   const now = Date.now();
+  const { records: sorted } = new World({ seed: 1, logs: { count: rows, from: now - DAY, to: now } }).searchIndex('logs');
   let writing = 0;
   for (let page = 0; page < rows / 1000; page++) {
-    // Records as the client hands them over: parsed from JSON text.
-    const records = Array.from({ length: 1000 }, (_, i) => JSON.parse(JSON.stringify(logAt(1, page * 1000 + i, now - DAY, now).record)) as JsonRecord);
+    // Records as the client hands them over: a body's text, and the records parsed from it.
+    const text = JSON.stringify({ data: Array.from({ length: 1000 }, (_, i) => sorted.record(page * 1000 + i)) });
+    const records = (JSON.parse(text) as { data: JsonRecord[] }).data;
     const started = performance.now();
-    await destination.writePage(await destination.prepare(logs, records), 'growth');
+    await destination.writePage(await destination.prepare(logs, records, { json: { text, path: 'data' } }), 'growth');
     writing += performance.now() - started;
     if ((page + 1) % every === 0) {
       const held = await destination.query('SELECT tag, memory_usage_bytes // 1048576 AS mib FROM duckdb_memory() WHERE memory_usage_bytes > 1048576');
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
   );
   for (const m of memory) console.log(`DuckDB ${String(m.tag).padEnd(16)} ${m.mib} MiB in memory, ${m.temporary_mib} MiB in temporary files`);
   await destination.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 runMain(main);

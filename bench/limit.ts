@@ -3,14 +3,15 @@
  * page at a time over one keep-alive connection, as a single stream must (each page's cursor comes
  * from the page before).
  *
- *   --mode bare     read each body and discard it (the cursor is found by a byte search, no JSON parse)
- *   --mode duckdb   also parse it and append its records to DuckDB with the Appender API, into the
+ *   --mode bare     read each body and JSON-parse it, taking the cursor from it: what any client must do
+ *   --mode duckdb   also append its records to DuckDB with the Appender API, into the
  *                   same table Retriever creates for logs, one appender flush per page
  *
  * Run by bench/throughput.ts in a process of its own; prints one JSON line with the figures.
  *   --url <simulator> --from <ms> --to <ms> --page-size 1000 --mode bare|duckdb
  */
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance, DuckDBTimestampTZValue, type DuckDBAppender } from '@duckdb/node-api';
 import { Pool } from 'undici';
@@ -18,6 +19,7 @@ import { getStream, tableSpec } from '../src/datadog/streams/table';
 import { DuckDbDestination, duckDbConfig } from '../src/destinations/duckdb';
 import { columnsFor, type Column } from '../src/destinations/table-model';
 import { getPath } from '../src/shared/json';
+import { DEFAULT_ORGANIZATION } from '../src/shared/organization';
 import { SIMULATOR_KEYS } from '../src/simulator/server';
 import { option, peakRss, runMain, stringOption, tempDir } from './common';
 
@@ -30,16 +32,6 @@ export interface LimitResult {
   peakRssBytes: number;
   /** Milliseconds spent in each step, summed over pages. */
   phases: { http: number; parse: number; append: number };
-}
-
-const AFTER = Buffer.from('"after":"');
-
-/** The cursor in `meta.page.after`: the body's last `"after":"`, which no log record contains. */
-function cursorOf(body: Buffer): string | undefined {
-  const at = body.lastIndexOf(AFTER);
-  if (at < 0) return undefined;
-  const start = at + AFTER.length;
-  return body.toString('latin1', start, body.indexOf(0x22, start));
 }
 
 /** The least a writer must do per cell for this table: no validation, no drift, no upsert. */
@@ -89,6 +81,7 @@ async function main(): Promise<void> {
         appender.appendVarchar(JSON.stringify(record));
         appender.appendTimestampTZ(syncedAt);
         appender.appendVarchar('bench-limit');
+        appender.appendVarchar(DEFAULT_ORGANIZATION);
         appender.endRow();
       }
       // Flushed at the end of every page: each page is in the table on its own, as Retriever's are.
@@ -100,6 +93,7 @@ async function main(): Promise<void> {
       const n = Number(reader.getRowObjectsJS()[0].n);
       connection.closeSync();
       instance.closeSync();
+      rmSync(dirname(path), { recursive: true, force: true });
       if (n !== appended) throw new Error(`DuckDB holds ${n} rows, ${appended} were appended`);
     };
   }
@@ -126,31 +120,22 @@ async function main(): Promise<void> {
     phases.http += t1 - t0;
     pages++;
     bytes += body.length;
+    const parsed = JSON.parse(body.toString('utf8')) as { data: Record<string, unknown>[]; meta?: { page?: { after?: string } } };
+    const t2 = performance.now();
+    phases.parse += t2 - t1;
     if (append) {
-      const parsed = JSON.parse(body.toString('utf8')) as { data: Record<string, unknown>[]; meta?: { page?: { after?: string } } };
-      const t2 = performance.now();
-      phases.parse += t2 - t1;
       append(parsed.data);
       phases.append += performance.now() - t2;
-      records += parsed.data.length;
       appended += parsed.data.length;
-      cursor = parsed.data.length > 0 ? parsed.meta?.page?.after : undefined;
-    } else {
-      cursor = cursorOf(body);
-      // A full page of the simulator's logs is pageSize records; only the last one is shorter.
-      records += cursor ? pageSize : countRecords(body);
     }
+    records += parsed.data.length;
+    cursor = parsed.data.length > 0 ? parsed.meta?.page?.after : undefined;
   } while (cursor);
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
   await close();
   const result: LimitResult = { mode, records, pages, bytes, seconds, peakRssBytes: peakRss(process.pid), phases };
   console.log(JSON.stringify(result));
-}
-
-/** Records in a page without a cursor (the last one): counted by parsing, once. */
-function countRecords(body: Buffer): number {
-  return (JSON.parse(body.toString('utf8')) as { data: unknown[] }).data.length;
 }
 
 runMain(main);

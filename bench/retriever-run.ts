@@ -2,12 +2,14 @@
  * Retriever end to end, as users run it: a `retriever worker` process polling a Temporal dev server,
  * `datadogSync` workflows started through the client, the simulator in its own process, DuckDB.
  */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { SyncRequestInput } from '../src/config/request';
 import type { SyncResult } from '../src/workflows/types';
 import type { temporal } from '@temporalio/proto';
-import { cpuDuring, peakRss, round, startWorkerProcess, type SimulatorProcess, type TemporalServer } from './common';
+import { cpuDuring, peakRss, round, startWorkerProcess, threadCpuDelta, threadCpuSeconds, type SimulatorProcess, type TemporalServer } from './common';
 
 export interface RetrieverRun {
   seconds: number;
@@ -18,6 +20,8 @@ export interface RetrieverRun {
   workerPeakRssBytes: number;
   /** CPU seconds used during the sync by each process. */
   cpu: Record<string, number>;
+  /** The worker's CPU seconds during the sync by thread name (main, DuckDB's, the workflow thread…). */
+  workerThreads: Record<string, number>;
   /** Per sync: the largest number of events in any one run of its `logs` child. */
   largestChildRunEvents?: number;
   childRuns?: number;
@@ -46,6 +50,7 @@ export async function runRetriever(
   try {
     ids = requests.map(() => `bench-${process.pid}-${++runs}`);
     const started = performance.now();
+    const threadsBefore = threadCpuSeconds(worker.pid);
     measured = await cpuDuring({ worker: worker.pid, simulator: simulator.pid, temporal: temporal.pid, bench: undefined }, () =>
       Promise.all(
         requests.map((request, i) =>
@@ -54,14 +59,17 @@ export async function runRetriever(
       ),
     );
     const seconds = (performance.now() - started) / 1000;
+    const workerThreads = threadCpuDelta(threadsBefore, threadCpuSeconds(worker.pid));
     const workerPeakRssBytes = peakRss(worker.pid);
     await worker.stop();
     const results = measured.result;
     const records = results.reduce((n, r) => n + r.records, 0);
     const pages = results.reduce((n, r) => n + r.streams.reduce((m, s) => m + s.pages, 0), 0);
     const rows = options.destination ? await options.destination.countRows() : await countRows(worker.duckdbPath, 'logs');
+    // The file can be gigabytes; nothing reads it after the count.
+    rmSync(dirname(worker.duckdbPath), { recursive: true, force: true });
     if (rows !== records) throw new Error(`the syncs reported ${records} records but DuckDB holds ${rows} rows`);
-    const run: RetrieverRun = { seconds, records, pages, rows, workerPeakRssBytes, cpu: measured.cpu };
+    const run: RetrieverRun = { seconds, records, pages, rows, workerPeakRssBytes, cpu: measured.cpu, workerThreads };
     if (options.histories) {
       const phases: PagePhases = { pages: 0, queuedMs: 0, activityMs: 0, workflowTaskMs: 0 };
       const counts = await Promise.all(ids.map((id) => childRunEvents(temporal, `${id}/logs`, phases)));

@@ -1,9 +1,14 @@
 /**
  * The Datadog simulator as a process of its own (started by bench/common.ts): its one argument is
  * the SimulatorOptions JSON. Prints {"url": ...} once listening; stops on SIGTERM, or when the process
- * that started it goes away (its IPC channel closes).
+ * that started it goes away (its IPC channel closes). Over IPC it answers what a benchmark asks of
+ * it (`SimulatorQuestion`): the requests it received, and how many records a stream holds.
  */
 import { startSimulator, type SimulatorOptions } from '../src/simulator/server';
+
+/** What a benchmark may ask the simulator process. */
+export type Question = { ask: 'requests'; from: number } | { ask: 'counts'; streams: { name: string; window?: { from: number; to: number } }[] };
+export type SimulatorQuestion = Question & { id: number };
 
 async function main(): Promise<void> {
   const options = JSON.parse(process.argv[process.argv.length - 1]) as SimulatorOptions;
@@ -15,6 +20,20 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.once('disconnect', stop);
+  process.on('message', (question: SimulatorQuestion) => {
+    if (question.ask === 'requests') {
+      const requests = simulator.requests.slice(question.from).map(({ at, path, status, rateLimit, fault }) => ({ at, path, status, rateLimit, fault }));
+      process.send!({ id: question.id, answer: requests });
+    } else {
+      try {
+        const counts = Object.fromEntries(question.streams.map((s) => [s.name, simulator.world.groundTruth(s.name, s.window).length]));
+        process.send!({ id: question.id, answer: counts });
+      } catch (err) {
+        // Answered, so the benchmark fails with the reason instead of waiting for an answer.
+        process.send!({ id: question.id, error: (err as Error).message });
+      }
+    }
+  });
   console.log(JSON.stringify({ url: simulator.url }));
 }
 

@@ -1,6 +1,6 @@
 /**
  * Throughput against the limit, side by side on one simulator process (no added latency):
- *   (a) a bare undici loop paging the logs and discarding the bodies: the limit;
+ *   (a) a bare undici loop paging the logs and JSON-parsing each body: the limit;
  *   (b) the same loop appending each page to DuckDB: the limit with storage;
  *   (c) Retriever end to end: Temporal dev server, worker process, streamSync child, fetchPage, DuckDB.
  * Prints records/s of each, c/a, c/b and Temporal's cost per page ((c − b) time / pages).
@@ -78,6 +78,7 @@ export function printThroughput(t: ThroughputFigures): void {
   row(`c/a · c/b`, `${t.cOverA.toFixed(3)} · ${t.cOverB.toFixed(3)} (target c/b >= 0.8)`);
   row(`Temporal's cost per page ((c − b) / pages)`, `${t.temporalMsPerPage.toFixed(2)} ms over ${int(t.pages)} pages`);
   row(`CPU seconds during (c)`, Object.entries(t.retriever.cpu).map(([k, v]) => `${k} ${v}`).join(' · '));
+  row(`  the worker's, by thread`, Object.entries(t.retriever.workerThreads).map(([k, v]) => `${k} ${v}`).join(' · '));
   const p = t.retriever.pagePhases;
   if (p) row(`(c) per page: queued · activity · workflow task`, `${p.queuedMs.toFixed(2)} ms · ${p.activityMs.toFixed(2)} ms · ${p.workflowTaskMs.toFixed(2)} ms`);
   row(`(b) time per page: http · parse · append`, ['http', 'parse', 'append'].map((k) => `${(t.duckdb.phases[k as 'http'] / t.duckdb.pages).toFixed(2)} ms`).join(' · '));

@@ -2,7 +2,8 @@ import type { JsonRecord } from '../src/shared/json';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getStream, STREAMS, tableSpec } from '../src/datadog/streams/table';
+import { getStream, STREAMS, streamSchema, tableSpec } from '../src/datadog/streams/table';
+import type { StreamDef } from '../src/datadog/streams/types';
 import { DestinationUnavailableError } from '../src/destinations/destination';
 import { DuckDbDestination } from '../src/destinations/duckdb';
 import { copyText } from '../src/destinations/pg-copy';
@@ -10,6 +11,7 @@ import { PostgresDestination } from '../src/destinations/postgres';
 import { jsonbRaw, toCell } from '../src/destinations/rows';
 import { columnsFor, nameColumns, newScalarFields } from '../src/destinations/table-model';
 import { generateDashboards, generateLogs } from '../src/simulator/data';
+import { randomId, seededRandom } from '../src/simulator/random';
 import { adminClient, dropSchema, openTestPostgres, testPostgresSettings, uniqueSchema } from './helpers/postgres';
 import { countRows, writeRecords, type QueryableDestination } from './helpers/destinations';
 import { normalise, snapshot } from './helpers/tables';
@@ -285,6 +287,111 @@ describe('DuckDB', () => {
     }
   });
 
+  it('reads a page from its JSON text itself, landing the rows JavaScript would have made', async () => {
+    const byJson = await STORES.duckdb();
+    const byJs = await STORES.duckdb();
+    try {
+      const table = tableSpec(logs);
+      const pages = logPages(15, 600, 300);
+      for (const page of pages) {
+        // As fetchPage hands it over: the records, and the body they came in.
+        const body = JSON.stringify({ data: page, meta: { page: { after: 'x' } } });
+        const prepared = await byJson.destination.prepare(table, page, { json: { text: body, path: 'data' } });
+        expect(prepared.json?.text).toBe(body);
+        await byJson.destination.writePage(prepared, 'sync-1');
+      }
+      // One value JavaScript must convert itself (a number for a string) sends a page down its path.
+      const odd = { id: 'odd-service', type: 'log', attributes: { timestamp: '2025-02-28T10:00:00.000Z', service: 42 } };
+      for (const page of pages) {
+        const prepared = await byJs.destination.prepare(table, [...page, odd]);
+        expect(prepared.json).toBeUndefined();
+        await byJs.destination.writePage(prepared, 'sync-1');
+      }
+      const strip = (rows: Record<string, unknown>[]) => rows.filter((row) => row.id !== 'odd-service').map(({ _retriever_synced_at, ...row }) => row);
+      const fromJson = strip(await snapshot(byJson.destination, 'logs', 'id'));
+      expect(fromJson).toHaveLength(600);
+      expect(fromJson).toEqual(strip(await snapshot(byJs.destination, 'logs', 'id')));
+    } finally {
+      for (const store of [byJson, byJs]) await store.destination.close();
+    }
+  });
+
+  it('keeps no index of an event table\'s keys, yet pages written again (a retry, a lookback) leave one row per key', async () => {
+    const store = await STORES.duckdb();
+    try {
+      const { destination } = store;
+      const pages = logPages(16, 3_000, 500);
+      for (const page of pages) await writeRecords(destination, logs, page, 'sync-1');
+      const [index] = await destination.query("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT AS n FROM duckdb_memory() WHERE tag = 'ART_INDEX'");
+      expect(Number(index.n)).toBe(0);
+      // A retried page, and the next sync re-reading the last pages, one of its records edited since.
+      await writeRecords(destination, logs, pages[2], 'sync-1');
+      const edited = pages[5].map((r, i) => (i === 0 ? { ...r, attributes: { ...(r.attributes as object), message: 'edited' } } : r));
+      for (const page of [pages[4], edited]) await writeRecords(destination, logs, page, 'sync-2');
+      // A page of the JavaScript path (an odd value in it) written again too.
+      const odd = { id: 'odd-service', type: 'log', attributes: { timestamp: '2025-02-28T10:00:00.000Z', service: 42 } };
+      for (let i = 0; i < 2; i++) await writeRecords(destination, logs, [...pages[1], odd], 'sync-3');
+      expect(await countRows(destination, 'logs')).toBe(3_001);
+      const [counts] = await destination.query(`SELECT count(DISTINCT id) AS ids, count(*) FILTER (WHERE message = 'edited') AS edited FROM logs`);
+      expect([Number(counts.ids), Number(counts.edited)]).toEqual([3_001, 1]);
+    } finally {
+      await store.destination.close();
+    }
+  });
+
+  it("keeps two organisations' events of the same ids as two rows in a table without a key index, each written again without a copy", async () => {
+    const store = await STORES.duckdb();
+    try {
+      const { destination } = store;
+      const pages = logPages(17, 1_500, 500);
+      const odd = { id: 'odd-service', type: 'log', attributes: { timestamp: '2025-02-28T10:00:00.000Z', service: 42 } };
+      // The same records for two organisations (ids are unique only within one), through both write paths.
+      for (const organization of ['default', 'eu']) {
+        for (const page of pages) await writeRecords(destination, logs, page, `${organization}-1`, organization);
+        await writeRecords(destination, logs, [...pages[0], odd], `${organization}-1`, organization);
+      }
+      // Retries and lookbacks of one organisation leave the other's rows alone.
+      for (const page of [pages[1], pages[2], [...pages[0], odd]]) await writeRecords(destination, logs, page, 'eu-2', 'eu');
+      await writeRecords(destination, logs, pages[2], 'default-2', 'default');
+      const counts = await destination.query('SELECT _retriever_organization AS o, count(*)::INTEGER AS n, count(DISTINCT id)::INTEGER AS ids FROM logs GROUP BY 1 ORDER BY 1');
+      expect(counts).toEqual([
+        { o: 'default', n: 1_501, ids: 1_501 },
+        { o: 'eu', n: 1_501, ids: 1_501 },
+      ]);
+      // Every eu row was written again by eu-2; default's second write touched only its own page.
+      const bySync = await destination.query('SELECT _retriever_sync_id AS s, count(*)::INTEGER AS n FROM logs GROUP BY 1 ORDER BY 1');
+      expect(bySync).toEqual([
+        { s: 'default-1', n: 1_001 },
+        { s: 'default-2', n: 500 },
+        { s: 'eu-2', n: 1_501 },
+      ]);
+    } finally {
+      await store.destination.close();
+    }
+  });
+
+  it('adds the organisation column to an event table made without one, still without a key index', async () => {
+    const store = await STORES.duckdb();
+    try {
+      const [page] = logPages(18, 200, 200);
+      await writeRecords(store.destination, logs, page, 'sync-1');
+      await store.destination.query('ALTER TABLE logs DROP COLUMN _retriever_organization');
+      await store.destination.close();
+      store.destination = await store.reopen();
+      await writeRecords(store.destination, logs, page, 'sync-2', 'eu');
+      await writeRecords(store.destination, logs, page, 'sync-3');
+      const counts = await store.destination.query('SELECT _retriever_organization AS o, count(*)::INTEGER AS n FROM logs GROUP BY 1 ORDER BY 1');
+      expect(counts).toEqual([
+        { o: 'default', n: 200 },
+        { o: 'eu', n: 200 },
+      ]);
+      const keys = await store.destination.query("SELECT count(*)::INTEGER AS n FROM duckdb_constraints() WHERE table_name = 'logs' AND constraint_type = 'PRIMARY KEY'");
+      expect(keys).toEqual([{ n: 0 }]);
+    } finally {
+      await store.destination.close();
+    }
+  });
+
   it("fills a column the user added to a stream's table with its default", async () => {
     const store = await STORES.duckdb();
     let reopened: QueryableDestination | undefined;
@@ -309,6 +416,14 @@ describe('DuckDB', () => {
 
 describe('DuckDB memory', () => {
   const MiB = 1024 * 1024;
+  /** A stream whose records are not events: its table keeps an index of every key. */
+  const keyedLogs: StreamDef = { ...logs, name: 'keyed_logs', window: undefined, schemaSource: { inline: streamSchema(logs) } };
+  /** Small records with log-like random keys: what grows here is the index, one key per record. */
+  const keyedPages = (seed: number, count: number): JsonRecord[][] => {
+    const random = seededRandom(seed);
+    const timestamp = new Date(NOW).toISOString();
+    return Array.from({ length: count / 1_000 }, () => Array.from({ length: 1_000 }, () => ({ id: `AQAAA${randomId(random, 27)}`, type: 'log', attributes: { timestamp } })));
+  };
   const limitOf = async (destination: QueryableDestination) => {
     const [row] = await destination.query("SELECT current_setting('memory_limit') AS limit");
     return String(row.limit);
@@ -324,8 +439,8 @@ describe('DuckDB memory', () => {
     try {
       expect(await limitOf(destination)).toBe('16.0 MiB');
       // 300,000 keys: an index past the budget alone, so a limit that stayed put would fail the writes.
-      for (const page of logPages(21, 300_000, 1_000)) await writeRecords(destination, logs, page, 'sync-1');
-      expect(await countRows(destination, 'logs')).toBe(300_000);
+      for (const page of keyedPages(21, 300_000)) await writeRecords(destination, keyedLogs, page, 'sync-1');
+      expect(await countRows(destination, 'keyed_logs')).toBe(300_000);
       const index = await indexBytes(destination);
       expect(index).toBeGreaterThan(16 * MiB);
       const limit = Number(/^([\d.]+) MiB$/.exec(await limitOf(destination))![1]) * MiB;
@@ -339,14 +454,14 @@ describe('DuckDB memory', () => {
   it('raises the limit when a file opened again needs more than the budget for its index', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'retriever-mem-')), 'retriever.duckdb');
     const first = await DuckDbDestination.open(path);
-    const pages = logPages(22, 200_000, 1_000);
-    for (const page of pages.slice(0, -1)) await writeRecords(first, logs, page, 'sync-1');
+    const pages = keyedPages(22, 200_000);
+    for (const page of pages.slice(0, -1)) await writeRecords(first, keyedLogs, page, 'sync-1');
     await first.close();
     // Opened with a budget the index on file does not fit in: the write still lands.
     const again = await DuckDbDestination.open(path, { workingMemory: 4 * MiB });
     try {
-      await writeRecords(again, logs, pages.at(-1)!, 'sync-1');
-      expect(await countRows(again, 'logs')).toBe(200_000);
+      await writeRecords(again, keyedLogs, pages.at(-1)!, 'sync-1');
+      expect(await countRows(again, 'keyed_logs')).toBe(200_000);
     } finally {
       await again.close();
     }

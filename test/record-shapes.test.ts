@@ -95,6 +95,28 @@ describe('fields dropped before storage', () => {
     expect(file.includes(fullKey) || file.includes(secret)).toBe(false);
   });
 
+  it('are left out when the page is written as fetchPage writes it, with the body it came in', async () => {
+    const apiKeys = getStream('api_keys');
+    const fullKey = 'abc123example456key789placeholder1';
+    const text = JSON.stringify({ data: [{ id: 'k2', type: 'api_keys', attributes: { name: 'ci', last4: 'der1', key: fullKey } }], meta: { page: { total_filtered_count: 1 } } });
+    const read = pageFromResponse(apiKeys, { page: { page: 0 }, pageSize: 100 }, { status: 200, body: JSON.parse(text), text, bytes: text.length });
+    // The body holds what the records no longer do: a store may not read them from it.
+    expect(read.json).toBeUndefined();
+    const logs = getStream('logs');
+    const logText = JSON.stringify({ data: [{ id: 'l1', type: 'log', attributes: { timestamp: '2025-01-01T00:00:00Z' } }] });
+    expect(pageFromResponse(logs, { page: {}, pageSize: 1 }, { status: 200, body: JSON.parse(logText), text: logText, bytes: logText.length }).json).toEqual({ text: logText, path: 'data' });
+
+    const destination = await DuckDbDestination.open(join(mkdtempSync(join(tmpdir(), 'retriever-drop-')), 'retriever.duckdb'));
+    try {
+      await destination.writePage(await destination.prepare(tableSpec(apiKeys), read.records, { json: read.json }), 'sync-1');
+      const rows = await destination.query('SELECT CAST(_raw AS VARCHAR) AS raw FROM api_keys');
+      expect(rows).toHaveLength(1);
+      expect(String(rows[0].raw)).not.toContain(fullKey);
+    } finally {
+      await destination.close();
+    }
+  });
+
   it('are every credential the table could meet', () => {
     const dropped = Object.fromEntries(STREAMS.filter((s) => s.dropFields).map((s) => [s.name, s.dropFields]));
     expect(dropped).toEqual({

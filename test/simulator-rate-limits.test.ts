@@ -1,5 +1,6 @@
 import { request } from 'undici';
-import { DEFAULT_BUCKET, RateLimiter } from '../src/simulator/rate-limits';
+import { STREAMS } from '../src/datadog/streams/table';
+import { datadogLikeLimits, DEFAULT_BUCKET, RateLimiter } from '../src/simulator/rate-limits';
 import { SIMULATOR_KEYS, startSimulator } from '../src/simulator/server';
 
 describe('simulator rate limits', () => {
@@ -25,8 +26,37 @@ describe('simulator rate limits', () => {
     expect(limiter.take('/api/v2/logs/events').limited).toBe(false);
     expect(limiter.take('/api/v2/logs/events').limited).toBe(true);
     expect(limiter.take('/api/v2/spans/events')).toMatchObject({ bucket: 'spans_list', remaining: 4 });
-    expect(limiter.take('/api/v1/dashboard')).toMatchObject({ bucket: DEFAULT_BUCKET, remaining: 4 });
+    expect(limiter.take('/api/v2/not-a-family')).toMatchObject({ bucket: DEFAULT_BUCKET, remaining: 4 });
     expect(new RateLimiter({ paths: { '/api/v1/dashboard': 'logs_list' } }).bucketFor('/api/v1/dashboard')).toBe('logs_list');
+  });
+
+  it('counts each endpoint family in a bucket of its own, a path template for every id in its place', () => {
+    const limiter = new RateLimiter();
+    expect(limiter.bucketFor('/api/v1/slo/abc123/history')).toBe('slo');
+    expect(limiter.bucketFor('/api/v1/slo')).toBe('slo');
+    expect(limiter.bucketFor('/api/v1/slo/abc/def/history')).toBe(DEFAULT_BUCKET);
+    // Every stream in the table is charged to a family's bucket, not to the catch-all.
+    for (const def of STREAMS) expect([def.name, limiter.bucketFor(def.path)]).not.toEqual([def.name, DEFAULT_BUCKET]);
+  });
+
+  it('agrees with the stream table on which streams share a bucket (so a sync may start them one after another)', () => {
+    const limiter = new RateLimiter();
+    const bucketOfRow = (def: (typeof STREAMS)[number]) => def.rateLimitBucket ?? def.path;
+    for (const a of STREAMS) {
+      for (const b of STREAMS) {
+        if (bucketOfRow(a) === bucketOfRow(b)) expect([a.name, b.name, limiter.bucketFor(a.path)]).toEqual([a.name, b.name, limiter.bucketFor(b.path)]);
+        // And the other way: streams of one family are not started side by side as if their buckets were their own.
+        if (limiter.bucketFor(a.path) === limiter.bucketFor(b.path)) expect([a.name, b.name, bucketOfRow(a)]).toEqual([a.name, b.name, bucketOfRow(b)]);
+      }
+    }
+  });
+
+  it("has Datadog's limits, time compressed: an hour's budget every 100 s", () => {
+    const limiter = new RateLimiter(datadogLikeLimits());
+    expect(limiter.limitOf('logs_list')).toEqual({ limit: 30, period: 10 });
+    expect(limiter.limitOf('spans_list')).toEqual({ limit: 30, period: 10 });
+    expect(limiter.limitOf('metrics_query')).toEqual({ limit: 160, period: 10 });
+    expect(limiter.limitOf(limiter.bucketFor('/api/v1/monitor'))).toEqual({ limit: 60, period: 10 });
   });
 
   it("lets other clients spend a bucket's periods, cycled by period number", () => {
@@ -68,7 +98,7 @@ describe('simulator rate limits', () => {
       for (let i = 0; i < 3; i++) {
         const response = await get();
         answers.push({ status: response.statusCode, remaining: response.headers['x-ratelimit-remaining'], body: await response.body.text() });
-        expect(response.headers['x-ratelimit-name']).toBe(DEFAULT_BUCKET);
+        expect(response.headers['x-ratelimit-name']).toBe('dashboards');
         expect(Number(response.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
       }
       expect(answers.map((a) => [a.status, a.remaining])).toEqual([

@@ -217,7 +217,9 @@ describe('rate-limit buckets of paths with placeholders', () => {
     const limiter = new RateLimiter();
     expect(limiter.bucketFor('/api/v1/synthetics/tests/abc-def-ghi/results')).toBe('synthetics');
     expect(limiter.bucketFor('/api/v1/synthetics/tests/browser/abc-def-ghi/results')).toBe('synthetics');
-    expect(limiter.bucketFor('/api/v1/synthetics/tests')).toBe('api');
+    // A placeholder stands for one segment, and only where the template has it.
+    expect(limiter.bucketFor('/api/v1/synthetics/tests/abc-def-ghi')).toBe('api');
+    expect(limiter.bucketFor('/api/v1/synthetics/tests/abc-def-ghi/results/extra')).toBe('api');
     expect(limiter.bucketFor('/api/v2/logs/config/archives')).toBe('logs_config');
   });
 });

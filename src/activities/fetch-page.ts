@@ -44,12 +44,13 @@ async function readOwnPage(
   const read = pageFromResponse(def, at, await (early?.response ?? client.send(request, { signal })));
   if (read.nextPage && def.method === 'GET' && roomToReadAhead(read.rateLimit)) {
     const next = { ...at, page: read.nextPage };
-    readAhead.start(client, pageRequest(def, next), (response) =>
-      destination.prepare(table, pageFromResponse(def, next, response).records, { yielding: true }),
-    );
+    readAhead.start(client, pageRequest(def, next), (response) => {
+      const ahead = pageFromResponse(def, next, response);
+      return destination.prepare(table, ahead.records, { yielding: true, json: ahead.json });
+    });
   }
   if (read.splitAt !== undefined) return { read };
-  const prepared = (await early?.prepared) ?? (await destination.prepare(table, read.records));
+  const prepared = (await early?.prepared) ?? (await destination.prepare(table, read.records, { json: read.json }));
   return { read, prepared };
 }
 

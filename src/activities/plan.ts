@@ -10,6 +10,7 @@ import type { QueryDefinition } from '../datadog/streams/types';
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE } from '../shared/failure-types';
+import { defaultParallelStreams } from '../workflows/buckets';
 import { organizationNote } from '../shared/organization';
 import type { TimeWindow } from '../datadog/streams/types';
 import { HOUR_MS, shiftMonths, startOfHour, startOfMonth } from '../shared/calendar';
@@ -160,6 +161,8 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
           search: streamSearch(request, name),
           ...(def.since ? { since: sinceFor(def, current) } : {}),
           permission: def.permission,
+          // Endpoints the table names no shared bucket for are taken to have one each: started side by side.
+          rateLimitBucket: def.rateLimitBucket ?? def.path,
           ...(def.parentOrgOnly ? { parentOrgOnly: true } : {}),
           ...(def.fanOut ? { fanOutValues: streamFanOut(request, def) } : {}),
           strict: request.strict,
@@ -197,7 +200,7 @@ export function createPlanActivities({ datadog, destination, now = Date.now }: A
         organization: request.organization,
         tasks,
         summary: `Datadog sync · ${tasks.length} stream${tasks.length === 1 ? '' : 's'} · ${request.site}${organizationNote(request.organization)}${since}${also}`,
-        maxParallelStreams: request.max_parallel_streams,
+        maxParallelStreams: request.max_parallel_streams ?? defaultParallelStreams(tasks),
         maxOutageMs: parseDuration(request.max_outage),
         ...(request.full_refresh.length > 0 ? { reset: { organization: request.organization, streams: request.full_refresh, dropRows: request.full_refresh_drop_rows } } : {}),
       };

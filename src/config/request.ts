@@ -112,7 +112,8 @@ export const syncRequestSchema = z
     query: z.string().optional(),
     /** Timeseries queries, each read from `POST /api/v2/query/timeseries` into a stream of its own name. */
     queries: z.array(timeseriesQuery).default([]),
-    max_parallel_streams: z.number().int().min(1).max(64).default(4),
+    /** Streams read at once; default: one per rate-limit bucket the selected streams use (workflows/buckets.ts). */
+    max_parallel_streams: z.number().int().min(1).max(64).optional(),
     /** Fail the sync when a stream is not readable (403/404) instead of skipping it with a warning. */
     strict: z.boolean().default(false),
     /**

@@ -40,6 +40,8 @@ export const DEFAULT_CLIENT_LIMITS: Required<DatadogClientLimits> = {
 export interface ApiResponse {
   status: number;
   body: unknown;
+  /** The body as received, before parsing (a store may read the records from it itself); absent when none was kept. */
+  text?: string;
   /** Size of the body in bytes, for metrics and progress. */
   bytes: number;
   rateLimit?: RateLimitInfo;
@@ -140,7 +142,7 @@ export class DatadogClient {
       });
     }
     if (kind) throw httpError(kind, status, request.path, parsed, rateLimit, text);
-    return { status, body: parsed, bytes: Buffer.byteLength(text), rateLimit };
+    return { status, body: parsed, text, bytes: Buffer.byteLength(text), rateLimit };
   }
 
   async close(): Promise<void> {

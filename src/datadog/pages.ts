@@ -1,4 +1,4 @@
-import type { JsonRecord } from '../shared/json';
+import type { JsonRecord, RecordsJson } from '../shared/json';
 import { getPath } from '../shared/json';
 import type { RateLimitInfo } from '../shared/rate-limit';
 import type { ApiResponse, Send } from './client';
@@ -30,6 +30,8 @@ export interface PageAt {
 
 export interface PageRead {
   records: JsonRecord[];
+  /** The records as they came, when they are exactly the array at a path of the body (a store may read them from there). */
+  json?: RecordsJson;
   nextPage: PageState | null;
   /** Response bytes, for metrics. */
   bytes: number;
@@ -63,12 +65,21 @@ export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiRespon
   const splitAt = fullAnswer(def, at.window, received);
   return {
     records,
+    ...(response.text !== undefined && recordsAsReceived(def) ? { json: { text: response.text, path: def.recordsPath } } : {}),
     nextPage,
     bytes: response.bytes,
     rateLimit: response.rateLimit,
     ...(splitAt !== undefined ? { splitAt } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
+}
+
+/**
+ * Whether a stream's records are the body's list exactly as Datadog sent it, so a destination may read
+ * them from the body's text itself. Records Retriever shapes, filters, joins or trims are not.
+ */
+function recordsAsReceived(def: StreamDef): boolean {
+  return (def.recordShape ?? 'list') === 'list' && !def.derivedKey && !def.recordFilter && !def.included && !(def.dropFields?.length);
 }
 
 /**

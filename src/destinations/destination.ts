@@ -1,4 +1,4 @@
-import type { JsonRecord } from '../shared/json';
+import type { JsonRecord, RecordsJson } from '../shared/json';
 import type { PreparedPage } from './rows';
 import type { TableSpec } from './table-model';
 
@@ -66,6 +66,8 @@ export interface StreamReset {
 export interface PrepareOptions {
   /** Convert in slices, letting other work run between them (for a page prepared ahead of its turn). */
   yielding?: boolean;
+  /** The same records as JSON text, as they came: a store that types JSON itself reads them from there. */
+  json?: RecordsJson;
 }
 
 /**

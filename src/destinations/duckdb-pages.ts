@@ -83,7 +83,10 @@ export interface StagingTable {
   name: string;
   cells: number;
   create: string;
+  /** Moves the staged page into the table, replacing rows of the same keys (a table with a key index). */
   upsert: string;
+  /** Moves it in as new rows (a table without a key index, whose earlier copies were removed first). */
+  insert: string;
 }
 
 /**
@@ -103,6 +106,7 @@ export function stagingTable(stream: string, columns: Column[]): StagingTable {
     cells: columns.length,
     create: `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} (${[...columns.map((c) => `${quoteIdent(c.name)} VARCHAR`), `${RAW_COLUMN} JSON`].join(', ')})`,
     upsert: `INSERT OR REPLACE INTO ${target} ${select}`,
+    insert: `INSERT INTO ${target} ${select}`,
   };
 }
 
@@ -110,8 +114,16 @@ export function stagingTable(stream: string, columns: Column[]): StagingTable {
  * Upserts a page through a fresh staging table, dropped after: an in-memory table never reclaims
  * deleted rows, so emptying one with DELETE or TRUNCATE would keep every page ever written in memory.
  * Every cell goes in as text and the upsert casts it, so a value of the wrong type becomes NULL.
+ * `removeCopies`, for a table without a key index: run in one transaction with the move, before it,
+ * to remove the rows the page replaces.
  */
-export async function upsertThroughStage(connection: DuckDBConnection, stage: StagingTable, rows: Row[], { syncId, organization }: RunContext): Promise<void> {
+export async function upsertThroughStage(
+  connection: DuckDBConnection,
+  stage: StagingTable,
+  rows: Row[],
+  { syncId, organization }: RunContext,
+  removeCopies?: () => Promise<void>,
+): Promise<void> {
   await connection.run(stage.create);
   try {
     const appender = await connection.createAppender(stage.table, 'main', 'temp');
@@ -129,8 +141,28 @@ export async function upsertThroughStage(connection: DuckDBConnection, stage: St
       // Flushes what was appended, even after an error: the staging table is dropped either way.
       appender.closeSync();
     }
-    await connection.run(stage.upsert, [syncId, organization]);
+    if (removeCopies) {
+      await inTransaction(connection, async () => {
+        await removeCopies();
+        await connection.run(stage.insert, [syncId, organization]);
+      });
+    } else {
+      await connection.run(stage.upsert, [syncId, organization]);
+    }
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${stage.name}`);
+  }
+}
+
+/** Runs `work` in one transaction on the connection: all of it lands, or none. */
+export async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const result = await work();
+    await connection.run('COMMIT');
+    return result;
+  } catch (err) {
+    await connection.run('ROLLBACK').catch((rollback: Error) => console.warn(`retriever: rolling back a DuckDB write failed: ${rollback.message}`));
+    throw err;
   }
 }

@@ -3,13 +3,15 @@ import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
 import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type StreamReset, type SyncRecord } from './destination';
-import { convertPage, lastPerKey, type PreparedPage, type Row } from './rows';
-import { appendRows, closeAppender, DUCKDB_TYPES, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
+import { getPath } from '../shared/json';
+import { convertPage, convertsAsIs, escapesUnstorable, lastPerKey, timeBounds, type PreparedPage, type Row } from './rows';
+import { jsonInsert, removeCopies, type JsonInsert } from './duckdb-json';
+import { appendRows, closeAppender, DUCKDB_TYPES, inTransaction, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { SerialQueue } from './serial-queue';
-import { SqlTables, storedRow, type ChangeSql, type SqlDialect } from './sql-tables';
-import { nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
+import { quoteIdent, SqlTables, storedRow, type ChangeSql, type SqlDialect } from './sql-tables';
+import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, type Column, type TableSpec } from './table-model';
 
 const DUCKDB: SqlDialect = {
   types: DUCKDB_TYPES,
@@ -79,6 +81,16 @@ export class DuckDbDestination implements Destination {
   private readonly slots = new WeakMap<Column[], Slot[]>();
   /** Per stream table: its open Appender and the column order it was opened for. */
   private readonly appenders = new Map<string, { appender: DuckDBAppender; slots: Slot[] }>();
+  /** Per stream table: whether it has a primary-key index (event tables made by this version have none). */
+  private readonly keyed = new Map<string, boolean>();
+  /**
+   * Per event table without a key index and organisation: the latest event time it holds (epoch ms),
+   * read once and then kept by this process, the file's only writer. A page of later events has no
+   * earlier copies.
+   */
+  private readonly latest = new Map<string, number>();
+  /** Per column list: the statements that write a page from its JSON, by records path and whether keys repeat. */
+  private readonly jsonInserts = new WeakMap<Column[], Map<string, JsonInsert | undefined>>();
 
   /** DuckDB's memory limit, when no fixed one is configured. */
   private readonly memory?: AdaptiveMemoryLimit;
@@ -154,8 +166,15 @@ export class DuckDbDestination implements Destination {
   ensureTable(table: TableSpec): Promise<void> {
     return this.changes.run(async () => {
       if (this.tables.has(table.name)) return;
-      await this.run(this.sql.createTable(table));
-      await this.inTransaction(async () => this.sql.upgradeTable(this.rows, table, await this.sql.readColumns(this.rows, table)));
+      // Events need no index of every key: their earlier copies are found by their time (docs/destinations.md).
+      const primaryKey = !table.timeField;
+      await this.run(this.sql.createTable(table, { primaryKey }));
+      await this.inTransaction(async () => this.sql.upgradeTable(this.rows, table, await this.sql.readColumns(this.rows, table), { primaryKey }));
+      const [constraint] = await this.rows(
+        "SELECT count(*) AS n FROM duckdb_constraints() WHERE schema_name = current_schema() AND table_name = $1 AND constraint_type = 'PRIMARY KEY'",
+        [table.name],
+      );
+      this.keyed.set(table.name, Number(constraint.n) > 0);
       const current = await this.sql.readColumns(this.rows, table);
       for (const column of this.sql.missingColumns(current)) await this.run(this.sql.addColumn(table, column));
       this.tables.set(table.name, current.columns);
@@ -191,21 +210,112 @@ export class DuckDbDestination implements Destination {
     });
   }
 
-  /** Drift columns a page brings are added here, when it is prepared: for a page read ahead, a few pages early. */
+  /**
+   * Drift columns a page brings are added here, when it is prepared: for a page read ahead, a few
+   * pages early. A page whose values all convert as they are is left as JSON text, which DuckDB
+   * types itself when it is written (duckdb-json.ts); any other is converted here.
+   */
   async prepare(table: TableSpec, records: JsonRecord[], options: PrepareOptions = {}): Promise<PreparedPage> {
     const unique = lastPerKey(table, records);
-    return convertPage(table, await this.columnsWithDrift(table, unique), unique, options);
+    const columns = await this.columnsWithDrift(table, unique);
+    if (convertsAsIs(columns, unique)) {
+      // The text as received holds every copy of a repeated key (the last is kept); a text made here only the last.
+      const json = options.json ?? { text: JSON.stringify(unique), path: '' };
+      const kept = options.json ? records : unique;
+      if (!escapesUnstorable(json.text)) return { table, records: kept, columns, rows: [], json, repeated: kept.length - unique.length };
+    }
+    return convertPage(table, columns, unique, options);
   }
 
   async writePage(page: PreparedPage, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
     const run: RunContext = { syncId, organization };
-    if (page.rows.length === 0) return 0;
-    // Prepared against columns another page has since added to: convert again.
-    if (page.columns !== this.tables.get(page.table.name)) page = await this.prepare(page.table, page.records);
-    const { table, columns, rows } = page;
-    await this.onConnection(() => this.writeRows(table, columns, rows, run));
+    if (page.records.length === 0) return 0;
+    // Prepared against columns another page has since added to: prepare again.
+    if (page.columns !== this.tables.get(page.table.name)) page = await this.prepare(page.table, page.records, { json: page.json });
+    const written = page.records.length - (page.repeated ?? 0);
+    const current = page;
+    await this.onConnection(() => (current.json ? this.writeJson(current, run) : this.writeRows(current, run)));
     await this.onConnection(async () => this.memory?.pageWritten());
-    return rows.length;
+    return written;
+  }
+
+  /**
+   * A page DuckDB reads from its JSON text: in one transaction, the earlier copies of its keys are
+   * removed (a table without a key index) and its rows inserted (replacing rows of the same keys in
+   * a table with one). Should DuckDB refuse the text (an escape it will not read), the page is
+   * converted by JavaScript and written that way instead.
+   */
+  private async writeJson(page: PreparedPage, run: RunContext): Promise<void> {
+    const { table, columns, records } = page;
+    const keyed = this.keyed.get(table.name) ?? true;
+    const json = page.json!;
+    const insert = this.jsonInsertFor(table, columns, json.path, { replace: keyed, repeated: (page.repeated ?? 0) > 0 });
+    if (insert) {
+      try {
+        let written: (() => void) | undefined;
+        await inTransaction(this.connection, async () => {
+          if (!keyed) written = await this.removeCopies(table, columns, records, run.organization);
+          const { rowsChanged } = await this.connection.run(insert.sql, [json.text, run.syncId, run.organization]);
+          // Every record becomes a row, or the page is written another way: never fewer, silently.
+          const expected = records.length - (page.repeated ?? 0);
+          if (rowsChanged !== expected) throw new Error(`the JSON held ${rowsChanged} of the page's ${expected} records`);
+        });
+        written?.();
+        return;
+      } catch (err) {
+        if (isOutOfMemory(err)) throw err;
+        console.warn(`retriever: DuckDB did not read a page of ${table.name} from its JSON (${(err as Error).message.split('\n')[0]}); converting it in JavaScript`);
+      }
+    }
+    await this.writeRows(await convertPage(table, columns, lastPerKey(table, records)), run);
+  }
+
+  private jsonInsertFor(table: TableSpec, columns: Column[], path: string, options: { replace: boolean; repeated: boolean }): JsonInsert | undefined {
+    let byOptions = this.jsonInserts.get(columns);
+    if (!byOptions) this.jsonInserts.set(columns, (byOptions = new Map()));
+    const name = `${options.replace}:${options.repeated}:${path}`;
+    if (!byOptions.has(name)) byOptions.set(name, jsonInsert(table.name, columns, keyColumn(table, columns), { path }, options));
+    return byOptions.get(name);
+  }
+
+  /**
+   * In a table without a key index: removes the organisation's rows of these records' keys. Events carry their time
+   * alike in every copy, so a page of events all later than any the table holds (a sync reading
+   * forward) has none, and otherwise only rows within the page's time range are looked at (DuckDB
+   * skips the row groups outside it); a page with a record of no valid time looks at every row.
+   * Returns what to note once the page is committed.
+   */
+  private async removeCopies(table: TableSpec, columns: Column[], records: JsonRecord[], organization: string): Promise<() => void> {
+    const key = keyColumn(table, columns);
+    const timeColumn = columns.find((c) => c.source === table.timeField && c.type === 'timestamp');
+    const bounds = timeColumn ? timeBounds(timeColumn.source, records) : undefined;
+    const keys = JSON.stringify(records.map((record) => getPath(record, key.source)));
+    if (!bounds) {
+      await this.connection.run(removeCopies(table.name, key, undefined), [organization, keys]);
+      return () => undefined;
+    }
+    const latest = await this.latestTime(table.name, timeColumn!, organization);
+    // Milliseconds on both sides: a later millisecond is a later time, whatever the microseconds.
+    if (bounds.from <= latest) {
+      // One millisecond past the end: the column keeps microseconds the bound's milliseconds do not.
+      await this.connection.run(removeCopies(table.name, key, timeColumn), [organization, keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()]);
+    }
+    return () => this.latest.set(latestKey(table.name, organization), Math.max(latest, bounds.to));
+  }
+
+  /** The latest event time an organisation's rows of the table hold (epoch ms), -Infinity for none. */
+  private async latestTime(table: string, timeColumn: Column, organization: string): Promise<number> {
+    let latest = this.latest.get(latestKey(table, organization));
+    if (latest === undefined) {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT epoch_ms(max(${quoteIdent(timeColumn.name)}))::BIGINT AS ms FROM ${quoteIdent(table)} WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $1`,
+        [organization],
+      );
+      const ms = reader.getRowObjectsJS()[0].ms;
+      latest = ms === null || ms === undefined ? -Infinity : Number(ms);
+      this.latest.set(latestKey(table, organization), latest);
+    }
+    return latest;
   }
 
   /**
@@ -214,7 +324,8 @@ export class DuckDbDestination implements Destination {
    * instead (as is one with a cell DuckDB will not cast); so are the next pages of the stream for a
    * while, since re-read windows and full refreshes bring existing keys page after page.
    */
-  private async writeRows(table: TableSpec, columns: Column[], rows: Row[], run: RunContext): Promise<void> {
+  private async writeRows({ table, columns, rows, records }: PreparedPage, run: RunContext): Promise<void> {
+    if (this.keyed.get(table.name) === false) return this.insertThroughStage(table, columns, rows, records, run);
     const upsertPages = this.upsertPages.get(table.name) ?? 0;
     if (upsertPages > 0) {
       this.upsertPages.set(table.name, upsertPages - 1);
@@ -231,9 +342,22 @@ export class DuckDbDestination implements Destination {
         if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(table.name, UPSERT_PAGES_AFTER_CONFLICT);
       }
     }
+    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, run);
+  }
+
+  /** Rows into a table without a key index: staged, then the earlier copies of their keys removed and the rows moved in, at once. */
+  private async insertThroughStage(table: TableSpec, columns: Column[], rows: Row[], records: JsonRecord[], run: RunContext): Promise<void> {
+    let written: (() => void) | undefined;
+    await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, run, async () => {
+      written = await this.removeCopies(table, columns, records, run.organization);
+    });
+    written?.();
+  }
+
+  private stagingFor(table: TableSpec, columns: Column[]): StagingTable {
     let stage = this.staging.get(columns);
     if (!stage) this.staging.set(columns, (stage = stagingTable(table.name, columns)));
-    await upsertThroughStage(this.connection, stage, rows, run);
+    return stage;
   }
 
   /**
@@ -323,4 +447,9 @@ export class DuckDbDestination implements Destination {
       this.instance.closeSync();
     });
   }
+}
+
+/** The `latest` entry of an organisation's rows in a table. */
+function latestKey(table: string, organization: string): string {
+  return `${organization}\u0000${table}`;
 }

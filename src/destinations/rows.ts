@@ -1,4 +1,4 @@
-import { getPath, type JsonRecord } from '../shared/json';
+import { getPath, type JsonRecord, type RecordsJson } from '../shared/json';
 import type { Column, ColumnType, TableSpec } from './table-model';
 
 /**
@@ -128,17 +128,9 @@ type CellReader = (record: JsonRecord) => Cell;
 /** Per column list: a function per column that reads its value with the path split once, not per record. */
 const readers = new WeakMap<Column[], CellReader[]>();
 
-function cellReader({ source, type }: Column): CellReader {
-  const path = source.split('.');
-  if (path.length === 1) return (record) => toCell(type, record[source]);
-  if (path.length === 2) {
-    const [outer, inner] = path;
-    return (record) => {
-      const parent = record[outer];
-      return toCell(type, parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[inner] : undefined);
-    };
-  }
-  return (record) => toCell(type, getPath(record, source));
+function cellReader(column: Column): CellReader {
+  const read = valueReader(column);
+  return (record) => toCell(column.type, read(record));
 }
 
 export function toRow(columns: Column[], record: JsonRecord): Row {
@@ -168,7 +160,85 @@ export interface PreparedPage {
   readonly table: TableSpec;
   readonly records: JsonRecord[];
   readonly columns: Column[];
+  /** The records converted to rows; empty when the store types `json` itself. */
   readonly rows: Row[];
+  /** Set when the store reads the records from their JSON text itself (DuckDB): every value converts as it is. */
+  readonly json?: RecordsJson;
+  /** Copies of a key the page's own records hold beyond the first (the last copy is the one kept). */
+  readonly repeated?: number;
+}
+
+/**
+ * Whether `value` is one `toCell` keeps as it is, so a store that reads the JSON itself and types it
+ * natively holds the very cell JavaScript would have made: a string for a string column, a timestamp
+ * already in UTC ISO-8601 form, an integer JavaScript holds exactly, a finite number, a boolean,
+ * anything for JSON. Anything else (a number for a string, an odd date) is left to `toCell`.
+ */
+function keptAsIs(type: ColumnType, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'timestamp':
+      return typeof value === 'string' && timestampCell(value) === value;
+    case 'integer':
+      return Number.isSafeInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'json':
+      return true;
+  }
+}
+
+/**
+ * Whether every value of these records, in every column, converts as it is: then a store may read
+ * their JSON text itself instead of the rows, as long as that text `escapesUnstorable` nothing.
+ */
+export function convertsAsIs(columns: Column[], records: JsonRecord[]): boolean {
+  const values = columns.map(valueReader);
+  for (const record of records) {
+    for (let i = 0; i < columns.length; i++) if (!keptAsIs(columns[i].type, values[i](record))) return false;
+  }
+  return true;
+}
+
+/** Whether JSON text escapes U+0000 or a surrogate, which typed columns turn into U+FFFD. */
+export function escapesUnstorable(text: string): boolean {
+  return UNSTORABLE_ESCAPE.test(text);
+}
+
+/** Reads a column's value from a record, the path split once. */
+function valueReader({ source }: Column): (record: JsonRecord) => unknown {
+  const path = source.split('.');
+  if (path.length === 1) return (record) => record[source];
+  if (path.length === 2) {
+    const [outer, inner] = path;
+    return (record) => {
+      const parent = record[outer];
+      return parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[inner] : undefined;
+    };
+  }
+  return (record) => getPath(record, source);
+}
+
+/**
+ * The earliest and latest of the records' `timeField` times (epoch ms), as the timestamp column holds
+ * them; undefined when a record has none, or no valid one.
+ */
+export function timeBounds(timeField: string, records: JsonRecord[]): { from: number; to: number } | undefined {
+  const read = valueReader({ name: '', source: timeField, type: 'timestamp' });
+  let from = Infinity;
+  let to = -Infinity;
+  for (const record of records) {
+    const cell = timestampCell(read(record));
+    if (cell === null) return undefined;
+    const ms = Date.parse(cell as string);
+    if (ms < from) from = ms;
+    if (ms > to) to = ms;
+  }
+  return records.length > 0 ? { from, to } : undefined;
 }
 
 /** Records converted between yields when a page is converted ahead of its write (about 0.3 ms of work). */

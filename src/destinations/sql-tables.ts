@@ -109,8 +109,11 @@ export class SqlTables {
     return `PRIMARY KEY (${quoteIdent(ORGANIZATION_COLUMN)}, ${quoteIdent(keyColumn(table, columns).name)})`;
   }
 
-  /** The stream's table with the columns its schema declares, keyed by organisation and the record's key. */
-  createTable(table: TableSpec): string {
+  /**
+   * The stream's table with the columns its schema declares, keyed by organisation and the record's
+   * key unless `primaryKey` is false (then the store keeps rows unique itself: docs/destinations.md).
+   */
+  createTable(table: TableSpec, { primaryKey = true } = {}): string {
     const declared = columnsFor(table);
     const definitions = declared.map((c) => `${quoteIdent(c.name)} ${this.dialect.types[c.type]}`);
     definitions.push(
@@ -118,7 +121,7 @@ export class SqlTables {
       `${SYNCED_AT_COLUMN} timestamptz NOT NULL`,
       `${SYNC_ID_COLUMN} text NOT NULL`,
       `${quoteIdent(ORGANIZATION_COLUMN)} text NOT NULL`,
-      this.keyClause(table, declared),
+      ...(primaryKey ? [this.keyClause(table, declared)] : []),
     );
     return `CREATE TABLE IF NOT EXISTS ${this.name(table.name)} (${definitions.join(', ')})`;
   }
@@ -126,12 +129,25 @@ export class SqlTables {
   /**
    * A table made before there were several organisations (no organisation column): its rows become
    * the default organisation's, and its key (organisation, record key). In place where the store can
-   * change a key; otherwise built again beside it and renamed. Run inside one transaction.
+   * change a key; otherwise built again beside it and renamed. A table without a key (`primaryKey`
+   * false) gains the column only. Run inside one transaction.
    */
-  async upgradeTable(run: RunSql, table: TableSpec, current: TableColumns): Promise<void> {
+  async upgradeTable(run: RunSql, table: TableSpec, current: TableColumns, { primaryKey = true } = {}): Promise<void> {
     if (current.existing.has(ORGANIZATION_COLUMN)) return;
     const name = this.name(table.name);
     const organization = `${quoteIdent(ORGANIZATION_COLUMN)} text NOT NULL DEFAULT '${DEFAULT_ORGANIZATION}'`;
+    const [keyed] = await run(
+      "SELECT count(*) AS n FROM information_schema.table_constraints WHERE table_schema = $1 AND table_name = $2 AND constraint_type = 'PRIMARY KEY'",
+      [this.schema, table.name],
+    );
+    if (!primaryKey && Number(keyed.n) === 0) {
+      // In steps: DuckDB adds no column with a constraint.
+      const column = quoteIdent(ORGANIZATION_COLUMN);
+      await run(`ALTER TABLE ${name} ADD COLUMN ${column} text DEFAULT '${DEFAULT_ORGANIZATION}'`);
+      await run(`ALTER TABLE ${name} ALTER COLUMN ${column} SET NOT NULL`);
+      await run(`ALTER TABLE ${name} ALTER COLUMN ${column} DROP DEFAULT`);
+      return;
+    }
     if (this.dialect.rekeysInPlace) {
       const [constraint] = await run(
         "SELECT constraint_name FROM information_schema.table_constraints WHERE table_schema = $1 AND table_name = $2 AND constraint_type = 'PRIMARY KEY'",

@@ -9,6 +9,12 @@ export interface TableSpec {
   /** Dotted path of each record's unique id. */
   primaryKey: string;
   schema: JsonSchema;
+  /**
+   * Set for records that are events: the dotted path of the time each happened, which every copy of
+   * a key carries alike. A store may then find a key's earlier copies by that time instead of
+   * keeping an index of every key (docs/destinations.md).
+   */
+  timeField?: string;
 }
 
 export type ColumnType = 'string' | 'timestamp' | 'integer' | 'number' | 'boolean' | 'json';

@@ -39,3 +39,12 @@ export function setPath(target: JsonRecord, path: string, value: unknown): void 
   }
   current[keys[keys.length - 1]] = value;
 }
+
+/**
+ * Records as JSON text, exactly as they came: the array at dotted `path` ('' for the document
+ * itself) of the JSON document `text`.
+ */
+export interface RecordsJson {
+  text: string;
+  path: string;
+}

@@ -1,9 +1,9 @@
-import { pick, randomId, seededRandom, seededRandomAfter } from './random';
+import { ENVIRONMENTS, httpRequest, networkClient, productionTags, stackTrace } from './datasets/production-shape';
+import { between, fixedDraws, pick, randomId, seededRandom, seededRandomAfter } from './random';
 
 export const SERVICES = ['web', 'api', 'billing', 'auth', 'search', 'worker'];
 const STATUSES = ['info', 'info', 'info', 'warn', 'error', 'debug'];
 export const HOSTS = ['i-0a1b2c', 'i-0d4e5f', 'i-0a7b8c', 'i-09f8e7', 'k8s-node-1', 'k8s-node-2'];
-const MESSAGES = ['request served', 'cache miss', 'retrying upstream call', 'user signed in', 'job finished', 'slow query'];
 
 export interface LogRecord {
   id: string;
@@ -40,26 +40,74 @@ export interface DashboardRecord {
 }
 
 /** Random draws one log takes, always: log number i can be made alone (`logAt`). */
-export const DRAWS_PER_LOG = 35;
+export const DRAWS_PER_LOG = 400;
 
-/** One log from the next DRAWS_PER_LOG draws of `random`. */
-function drawLog(random: () => number, from: number, to: number): StoredLog {
+const LOGGERS = ['com.example.shop.http.AccessLog', 'com.example.shop.checkout.CheckoutService', 'app.worker.jobs', 'db.pool', 'cache.client'];
+const VERSIONS = ['1.42.0', '1.42.1', '1.43.0', '2.0.3'];
+/** Short messages with their details filled in; the few long ones are stack traces. */
+function shortMessage(random: () => number, http: { method: string; url_details: { path: string }; status_code: number }, durationMs: number): string {
+  const n = between(random, 1, 9999);
+  return pick(random, [
+    `${http.method} ${http.url_details.path} ${http.status_code} ${durationMs}ms`,
+    `cache miss for key cart:${n}, fetching from upstream`,
+    `retrying upstream call to inventory-service (attempt ${n % 5 + 1} of 5) after connection reset`,
+    `user ${n} signed in via oauth2 provider google`,
+    `job reindex-products finished: ${n} documents in ${durationMs} ms`,
+    `slow query (${durationMs} ms): SELECT id, sku, price FROM items WHERE category_id = $1 ORDER BY price LIMIT 50`,
+  ]);
+}
+
+/**
+ * One log from the next DRAWS_PER_LOG draws of `random`, shaped like a production log after
+ * Datadog's pipelines: the spec's `Log` (its id, and the `LogAttributes` fields) with 10–20 tags,
+ * and custom attributes nested three and four levels (HTTP request, client network and GeoIP, trace,
+ * logger, user), about 1.5 KB of JSON; about one log in thirty is an error with a stack trace.
+ */
+function drawLog(source: () => number, from: number, to: number): StoredLog {
+  const { random, pad } = fixedDraws(source, DRAWS_PER_LOG);
+  // The time first: logTimeAt reads only the first draw.
   const ts = from + Math.floor(random() * (to - from));
+  const id = `AQAAA${randomId(random, 27)}`;
   const service = pick(random, SERVICES);
-  const status = pick(random, STATUSES);
+  const host = pick(random, HOSTS);
+  const env = pick(random, ENVIRONMENTS);
+  const version = pick(random, VERSIONS);
+  const failed = random() < 1 / 30;
+  const status = failed ? 'error' : pick(random, STATUSES);
+  const http = httpRequest(random, `${service}.example.com`);
+  const durationMs = between(random, 1, 5000);
+  // Draws taken or not, the next log starts DRAWS_PER_LOG on: only a failure builds its stack.
+  const stack = failed ? stackTrace(random) : undefined;
+  const message = stack ?? shortMessage(random, http, durationMs);
+  const traceId = String(between(random, 1e15, 9e15));
+  const spanId = String(between(random, 1e15, 9e15));
+  const userId = between(random, 1, 99999);
+  const tags = productionTags(random, { service, env, host, version });
+  const thread = `http-nio-8080-exec-${between(random, 1, 200)}`;
+  const network = { ...networkClient(random), bytes_written: between(random, 200, 90_000) };
+  const logger = { name: pick(random, LOGGERS), thread_name: thread, method_name: pick(random, ['handle', 'placeOrder', 'run', 'query']) };
+  pad();
   return {
     ts,
     record: {
-      id: `AQAAA${randomId(random, 27)}`,
+      id,
       type: 'log',
       attributes: {
         timestamp: new Date(ts).toISOString(),
-        host: pick(random, HOSTS),
+        host,
         service,
         status,
-        message: pick(random, MESSAGES),
-        tags: [`service:${service}`, `env:${random() < 0.8 ? 'prod' : 'staging'}`, `status:${status}`],
-        attributes: { duration: Math.floor(random() * 5000), http: { status_code: pick(random, [200, 200, 201, 404, 500]) } },
+        message,
+        tags,
+        attributes: {
+          duration: durationMs * 1_000_000,
+          http,
+          network,
+          dd: { trace_id: traceId, span_id: spanId, service, env, version },
+          logger,
+          usr: { id: String(userId), email: `user${userId}@example.com`, name: `User ${userId}` },
+          ...(stack ? { error: { kind: stack.slice(0, stack.indexOf(':')), message: stack.slice(stack.indexOf(':') + 2, stack.indexOf('\n')), stack } } : {}),
+        },
       },
     },
   };

@@ -53,3 +53,20 @@ export function hashUnit(text: string): number {
 export function between(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
+
+/**
+ * `random` for one record that must take exactly `draws` draws whatever it draws: `pad()` takes the
+ * rest, so the next record starts at a known draw and any one can be made alone (`seededRandomAfter`).
+ */
+export function fixedDraws(random: () => number, draws: number): { random: () => number; pad: () => void } {
+  let used = 0;
+  return {
+    random: () => {
+      if (++used > draws) throw new Error(`a record took more than its ${draws} draws`);
+      return random();
+    },
+    pad: () => {
+      for (; used < draws; used++) random();
+    },
+  };
+}

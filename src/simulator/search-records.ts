@@ -1,9 +1,10 @@
 /**
  * A search stream's records, sorted by (time, id) and read by position, so a page is found by
- * binary search and only its own records are built. Logs, the one stream tests and benchmarks make
- * millions of, are kept as their times and generation order only (12 bytes a log) and made on demand.
+ * binary search and only its own records are built. Generated datasets, which tests and benchmarks
+ * make millions of, are kept as their times and generation order only (12 bytes a record) and made
+ * on demand.
  */
-import { logAt, logTimeAt, type Timed } from './data';
+import type { Timed } from './data';
 import type { SearchRecord } from './datasets/events';
 
 export interface SortedRecords {
@@ -35,18 +36,23 @@ export class TimedList implements SortedRecords {
   }
 }
 
+/** How a generated dataset makes its record number `index` alone, and reads that record's time alone. */
+export interface RecordSource {
+  at(index: number): Timed<SearchRecord>;
+  timeAt(index: number): number;
+}
+
 /**
- * `generateLogs(seed, count, from, to)` sorted by (time, id) without holding a record: each log is a
- * pure function of its generation index, so only the sorted times and indexes are stored.
+ * A generated dataset (`generateLogs`, `generateSearchRecords`) sorted by (time, id) without holding a
+ * record: each record is a pure function of its generation index, so only the sorted times and
+ * indexes are stored (12 bytes a record), and a page builds just its own records.
  */
-export class GeneratedLogs implements SortedRecords {
+export class GeneratedRecords implements SortedRecords {
   private readonly times: Float64Array;
   private readonly order: Uint32Array;
 
   private constructor(
-    private readonly seed: number,
-    private readonly from: number,
-    private readonly to: number,
+    private readonly source: RecordSource,
     times: Float64Array,
     order: Uint32Array,
   ) {
@@ -54,14 +60,14 @@ export class GeneratedLogs implements SortedRecords {
     this.order = order;
   }
 
-  /** Undefined when the packed sort keys would not fit (a range of centuries, billions of logs): use objects then. */
-  static create(seed: number, count: number, from: number, to: number): GeneratedLogs | undefined {
+  /** Undefined when the packed sort keys would not fit (a range of centuries, billions of records): use objects then. */
+  static create(source: RecordSource, count: number, from: number, to: number): GeneratedRecords | undefined {
     const bits = Math.max(1, Math.ceil(Math.log2(count + 1)));
     if (count === 0 || count > 0xffffffff || (to - from) * 2 ** bits >= 2 ** 63) return undefined;
-    // One key per log: its time offset above its index, so a native numeric sort orders by (time, index).
+    // One key per record: its time offset above its index, so a native numeric sort orders by (time, index).
     const keys = new BigUint64Array(count);
     const shift = BigInt(bits);
-    for (let i = 0; i < count; i++) keys[i] = (BigInt(logTimeAt(seed, i, from, to) - from) << shift) | BigInt(i);
+    for (let i = 0; i < count; i++) keys[i] = (BigInt(source.timeAt(i) - from) << shift) | BigInt(i);
     keys.sort();
     const mask = (1n << shift) - 1n;
     const times = new Float64Array(count);
@@ -70,27 +76,23 @@ export class GeneratedLogs implements SortedRecords {
       times[i] = Number(keys[i] >> shift) + from;
       order[i] = Number(keys[i] & mask);
     }
-    const logs = new GeneratedLogs(seed, from, to, times, order);
-    logs.sortTiesById();
-    return logs;
+    const records = new GeneratedRecords(source, times, order);
+    records.sortTiesById();
+    return records;
   }
 
-  /** Logs of the same millisecond go by id, as `compareTimed` orders them (stable: equal ids keep generation order). */
+  /** Records of the same millisecond go by id, as `compareTimed` orders them (stable: equal ids keep generation order). */
   private sortTiesById(): void {
     for (let start = 0; start < this.times.length; ) {
       let end = start + 1;
       while (end < this.times.length && this.times[end] === this.times[start]) end++;
       if (end - start > 1) {
-        const run = Array.from(this.order.subarray(start, end), (index) => ({ index, id: this.idOf(index) }));
+        const run = Array.from(this.order.subarray(start, end), (index) => ({ index, id: this.source.at(index).record.id }));
         run.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         run.forEach((r, k) => (this.order[start + k] = r.index));
       }
       start = end;
     }
-  }
-
-  private idOf(index: number): string {
-    return logAt(this.seed, index, this.from, this.to).record.id;
   }
 
   get length(): number {
@@ -100,13 +102,13 @@ export class GeneratedLogs implements SortedRecords {
     return this.times[i];
   }
   id(i: number): string {
-    return this.idOf(this.order[i]);
+    return this.source.at(this.order[i]).record.id;
   }
   record(i: number): SearchRecord {
-    return logAt(this.seed, this.order[i], this.from, this.to).record as unknown as SearchRecord;
+    return this.source.at(this.order[i]).record;
   }
   all(): Timed<SearchRecord>[] {
-    return Array.from({ length: this.length }, (_, i) => logAt(this.seed, this.order[i], this.from, this.to) as unknown as Timed<SearchRecord>);
+    return Array.from({ length: this.length }, (_, i) => this.source.at(this.order[i]));
   }
 }
 

@@ -1,5 +1,5 @@
-import { compareTimed, generateDashboards, generateLogs, type DashboardRecord, type StoredLog, type Timed } from './data';
-import { GeneratedLogs, lowerBound, TimedList, type SortedRecords } from './search-records';
+import { compareTimed, generateDashboards, generateLogs, logAt, logTimeAt, type DashboardRecord, type StoredLog, type Timed } from './data';
+import { GeneratedRecords, lowerBound, TimedList, type SortedRecords } from './search-records';
 import { generateIncidents, generatePermissions, generateRoles, generateTeams, generateUsers } from './datasets/access';
 import {
   generateDashboardLists,
@@ -15,7 +15,7 @@ import {
   type StoredMetric,
 } from './datasets/catalog';
 import { InfraData, type InfraStream } from './datasets/infra';
-import { generateSearchRecords, SEARCH_DATASETS, type SearchDataset, type SearchRecord } from './datasets/events';
+import { generateSearchRecords, SEARCH_DATASETS, searchRecordAt, searchRecordTimeAt, type SearchDataset, type SearchRecord } from './datasets/events';
 import { effectiveInterval, evaluate, type TimeseriesQueryBody } from './datasets/timeseries';
 import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software-catalog';
 import { UsageData, type UsageOptions } from './datasets/usage';
@@ -152,9 +152,19 @@ export class World {
     this.inventory = new Inventory(seed, options.inventory, now, { users: this.users, roles: this.roles, teams: this.teams });
 
     const logs = options.logs ?? { count: 5_000, from: now - 3 * DAY, to: now };
-    const search = (dataset: SearchDataset, i: number) =>
-      new TimedList(generateSearchRecords(dataset, seed * 31 + i + 1, options.search?.[dataset] ?? DEFAULT_SEARCH_COUNTS[dataset], logs.from, logs.to).sort(compareTimed));
-    const sortedLogs = GeneratedLogs.create(seed, logs.count, logs.from, logs.to) ?? new TimedList(generateLogs(seed, logs.count, logs.from, logs.to).sort(compareTimed));
+    const search = (dataset: SearchDataset, i: number) => {
+      const datasetSeed = seed * 31 + i + 1;
+      const count = options.search?.[dataset] ?? DEFAULT_SEARCH_COUNTS[dataset];
+      const source = { at: (index: number) => searchRecordAt(dataset, datasetSeed, index, logs.from, logs.to), timeAt: (index: number) => searchRecordTimeAt(datasetSeed, index, logs.from, logs.to) };
+      return GeneratedRecords.create(source, count, logs.from, logs.to) ?? new TimedList(generateSearchRecords(dataset, datasetSeed, count, logs.from, logs.to).sort(compareTimed));
+    };
+    const logSource = {
+      at: (index: number) => logAt(seed, index, logs.from, logs.to) as unknown as Timed<SearchRecord>,
+      timeAt: (index: number) => logTimeAt(seed, index, logs.from, logs.to),
+    };
+    const sortedLogs =
+      GeneratedRecords.create(logSource, logs.count, logs.from, logs.to) ??
+      new TimedList((generateLogs(seed, logs.count, logs.from, logs.to) as unknown as Timed<SearchRecord>[]).sort(compareTimed));
     const empty = new TimedList([]);
     this.searchData = { logs: sortedLogs, audit_logs: empty, events: empty, rum_events: empty, spans: empty };
     SEARCH_DATASETS.forEach((dataset, i) => (this.searchData[dataset] = search(dataset, i)));

@@ -5,6 +5,7 @@ import {
   ChildWorkflowFailure,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -19,6 +20,7 @@ import { DURATION_PATTERN, parseDuration } from '../config/duration';
 import { FAILURE, NON_RETRYABLE } from '../shared/failure-types';
 import { DEFAULT_MAX_OUTAGE } from '../shared/outage';
 import { secretFieldsIn, secretProblem } from '../shared/secrets';
+import { bucketOf, takeNextTask } from './buckets';
 import { outlast, type OutageState } from './outage';
 import { parentNotCompleted, syncDetails } from './progress';
 import { progressQuery, streamEndedSignal } from './queries';
@@ -39,8 +41,9 @@ const { recordSync, resetStreams } = proxyActivities<Activities>({
 
 /**
  * One sync run: plan (validate, check keys, read bookmarks), reset the streams the request reads from
- * scratch (`full_refresh`), then one `streamSync` child per stream,
- * at most `max_parallel_streams` at a time, each with ID `<syncId>/<stream>`.
+ * scratch (`full_refresh`), then one `streamSync` child per stream, at most `max_parallel_streams`
+ * at a time (by default one per rate-limit bucket), the next one always from the bucket with the
+ * fewest running (buckets.ts), each with ID `<syncId>/<stream>`.
  */
 export async function datadogSync(request: SyncRequestInput): Promise<SyncResult> {
   const syncId = workflowInfo().workflowId;
@@ -65,6 +68,8 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   report();
 
   let running = 0;
+  /** Children running per rate-limit bucket. */
+  const inBucket = new Map<string, number>();
   /** Follows one child to its end; a failed stream is noted, and the others go on. */
   async function follow(task: StreamTask, child: ChildWorkflowHandle<typeof streamSync>): Promise<void> {
     const entry = progress.get(task.stream)!;
@@ -85,28 +90,28 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
       failures.push(`${task.stream}: ${entry.message}`);
     } finally {
       running--;
+      inBucket.set(bucketOf(task), inBucket.get(bucketOf(task))! - 1);
       report();
     }
   }
 
   try {
     const children: Promise<void>[] = [];
-    for (const task of plan.tasks) {
-      // A dependent or derived stream reads its parent's table: only once the parent's sync has finished
-      // it. planSync puts these streams after all the others, so waiting here holds up no other stream.
+    const upstreamDone = (task: StreamTask) => !task.after || FINISHED.includes(progress.get(task.after)?.status ?? 'completed');
+    const waiting = [...plan.tasks];
+    while (waiting.length > 0) {
+      const task = await nextTask(waiting, { upstreamDone, inBucket, hasRoom: () => running < plan.maxParallelStreams });
       const upstream = task.after ? progress.get(task.after) : undefined;
-      if (upstream) {
-        await condition(() => FINISHED.includes(upstream.status));
-        if (upstream.status !== 'completed') {
-          const message = parentNotCompleted(task.stream, upstream);
-          Object.assign(progress.get(task.stream)!, { status: 'skipped', message });
-          warnings.push(message);
-          report();
-          continue;
-        }
+      if (upstream && upstream.status !== 'completed') {
+        const message = parentNotCompleted(task.stream, upstream);
+        Object.assign(progress.get(task.stream)!, { status: 'skipped', message });
+        warnings.push(message);
+        report();
+        continue;
       }
       await condition(() => running < plan.maxParallelStreams);
       running++;
+      inBucket.set(bucketOf(task), (inBucket.get(bucketOf(task)) ?? 0) + 1);
       progress.get(task.stream)!.status = 'running';
       report();
       const child = await startChild(streamSync, { workflowId: `${syncId}/${task.stream}`, args: [task], staticSummary: `${task.stream} · ${task.mode}` });
@@ -128,6 +133,26 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
     () => recordSync({ syncId, organization: plan.organization, status, streams: streamTotals(progress) }),
   );
   return syncResult(syncId, [...progress.values()], warnings, failures);
+}
+
+/**
+ * Takes the next task to start from `waiting`, once it may start: the one whose rate-limit bucket has
+ * the fewest streams running. Syncs that began before streams were started by bucket go on in plan order.
+ */
+async function nextTask(
+  waiting: StreamTask[],
+  { upstreamDone, inBucket, hasRoom }: { upstreamDone: (task: StreamTask) => boolean; inBucket: Map<string, number>; hasRoom: () => boolean },
+): Promise<StreamTask> {
+  if (patched('streams-by-bucket')) {
+    // A dependent or derived stream waits for its parent's sync to finish; the others start meanwhile.
+    await condition(() => hasRoom() && waiting.some(upstreamDone));
+    return takeNextTask(waiting, inBucket, upstreamDone)!;
+  }
+  // A dependent or derived stream reads its parent's table: only once the parent's sync has finished
+  // it. planSync puts these streams after all the others, so waiting here holds up no other stream.
+  const task = waiting.shift()!;
+  await condition(() => upstreamDone(task));
+  return task;
 }
 
 /** Plans the sync. Datadog (checking the keys) or the destination (bookmarks) down, it waits for them. */

@@ -36,6 +36,8 @@ interface StreamTaskBase {
   maxOutageMs: number;
   /** Set for a timeseries query stream: the query it reads (no secret in it). */
   timeseriesQuery?: QueryDefinition;
+  /** The Datadog rate-limit bucket its requests count against, as the stream table knows it (buckets.ts). */
+  rateLimitBucket?: string;
   /**
    * A dependent or derived stream: the stream of this sync whose table it reads its parents (or
    * source records) from. It starts once that stream has completed, and is skipped if it did not.

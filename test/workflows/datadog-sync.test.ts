@@ -61,6 +61,17 @@ describe('datadogSync', () => {
     expect(log.at(-1)).toBe('sync completed');
   });
 
+  it('starts the next stream from the bucket with the fewest running: every bucket busy before any has two', async () => {
+    // Two streams on the logs bucket, two of their own; room for three at once.
+    const onLogs = { rateLimitBucket: 'logs_list' };
+    const tasks = [fullRefreshTask('logs_a', onLogs), fullRefreshTask('logs_b', onLogs), fullRefreshTask('monitors', { rateLimitBucket: 'monitors' }), fullRefreshTask('users', { rateLimitBucket: 'users' })];
+    const { result, history } = await runSync(tasks, { logs_a: { pages: 3 }, logs_b: { pages: 3 }, monitors: { pages: 1 }, users: { pages: 1 } }, 3);
+    expect(result).toMatchObject({ status: 'completed', records: 80 });
+    const started = (history.events ?? []).map((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId?.split('/').pop()).filter(Boolean);
+    // In plan order logs_b would have taken the third place, and two streams would have raced for one bucket.
+    expect(started).toEqual(['logs_a', 'monitors', 'users', 'logs_b']);
+  });
+
   it('lets the other streams finish when one fails, then fails naming it; a skipped stream is a warning', async () => {
     const exhausted = ApplicationFailure.nonRetryable('monitors · page 1: gave up after 8 failed attempts', FAILURE.retriesExhausted);
     const forbidden = ApplicationFailure.nonRetryable('HTTP 403: Forbidden', FAILURE.forbidden);

@@ -53,6 +53,20 @@ describe('streams read from another stream’s table', () => {
     ]);
   });
 
+  it('wait for their parent without holding up a stream of a busier bucket', async () => {
+    // By bucket alone the dependent stream (an idle bucket) would go next, before its parent's table is complete.
+    const tasks = [
+      fullRefreshTask('dashboards', { rateLimitBucket: 'dashboards' }),
+      fullRefreshTask('monitors', { rateLimitBucket: 'dashboards' }),
+      fullRefreshTask('dashboard_definitions', { after: 'dashboards', rateLimitBucket: 'definitions' }),
+    ];
+    const { result, log } = await runSync(tasks, { dashboards: { pages: 3 }, monitors: { pages: 1 }, dashboard_definitions: { pages: 2 } }, 3);
+    expect(result.status).toBe('completed');
+    expect(log.indexOf('page monitors #1')).toBeGreaterThan(-1);
+    expect(log.indexOf('page monitors #1')).toBeLessThan(log.indexOf('complete dashboards'));
+    expect(log.indexOf('page dashboard_definitions #1')).toBeGreaterThan(log.indexOf('complete dashboards'));
+  });
+
   it('are skipped, saying why, when their parent was skipped', async () => {
     const forbidden = ApplicationFailure.nonRetryable('HTTP 403: Forbidden', FAILURE.forbidden);
     const tasks = [fullRefreshTask('users'), fullRefreshTask('roles'), fullRefreshTask('user_roles', { after: 'users' })];

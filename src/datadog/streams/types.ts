@@ -70,6 +70,12 @@ export interface TimeWindow {
   /** Sort parameter and value that make the endpoint return records oldest first. */
   sort?: { param: string; value: string };
   /**
+   * The records are events: each happened once, at `cursorField`, which the endpoint filters on, and
+   * never changes, so every copy of a record has the same time. Stores may then find earlier copies
+   * of a key by that time (TableSpec.timeField) instead of keeping an index of every key.
+   */
+  events?: boolean;
+  /**
    * How long after their own time this endpoint's records may still arrive or change (a duration):
    * re-read before the bookmark on every run, unless `stream_options` says otherwise. Unset: the
    * request's `lookback`, or DEFAULT_LOOKBACK.
@@ -256,6 +262,14 @@ export interface StreamDef {
   derivedFrom?: DerivedFrom;
   /** The RBAC permission the endpoint needs (the spec's `x-permission`; alternatives joined by " or "). */
   permission: string;
+  /**
+   * The Datadog rate-limit bucket (`X-RateLimit-Name`) the endpoint shares with other rows' endpoints,
+   * when it shares one: a sync starts streams of one bucket one after another. Datadog does not
+   * publish which endpoints share a bucket; rows name their product family's (one guess for all of
+   * it: if its endpoints have buckets of their own, they are only read one after another). Unset: a
+   * bucket of its own, read beside every other stream.
+   */
+  rateLimitBucket?: string;
   /** Where the record schema comes from. */
   schemaSource: SchemaSource;
 }
