@@ -1,65 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
 import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type StreamReset, type SyncRecord } from './destination';
-import { getPath } from '../shared/json';
-import { convertPage, convertsAsIs, escapesUnstorable, lastPerKey, timeBounds, type PreparedPage, type Row } from './rows';
-import { jsonInsert, removeCopies, type JsonInsert } from './duckdb-json';
-import { appendRows, closeAppender, DUCKDB_TYPES, inTransaction, slotsFor, stagingTable, upsertThroughStage, type Slot, type StagingTable } from './duckdb-pages';
+import { convertPage, convertsAsIs, escapesUnstorable, lastPerKey, type PreparedPage, type Row } from './rows';
+import { JsonPages } from './duckdb-json-pages';
+import { DUCKDB, DEFAULT_DUCKDB_SETTINGS, duckDbConfig, type DuckDbSettings } from './duckdb-config';
+import { EventCopies } from './duckdb-event-copies';
+import { TableAppenders } from './duckdb-appenders';
+import { stagingTable, upsertThroughStage, type StagingTable } from './duckdb-pages';
 import { AdaptiveMemoryLimit, isOutOfMemory } from './duckdb-memory';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { SerialQueue } from './serial-queue';
-import { quoteIdent, SqlTables, storedRow, type ChangeSql, type SqlDialect } from './sql-tables';
-import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, type Column, type TableSpec } from './table-model';
+import { SqlTables, storedRow, type ChangeSql } from './sql-tables';
+import { nameColumns, newScalarFields, type Column, type TableSpec } from './table-model';
 
-const DUCKDB: SqlDialect = {
-  types: DUCKDB_TYPES,
-  fromType: {
-    VARCHAR: 'string',
-    'TIMESTAMP WITH TIME ZONE': 'timestamp',
-    BIGINT: 'integer',
-    INTEGER: 'integer',
-    DOUBLE: 'number',
-    FLOAT: 'number',
-    BOOLEAN: 'boolean',
-    JSON: 'json',
-  },
-  epochMs: (param) => `epoch_ms(${param}::BIGINT)`,
-  // DuckDB cannot drop a table's primary key: a table keyed before organisations is built again.
-  rekeysInPlace: false,
-  msOf: (expression) => `epoch_ms(${expression})`,
-};
+export { DEFAULT_DUCKDB_SETTINGS, duckDbConfig, type DuckDbSettings } from './duckdb-config';
 
 const UPSERT_PAGES_AFTER_CONFLICT = 8;
-
-export interface DuckDbSettings {
-  /**
-   * WAL size that triggers a checkpoint. Each checkpoint rewrites the whole primary-key index, so at
-   * DuckDB's 16 MB a bulk load slows as its table grows (a 1000-row page took 30 ms at 0.5 M rows and
-   * 90 ms at 4 M); at 256 MB it stays near 20 ms. The price: up to that much WAL to replay after a
-   * crash, and the data not yet checkpointed held in memory (or DuckDB's temporary files).
-   */
-  checkpointThreshold?: string;
-  /**
-   * A fixed DuckDB memory limit. Below what the primary-key indexes need, writes fail. Unset, the
-   * limit follows the indexes: their size plus `workingMemory` (duckdb-memory.ts).
-   */
-  memoryLimit?: string;
-  /** With no fixed limit: DuckDB's memory beside its indexes, in bytes (default 512 MiB). */
-  workingMemory?: number;
-}
-
-export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointThreshold' | 'workingMemory'>> = {
-  checkpointThreshold: '256MB',
-  workingMemory: 512 * 1024 * 1024,
-};
-
-/** The DuckDB configuration a destination opens its file with (benchmarks open theirs the same way). */
-export function duckDbConfig(settings: DuckDbSettings = {}): Record<string, string> {
-  const checkpointThreshold = settings.checkpointThreshold ?? DEFAULT_DUCKDB_SETTINGS.checkpointThreshold;
-  return { checkpoint_threshold: checkpointThreshold, ...(settings.memoryLimit ? { memory_limit: settings.memoryLimit } : {}) };
-}
 
 /**
  * The embedded default: one DuckDB file, one connection, statements one at a time. A page of new
@@ -77,20 +35,12 @@ export class DuckDbDestination implements Destination {
   private readonly staging = new WeakMap<Column[], StagingTable>();
   /** Per stream: pages still to upsert directly since the last page that had existing keys. */
   private readonly upsertPages = new Map<string, number>();
-  /** Per column list: the table's columns in its own order, as the Appender fills them. */
-  private readonly slots = new WeakMap<Column[], Slot[]>();
-  /** Per stream table: its open Appender and the column order it was opened for. */
-  private readonly appenders = new Map<string, { appender: DuckDBAppender; slots: Slot[] }>();
+  private readonly appenders: TableAppenders;
   /** Per stream table: whether it has a primary-key index (event tables made by this version have none). */
   private readonly keyed = new Map<string, boolean>();
-  /**
-   * Per event table without a key index and organisation: the latest event time it holds (epoch ms),
-   * read once and then kept by this process, the file's only writer. A page of later events has no
-   * earlier copies.
-   */
-  private readonly latest = new Map<string, number>();
-  /** Per column list: the statements that write a page from its JSON, by records path and whether keys repeat. */
-  private readonly jsonInserts = new WeakMap<Column[], Map<string, JsonInsert | undefined>>();
+  /** Earlier copies of events in tables without a key index. */
+  private readonly copies: EventCopies;
+  private readonly jsonPages: JsonPages;
 
   /** DuckDB's memory limit, when no fixed one is configured. */
   private readonly memory?: AdaptiveMemoryLimit;
@@ -101,6 +51,9 @@ export class DuckDbDestination implements Destination {
     readonly description: string,
     settings: DuckDbSettings,
   ) {
+    this.copies = new EventCopies(connection);
+    this.appenders = new TableAppenders(connection);
+    this.jsonPages = new JsonPages(connection, this.copies);
     if (!settings.memoryLimit) this.memory = new AdaptiveMemoryLimit(connection, settings.workingMemory ?? DEFAULT_DUCKDB_SETTINGS.workingMemory);
   }
 
@@ -178,17 +131,8 @@ export class DuckDbDestination implements Destination {
       const current = await this.sql.readColumns(this.rows, table);
       for (const column of this.sql.missingColumns(current)) await this.run(this.sql.addColumn(table, column));
       this.tables.set(table.name, current.columns);
-      await this.readSlots(table, current.columns);
+      await this.appenders.readColumnOrder(table.name, current.columns, this.rows);
     });
-  }
-
-  /** The table's columns in their own order (ALTER TABLE adds at the end), mapped to a page's cells. */
-  private async readSlots(table: TableSpec, columns: Column[]): Promise<void> {
-    const actual = await this.rows(
-      'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position',
-      [table.name],
-    );
-    this.slots.set(columns, slotsFor(actual.map((r) => String(r.column_name)), columns));
   }
 
   /** Schema drift: a new top-level scalar field gets a column, recorded so later runs keep using it. */
@@ -204,7 +148,7 @@ export class DuckDbDestination implements Destination {
         for (const [statement, params] of this.sql.addDriftColumn(table, column)) await this.run(statement, params);
       }
       const all = [...columns, ...fresh];
-      await this.readSlots(table, all);
+      await this.appenders.readColumnOrder(table.name, all, this.rows);
       this.tables.set(table.name, all);
       return all;
     });
@@ -239,83 +183,10 @@ export class DuckDbDestination implements Destination {
     return written;
   }
 
-  /**
-   * A page DuckDB reads from its JSON text: in one transaction, the earlier copies of its keys are
-   * removed (a table without a key index) and its rows inserted (replacing rows of the same keys in
-   * a table with one). Should DuckDB refuse the text (an escape it will not read), the page is
-   * converted by JavaScript and written that way instead.
-   */
+  /** A page DuckDB reads from its JSON text; should DuckDB refuse the text, converted by JavaScript instead. */
   private async writeJson(page: PreparedPage, run: RunContext): Promise<void> {
-    const { table, columns, records } = page;
-    const keyed = this.keyed.get(table.name) ?? true;
-    const json = page.json!;
-    const insert = this.jsonInsertFor(table, columns, json.path, { replace: keyed, repeated: (page.repeated ?? 0) > 0 });
-    if (insert) {
-      try {
-        let written: (() => void) | undefined;
-        await inTransaction(this.connection, async () => {
-          if (!keyed) written = await this.removeCopies(table, columns, records, run.organization);
-          const { rowsChanged } = await this.connection.run(insert.sql, [json.text, run.syncId, run.organization]);
-          // Every record becomes a row, or the page is written another way: never fewer, silently.
-          const expected = records.length - (page.repeated ?? 0);
-          if (rowsChanged !== expected) throw new Error(`the JSON held ${rowsChanged} of the page's ${expected} records`);
-        });
-        written?.();
-        return;
-      } catch (err) {
-        if (isOutOfMemory(err)) throw err;
-        console.warn(`retriever: DuckDB did not read a page of ${table.name} from its JSON (${(err as Error).message.split('\n')[0]}); converting it in JavaScript`);
-      }
-    }
-    await this.writeRows(await convertPage(table, columns, lastPerKey(table, records)), run);
-  }
-
-  private jsonInsertFor(table: TableSpec, columns: Column[], path: string, options: { replace: boolean; repeated: boolean }): JsonInsert | undefined {
-    let byOptions = this.jsonInserts.get(columns);
-    if (!byOptions) this.jsonInserts.set(columns, (byOptions = new Map()));
-    const name = `${options.replace}:${options.repeated}:${path}`;
-    if (!byOptions.has(name)) byOptions.set(name, jsonInsert(table.name, columns, keyColumn(table, columns), { path }, options));
-    return byOptions.get(name);
-  }
-
-  /**
-   * In a table without a key index: removes the organisation's rows of these records' keys. Events carry their time
-   * alike in every copy, so a page of events all later than any the table holds (a sync reading
-   * forward) has none, and otherwise only rows within the page's time range are looked at (DuckDB
-   * skips the row groups outside it); a page with a record of no valid time looks at every row.
-   * Returns what to note once the page is committed.
-   */
-  private async removeCopies(table: TableSpec, columns: Column[], records: JsonRecord[], organization: string): Promise<() => void> {
-    const key = keyColumn(table, columns);
-    const timeColumn = columns.find((c) => c.source === table.timeField && c.type === 'timestamp');
-    const bounds = timeColumn ? timeBounds(timeColumn.source, records) : undefined;
-    const keys = JSON.stringify(records.map((record) => getPath(record, key.source)));
-    if (!bounds) {
-      await this.connection.run(removeCopies(table.name, key, undefined), [organization, keys]);
-      return () => undefined;
-    }
-    const latest = await this.latestTime(table.name, timeColumn!, organization);
-    // Milliseconds on both sides: a later millisecond is a later time, whatever the microseconds.
-    if (bounds.from <= latest) {
-      // One millisecond past the end: the column keeps microseconds the bound's milliseconds do not.
-      await this.connection.run(removeCopies(table.name, key, timeColumn), [organization, keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()]);
-    }
-    return () => this.latest.set(latestKey(table.name, organization), Math.max(latest, bounds.to));
-  }
-
-  /** The latest event time an organisation's rows of the table hold (epoch ms), -Infinity for none. */
-  private async latestTime(table: string, timeColumn: Column, organization: string): Promise<number> {
-    let latest = this.latest.get(latestKey(table, organization));
-    if (latest === undefined) {
-      const reader = await this.connection.runAndReadAll(
-        `SELECT epoch_ms(max(${quoteIdent(timeColumn.name)}))::BIGINT AS ms FROM ${quoteIdent(table)} WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $1`,
-        [organization],
-      );
-      const ms = reader.getRowObjectsJS()[0].ms;
-      latest = ms === null || ms === undefined ? -Infinity : Number(ms);
-      this.latest.set(latestKey(table, organization), latest);
-    }
-    return latest;
+    if (await this.jsonPages.write(page, run, this.keyed.get(page.table.name) ?? true)) return;
+    await this.writeRows(await convertPage(page.table, page.columns, lastPerKey(page.table, page.records)), run);
   }
 
   /**
@@ -330,14 +201,10 @@ export class DuckDbDestination implements Destination {
     if (upsertPages > 0) {
       this.upsertPages.set(table.name, upsertPages - 1);
     } else {
-      const appender = await this.tableAppender(table, this.slots.get(columns)!);
       try {
-        appendRows(appender.appender, appender.slots, rows, run);
+        await this.appenders.append(table.name, columns, rows, run);
         return;
       } catch (err) {
-        // The Appender is dropped with the page it refused.
-        this.appenders.delete(table.name);
-        closeAppender(appender.appender, err);
         if (isOutOfMemory(err)) throw err;
         if (/Duplicate key/.test((err as Error).message)) this.upsertPages.set(table.name, UPSERT_PAGES_AFTER_CONFLICT);
       }
@@ -349,7 +216,7 @@ export class DuckDbDestination implements Destination {
   private async insertThroughStage(table: TableSpec, columns: Column[], rows: Row[], records: JsonRecord[], run: RunContext): Promise<void> {
     let written: (() => void) | undefined;
     await upsertThroughStage(this.connection, this.stagingFor(table, columns), rows, run, async () => {
-      written = await this.removeCopies(table, columns, records, run.organization);
+      written = await this.copies.remove(table, columns, records, run.organization);
     });
     written?.();
   }
@@ -358,20 +225,6 @@ export class DuckDbDestination implements Destination {
     let stage = this.staging.get(columns);
     if (!stage) this.staging.set(columns, (stage = stagingTable(table.name, columns)));
     return stage;
-  }
-
-  /**
-   * One Appender per stream table, kept open and flushed once a page: an Appender's native buffers are
-   * freed only when JavaScript collects it, which a small heap seldom does, so one per page would
-   * hold about a megabyte each until then. Made again when the table's columns change.
-   */
-  private async tableAppender(table: TableSpec, slots: Slot[]): Promise<{ appender: DuckDBAppender; slots: Slot[] }> {
-    const open = this.appenders.get(table.name);
-    if (open?.slots === slots) return open;
-    if (open) closeAppender(open.appender);
-    const opened = { appender: await this.connection.createAppender(table.name), slots };
-    this.appenders.set(table.name, opened);
-    return opened;
   }
 
   readBookmark(stream: string, organization = DEFAULT_ORGANIZATION): Promise<Bookmark | null> {
@@ -390,7 +243,7 @@ export class DuckDbDestination implements Destination {
         return { rows: reader.getRowObjectsJS() as Record<string, unknown>[], changed: reader.rowsChanged };
       };
       // An Appender left open on a table would write past the delete: close them first.
-      for (const stream of streams) this.dropAppender(stream);
+      for (const stream of streams) this.appenders.drop(stream);
       await this.connection.run('BEGIN TRANSACTION');
       try {
         const resets: StreamReset[] = [];
@@ -402,13 +255,6 @@ export class DuckDbDestination implements Destination {
         throw err;
       }
     });
-  }
-
-  private dropAppender(table: string): void {
-    const open = this.appenders.get(table);
-    if (!open) return;
-    this.appenders.delete(table);
-    closeAppender(open.appender);
   }
 
   async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
@@ -441,15 +287,9 @@ export class DuckDbDestination implements Destination {
 
   async close(): Promise<void> {
     await this.queue.run(async () => {
-      for (const { appender } of this.appenders.values()) closeAppender(appender);
-      this.appenders.clear();
+      this.appenders.closeAll();
       this.connection.closeSync();
       this.instance.closeSync();
     });
   }
-}
-
-/** The `latest` entry of an organisation's rows in a table. */
-function latestKey(table: string, organization: string): string {
-  return `${organization}\u0000${table}`;
 }

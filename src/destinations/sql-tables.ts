@@ -13,39 +13,15 @@ import {
   type ColumnType,
   type TableSpec,
 } from './table-model';
+import { quoteIdent, type ChangeSql, type RunSql, type SqlDialect } from './sql-dialect';
+
+export { quoteIdent, type ChangeSql, type RunSql, type SqlDialect } from './sql-dialect';
 
 /**
  * What DuckDB and PostgreSQL share, written once: the state tables, creating a stream's table,
  * schema-drift columns, bookmarks, sync records and the end of a full refresh. Each store runs the
  * statements its own way (one serial connection, or pooled transactions); only the dialect differs.
  */
-
-/** Where the two stores differ in the statements below. */
-export interface SqlDialect {
-  /** Column types for the table model's types. */
-  types: Record<ColumnType, string>;
-  /** information_schema's `data_type` back to the model's type, so writes follow the table as it is. */
-  fromType: Record<string, ColumnType>;
-  /** SQL for a timestamp with time zone from a parameter holding epoch milliseconds. */
-  epochMs(param: string): string;
-  /**
-   * Whether a table's primary key can be changed in place (PostgreSQL) or the table must be built
-   * again with the new key and its rows copied over (DuckDB, which cannot drop a key).
-   */
-  rekeysInPlace: boolean;
-  /** SQL for the epoch milliseconds (bigint) of a timestamp with time zone. */
-  msOf(expression: string): string;
-}
-
-/** Runs one statement and returns its rows. */
-export type RunSql = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
-
-/** Runs one statement and returns its rows and how many rows it changed. */
-export type ChangeSql = (sql: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[]; changed: number }>;
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /** A stream's table as the store has it: its columns (types as stored) and the drift columns recorded. */
 export interface TableColumns {
