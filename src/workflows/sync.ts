@@ -143,7 +143,7 @@ async function nextTask(
   waiting: StreamTask[],
   { upstreamDone, inBucket, hasRoom }: { upstreamDone: (task: StreamTask) => boolean; inBucket: Map<string, number>; hasRoom: () => boolean },
 ): Promise<StreamTask> {
-  if (patched('streams-by-bucket')) {
+  if (patched('start-by-rate-limit-bucket')) {
     // A dependent or derived stream waits for its parent's sync to finish; the others start meanwhile.
     await condition(() => hasRoom() && waiting.some(upstreamDone));
     return takeNextTask(waiting, inBucket, upstreamDone)!;
