@@ -1,11 +1,10 @@
 import { log } from '@temporalio/activity';
 import { parseDuration } from '../config/duration';
-import type { DatadogClient } from '../datadog/client';
-import { DatadogApiError } from '../datadog/errors';
-import { deriveRecords, extractRecords } from '../datadog/page';
-import { effectivePageSize, nextPageState, type PageState } from '../datadog/pagination';
-import type { PageAt } from '../datadog/pages';
-import { buildPageRequest, parentPath } from '../datadog/request';
+import type { DatadogClient, Send } from '../datadog/client';
+import { deriveRecords } from '../datadog/page';
+import type { PageState } from '../datadog/pagination';
+import { readParentPages, type PageAt } from '../datadog/pages';
+import { parentPath } from '../datadog/request';
 import { getStream, tableSpec } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
 import type { Destination, StoredRow } from '../destinations/destination';
@@ -104,7 +103,7 @@ export async function writeDependentPage(def: StreamDef, at: PageAt, context: De
   const result: DependentPageResult = { records: 0, nextPage: nextAfter(parents, at.pageSize), bytes: 0 };
   const gone: string[] = [];
   const passedOver: { key: string; value: string }[] = [];
-  const pageSize = effectivePageSize(def.pagination, undefined);
+  const send: Send = (request, options) => client.send(request, options);
   for (const { key, value } of parents) {
     if (keep.has(key) || context.done.has(key)) continue;
     const pathTemplate = parentPath(def, { [link.key]: key, ...(field ? { [field]: value } : {}) });
@@ -112,26 +111,12 @@ export async function writeDependentPage(def: StreamDef, at: PageAt, context: De
       passedOver.push({ key, value: String(value) });
       continue;
     }
-    let page: PageState | null = {};
-    while (page) {
-      const request = buildPageRequest(def, { window: at.window, since: at.since, page, pageSize, query: at.search, pathParams: { [link.pathParam]: key }, pathTemplate });
-      let response;
-      try {
-        response = await client.send(request, { signal });
-      } catch (err) {
-        // Listed by the parent's sync a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
-        if (err instanceof DatadogApiError && err.kind === 'not_found') {
-          gone.push(key);
-          break;
-        }
-        throw err;
-      }
+    const found = await readParentPages(send, def, at, { id: key, pathTemplate }, signal, async (records, response) => {
       result.bytes += response.bytes;
       result.rateLimit = response.rateLimit ?? result.rateLimit;
-      const records = extractRecords(def, response.body, { fields: { [link.field]: key } });
       result.records += await destination.writePage(await destination.prepare(tableSpec(def), records), syncId, organization);
-      page = nextPageState(def.pagination, page, response.body, records.length, pageSize);
-    }
+    });
+    if (!found) gone.push(key);
     context.parentWritten(key);
   }
   if (gone.length > 0) {

@@ -5,6 +5,7 @@ import { startCodecServer } from '../codec/server';
 import { codecServerSettings } from '../config/codec-server';
 import { readEnv } from '../config/env';
 import { InvalidConfigError } from '../config/issues';
+import { serveUntilStopped } from './serve';
 
 export function register(program: Command): void {
   program
@@ -31,10 +32,6 @@ export function register(program: Command): void {
       console.log(`codec server at ${server.url} for namespace(s) ${settings.namespaces.join(', ')} (allowing ${opts.origin.join(', ')})`);
       console.log(`  callers authenticate with ${auth || 'nothing: loopback only'}`);
       console.log(`  temporal workflow show --namespace ${settings.namespaces[0]} --codec-endpoint ${server.url}${token ? ' --codec-auth "Bearer $RETRIEVER_CODEC_AUTH_TOKEN"' : ''} -w <id>`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await server.close();
+      await serveUntilStopped(server);
     });
 }

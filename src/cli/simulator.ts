@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startSimulator, SIMULATOR_KEYS } from '../simulator';
+import { serveUntilStopped } from './serve';
 
 const DAY = 86_400_000;
 
@@ -24,10 +25,6 @@ export function register(program: Command): void {
       });
       console.log(`Datadog simulator at ${simulator.url}`);
       console.log(`  DD_BASE_URL=${simulator.url} DD_API_KEY=${SIMULATOR_KEYS.apiKey} DD_APP_KEY=${SIMULATOR_KEYS.appKey}`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await simulator.close();
+      await serveUntilStopped(simulator);
     });
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { CodecAuthSettings } from '../codec/auth';
 import type { RetrieverEnv } from './env';
+import { readNamedFile, unpairedProblem } from './files';
 import { InvalidConfigError } from './issues';
 
 export interface CodecServerSettings {
@@ -22,21 +22,9 @@ export function codecServerSettings(env: RetrieverEnv): CodecServerSettings {
     problems.push('RETRIEVER_CODEC_JWKS_URL: not set, but RETRIEVER_CODEC_JWT_ISSUER/AUDIENCE are: set the JWKS URL of your identity provider too');
   }
 
-  const read = (variable: 'RETRIEVER_CODEC_TLS_CERT' | 'RETRIEVER_CODEC_TLS_KEY'): Buffer | undefined => {
-    const path = env[variable];
-    if (!path) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      problems.push(`${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      return undefined;
-    }
-  };
-  const cert = read('RETRIEVER_CODEC_TLS_CERT');
-  const key = read('RETRIEVER_CODEC_TLS_KEY');
-  if (Boolean(env.RETRIEVER_CODEC_TLS_CERT) !== Boolean(env.RETRIEVER_CODEC_TLS_KEY)) {
-    problems.push('RETRIEVER_CODEC_TLS_CERT and RETRIEVER_CODEC_TLS_KEY go together: set both or neither');
-  }
+  const cert = readNamedFile(env, 'RETRIEVER_CODEC_TLS_CERT', problems);
+  const key = readNamedFile(env, 'RETRIEVER_CODEC_TLS_KEY', problems);
+  problems.push(...unpairedProblem(env, 'RETRIEVER_CODEC_TLS_CERT', 'RETRIEVER_CODEC_TLS_KEY'));
   if (problems.length > 0) throw new InvalidConfigError(problems, 'environment');
 
   return {

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 import type { RetrieverEnv } from './env';
+import { readNamedFile, unpairedProblem } from './files';
 import { InvalidConfigError } from './issues';
 
 export interface TemporalConnectionSettings {
@@ -15,20 +15,10 @@ export interface TemporalConnectionSettings {
  */
 export function temporalConnection(env: RetrieverEnv): TemporalConnectionSettings {
   const problems: string[] = [];
-  const read = (variable: 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY' | 'TEMPORAL_TLS_CA'): Buffer | undefined => {
-    const path = env[variable];
-    if (!path) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      problems.push(`${variable}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-      return undefined;
-    }
-  };
-  const crt = read('TEMPORAL_TLS_CERT');
-  const key = read('TEMPORAL_TLS_KEY');
-  const ca = read('TEMPORAL_TLS_CA');
-  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both or neither');
+  const crt = readNamedFile(env, 'TEMPORAL_TLS_CERT', problems);
+  const key = readNamedFile(env, 'TEMPORAL_TLS_KEY', problems);
+  const ca = readNamedFile(env, 'TEMPORAL_TLS_CA', problems);
+  problems.push(...unpairedProblem(env, 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'));
   if (problems.length > 0) throw new InvalidConfigError(problems, 'environment');
 
   let tls: TLSConfig | boolean | undefined;

@@ -103,6 +103,38 @@ function fullAnswer(def: StreamDef, window: Window | undefined, received: number
 }
 
 /**
+ * Every page of a dependent stream for one parent (`id`, read at `pathTemplate`), each handed to
+ * `onPage` with its records as it comes. False when the parent is gone: it was listed a moment ago,
+ * so a 404 now means it was deleted since, not that the stream is unavailable.
+ */
+export async function readParentPages(
+  send: Send,
+  def: StreamDef,
+  at: PageAt,
+  { id, pathTemplate }: { id: string; pathTemplate: string },
+  signal: AbortSignal | undefined,
+  onPage: (records: JsonRecord[], response: ApiResponse) => unknown,
+): Promise<boolean> {
+  const link = def.parent!;
+  const pageSize = effectivePageSize(def.pagination, undefined);
+  let page: PageState | null = {};
+  while (page) {
+    const request = buildPageRequest(def, { window: at.window, since: at.since, page, pageSize, query: at.search, pathParams: { [link.pathParam]: id }, pathTemplate });
+    let response;
+    try {
+      response = await send(request, { signal });
+    } catch (err) {
+      if (err instanceof DatadogApiError && err.kind === 'not_found') return false;
+      throw err;
+    }
+    const records = extractRecords(def, response.body, { fields: { [link.field]: id } });
+    await onPage(records, response);
+    page = nextPageState(def.pagination, page, response.body, records.length, pageSize);
+  }
+  return true;
+}
+
+/**
  * A probe of a dependent stream straight from Datadog (`retriever check`, which has no destination):
  * a page of its parent (e.g. one SLO), then, for each parent, the stream's own pages for the window
  * (one request for most, several for results read backwards). A sync reads its parents from the
@@ -118,7 +150,6 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
   const parentsPassedOver: { id: string; value: string }[] = [];
   let bytes = parentResponse.bytes;
   let rateLimit = parentResponse.rateLimit;
-  const pageSize = effectivePageSize(def.pagination, undefined);
   for (const parent of parents) {
     const id = String(getPath(parent, link.key));
     const pathTemplate = parentPath(def, parent);
@@ -126,26 +157,12 @@ export async function readChildPage(send: Send, def: StreamDef, at: PageAt, sign
       parentsPassedOver.push({ id, value: String(getPath(parent, link.where!.field)) });
       continue;
     }
-    let page: PageState | null = {};
-    while (page) {
-      const request = buildPageRequest(def, { window: at.window, since: at.since, page, pageSize, query: at.search, pathParams: { [link.pathParam]: id }, pathTemplate });
-      let response;
-      try {
-        response = await send(request, { signal });
-      } catch (err) {
-        // The parent was listed a moment ago: a 404 now means it was deleted since, not that the stream is unavailable.
-        if (err instanceof DatadogApiError && err.kind === 'not_found') {
-          parentsGone.push(id);
-          break;
-        }
-        throw err;
-      }
-      const got = extractRecords(def, response.body, { fields: { [link.field]: id } });
+    const found = await readParentPages(send, def, at, { id, pathTemplate }, signal, (got, response) => {
       records.push(...got);
       bytes += response.bytes;
       rateLimit = response.rateLimit ?? rateLimit;
-      page = nextPageState(def.pagination, page, response.body, got.length, pageSize);
-    }
+    });
+    if (!found) parentsGone.push(id);
   }
   return {
     records,

@@ -4,7 +4,8 @@ import type { JsonRecord } from '../shared/json';
 import type { Bookmark, Destination, PrepareOptions, ReadRowsOptions, RunContext, StoredRow, StreamReset, SyncRecord } from './destination';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { copyFrom, copyText } from './pg-copy';
-import { describeTarget, isBrokenConnection, poolConfig, postgresError } from './postgres-connection';
+import { describeTarget, poolConfig, postgresError } from './postgres-connection';
+import { PostgresTransactions } from './postgres-transactions';
 import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
 import { quoteIdent, SqlTables, storedRow, type ChangeSql, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
@@ -47,8 +48,7 @@ export class PostgresDestination implements Destination {
   private readonly tables = new Map<string, Promise<TableState>>();
   /** Per connection: the staging tables it has, and the column list each was made for. */
   private readonly staging = new WeakMap<PoolClient, Map<string, string>>();
-  /** Connections given a listener for the server going away while they are checked out. */
-  private readonly watched = new WeakSet<PoolClient>();
+  private readonly transactions: PostgresTransactions;
 
   private constructor(
     private readonly pool: Pool,
@@ -56,6 +56,8 @@ export class PostgresDestination implements Destination {
     private readonly target: string,
   ) {
     this.sql = new SqlTables(POSTGRES, schema);
+    // A rollback also undoes the staging tables created in that transaction.
+    this.transactions = new PostgresTransactions(pool, target, (err) => err instanceof StaleColumns, (client) => this.staging.delete(client));
   }
 
   get description(): string {
@@ -77,56 +79,9 @@ export class PostgresDestination implements Destination {
     return destination;
   }
 
-  /** A connection with a transaction open on it. */
-  private async begin(doing: string): Promise<PoolClient> {
-    for (let attempt = 1; ; attempt++) {
-      let client: PoolClient;
-      try {
-        client = await this.pool.connect();
-      } catch (err) {
-        throw postgresError(err, this.target, doing);
-      }
-      this.watch(client);
-      try {
-        await client.query('BEGIN');
-        return client;
-      } catch (err) {
-        client.release(err as Error);
-        // A pooled connection the server closed while it sat idle (a restart, a proxy's timeout): one more, fresh.
-        if (attempt > 1 || !isBrokenConnection(err)) throw postgresError(err, this.target, doing);
-      }
-    }
-  }
-
-  /**
-   * The pool listens for errors only on idle connections. A checked-out one the server drops between
-   * two queries emits 'error' with no listener, which would crash the worker; the next query on it
-   * fails anyway and the transaction reports that, so the event itself needs no handling.
-   */
-  private watch(client: PoolClient): void {
-    if (this.watched.has(client)) return;
-    this.watched.add(client);
-    client.on('error', () => {});
-  }
-
   /** Runs `work` in one transaction on one connection; any failure rolls all of it back. */
-  private async transaction<T>(doing: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.begin(doing);
-    let broken: Error | undefined;
-    try {
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      // A rollback also undoes staging tables created in this transaction.
-      this.staging.delete(client);
-      if (isBrokenConnection(err)) broken = err as Error;
-      else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      if (err instanceof StaleColumns) throw err;
-      throw postgresError(err, this.target, doing);
-    } finally {
-      client.release(broken);
-    }
+  private transaction<T>(doing: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.transactions.run(doing, work);
   }
 
   /** A transaction that changes tables: one at a time across all workers writing to this schema. */

@@ -52,6 +52,11 @@ export function ok(body: unknown): SimResponse {
   return { status: 200, body };
 }
 
+/** The 400 answering a request whose parameters have problems (all of them, like Datadog); null when they have none. */
+export function refuse(params: Params): SimResponse | null {
+  return params.problems.length > 0 ? badRequest(...params.problems) : null;
+}
+
 /** Collects parameter problems; a route answers 400 with all of them, like Datadog. */
 export class Params {
   readonly problems: string[] = [];

@@ -21,6 +21,7 @@ import { SoftwareCatalog, type SoftwareCatalogStream } from './datasets/software
 import { UsageData, type UsageOptions } from './datasets/usage';
 import { SECURITY_STREAMS, SecurityWorld, type SecurityStream, type SecurityWorldOptions } from './datasets/security';
 import { Inventory, inventoryGroundTruth, type InventoryCounts } from './datasets/inventory';
+import { sortedIds, truthOf } from './ground-truth';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -42,7 +43,7 @@ export interface WorldOptions {
    * boundary, with a cursor, as Datadog's search may: short pages that are not the end. Default: none.
    */
   searchPartitionMs?: number;
-  /** Sizes of the infrastructure, logs-configuration and monitor-configuration datasets (datasets/infra.ts). */
+  /** Sizes of the infrastructure, logs-configuration and monitor-configuration datasets (datasets/infra/). */
   infra?: Partial<Record<InfraStream, number>>;
   /** The simulator's now; tests may pin it. */
   clock?: () => number;
@@ -116,7 +117,7 @@ export class World {
   readonly incidents: Json[];
   /** Catalog entities and relations, service definitions, cases, scorecards, status pages, RUM configuration, powerpacks. */
   readonly softwareCatalog: SoftwareCatalog;
-  /** Usage and cost (datasets/usage.ts). */
+  /** Usage and cost (datasets/usage/). */
   readonly usage: UsageData;
   readonly security: SecurityWorld;
   readonly inventory: Inventory;
@@ -226,58 +227,42 @@ export class World {
 
   /** The ids a correct sync must hold, per stream (sorted as strings). */
   groundTruth(stream: string, window?: { from: number; to: number }): string[] {
-    const ids = (items: Json[], key = 'id') => items.map((item) => String(item[key])).sort();
     const family = this.softwareCatalog.groundTruth(stream);
     if (family) return family;
-    switch (stream) {
-      case 'dashboards':
-        return this.dashboards.map((d) => d.id).sort();
-      case 'dashboard_lists':
-        return ids(this.dashboardLists);
-      case 'monitors':
-        return ids(this.monitors);
-      case 'downtimes':
-        return ids(this.downtimes);
-      case 'synthetic_tests':
-        return ids(this.syntheticTests, 'public_id');
-      case 'synthetic_global_variables':
-        return ids(this.globalVariables);
-      case 'notebooks':
-        return ids(this.notebooks);
-      case 'service_level_objectives':
-        return ids(this.slos);
-      case 'hosts':
-        // Every host Datadog lists when asked for its whole retention, not only the last 3 hours' default.
-        return ids(this.visibleHosts(this.clock() - HOSTS_RETENTION_MS), 'host_name');
-      case 'metrics':
-        return ids(this.activeMetrics(30 * 86_400));
-      case 'users':
-        return ids(this.users);
-      case 'roles':
-        return ids(this.roles);
-      case 'permissions':
-        return ids(this.permissions);
-      case 'teams':
-      case 'incident_teams':
-        return ids(this.teams);
-      case 'incidents':
-        return ids(this.incidents);
-      case 'logs':
-      case 'audit_logs':
-      case 'events':
-      case 'rum_events':
-      case 'spans':
-        return this.searchBetween(stream, window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
-          .map((l) => l.record.id)
-          .sort();
-      default: {
-        if ((SECURITY_STREAMS as readonly string[]).includes(stream)) return this.security.groundTruth(stream as SecurityStream, window);
-        const usage = this.usage.groundTruth(stream, window) ?? this.infra.groundTruth(stream, window);
-        if (usage) return usage;
-        const truth = inventoryGroundTruth(this, stream);
-        if (truth) return truth;
-        throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
-      }
-    }
+    const search = () =>
+      this.searchBetween(stream as SearchStream, window?.from ?? 0, window?.to ?? Number.MAX_SAFE_INTEGER)
+        .map((l) => l.record.id)
+        .sort();
+    const own = truthOf(stream, {
+      dashboards: () => this.dashboards.map((d) => d.id).sort(),
+      dashboard_lists: this.dashboardLists,
+      monitors: this.monitors,
+      downtimes: this.downtimes,
+      synthetic_tests: () => sortedIds(this.syntheticTests, 'public_id'),
+      synthetic_global_variables: this.globalVariables,
+      notebooks: this.notebooks,
+      service_level_objectives: this.slos,
+      // Every host Datadog lists when asked for its whole retention, not only the last 3 hours' default.
+      hosts: () => sortedIds(this.visibleHosts(this.clock() - HOSTS_RETENTION_MS), 'host_name'),
+      metrics: () => sortedIds(this.activeMetrics(30 * 86_400)),
+      users: this.users,
+      roles: this.roles,
+      permissions: this.permissions,
+      teams: this.teams,
+      incident_teams: this.teams,
+      incidents: this.incidents,
+      logs: search,
+      audit_logs: search,
+      events: search,
+      rum_events: search,
+      spans: search,
+    });
+    if (own) return own;
+    if ((SECURITY_STREAMS as readonly string[]).includes(stream)) return this.security.groundTruth(stream as SecurityStream, window);
+    const usage = this.usage.groundTruth(stream, window) ?? this.infra.groundTruth(stream, window);
+    if (usage) return usage;
+    const truth = inventoryGroundTruth(this, stream);
+    if (truth) return truth;
+    throw new Error(`the simulator has no ground truth for stream "${stream}" (slo_history and query streams depend on the windows read)`);
   }
 }

@@ -48,3 +48,9 @@ export function skipWarning(task: Pick<StreamTask, 'stream' | 'permission' | 'pa
   const reason = unreadableReason(refusal.type === FAILURE.not_found ? 404 : 403, task.permission, task.parentOrgOnly);
   return `${task.stream} skipped: ${reason} (${refusal.message}); set strict to fail instead.`;
 }
+
+/** Why a dependent or derived stream is skipped: the stream it is read from did not complete. */
+export function parentNotCompleted(stream: string, parent: StreamProgress): string {
+  const ended = parent.status === 'skipped' ? 'was skipped' : `ended ${parent.status}`;
+  return `${stream} skipped: it is read from the records of ${parent.stream}, which ${ended}${parent.message ? ` (${parent.message})` : ''}`;
+}

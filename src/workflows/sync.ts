@@ -22,10 +22,10 @@ import { DEFAULT_MAX_OUTAGE } from '../shared/outage';
 import { secretFieldsIn, secretProblem } from '../shared/secrets';
 import { bucketOf, takeNextTask } from './buckets';
 import { outlast, type OutageState } from './outage';
-import { syncDetails } from './progress';
+import { parentNotCompleted, syncDetails } from './progress';
 import { progressQuery, streamEndedSignal } from './queries';
 import { streamSync } from './stream';
-import type { StreamProgress, StreamTask, SyncResult } from './types';
+import type { StreamProgress, StreamTask, SyncPlan, SyncResult } from './types';
 
 /** Set by Temporal on runs a Schedule starts; a backfilled run reads only up to its scheduled time. */
 const SCHEDULED_START = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
@@ -49,12 +49,7 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   const syncId = workflowInfo().workflowId;
   refuseSecrets(request);
   const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START)?.getTime();
-  // Datadog (checking the keys) or the destination (bookmarks) down: the plan waits for them too.
-  let planOutage: OutageState | undefined;
-  const plan = await outlast(
-    { get: () => planOutage, set: (o) => (planOutage = o), show: (m) => setCurrentDetails(m ?? 'planning'), maxOutageMs: requestedMaxOutage(request) },
-    () => planSync({ syncId, request, scheduledAt }),
-  ).catch(surfaceCause);
+  const plan = await planOutlasting({ syncId, request, scheduledAt });
   // Part of the run, before any child: a crash after it resumes here with the bookmarks forgotten,
   // one before it leaves them untouched. Only syncs that ask schedule it, so histories of syncs that
   // did not (every one recorded before it existed) replay unchanged.
@@ -121,10 +116,9 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
       }
       const upstream = task.after ? progress.get(task.after) : undefined;
       if (upstream && upstream.status !== 'completed') {
-        const entry = progress.get(task.stream)!;
-        entry.status = 'skipped';
-        entry.message = `${task.stream} skipped: it is read from the records of ${upstream.stream}, which ${upstream.status === 'skipped' ? 'was skipped' : `ended ${upstream.status}`}${upstream.message ? ` (${upstream.message})` : ''}`;
-        warnings.push(entry.message);
+        const message = parentNotCompleted(task.stream, upstream);
+        Object.assign(progress.get(task.stream)!, { status: 'skipped', message });
+        warnings.push(message);
         report();
         continue;
       }
@@ -151,13 +145,25 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
     { get: () => recordOutage, set: (o) => (recordOutage = o), show: (m) => (m ? setCurrentDetails(m) : report()), maxOutageMs: plan.maxOutageMs },
     () => recordSync({ syncId, organization: plan.organization, status, streams: streamTotals(progress) }),
   );
-  const streams = [...progress.values()];
+  return syncResult(syncId, [...progress.values()], warnings, failures);
+}
+
+/** Plans the sync. Datadog (checking the keys) or the destination (bookmarks) down, it waits for them. */
+function planOutlasting(input: { syncId: string; request: SyncRequestInput; scheduledAt?: number }): Promise<SyncPlan> {
+  let outage: OutageState | undefined;
+  return outlast(
+    { get: () => outage, set: (o) => (outage = o), show: (m) => setCurrentDetails(m ?? 'planning'), maxOutageMs: requestedMaxOutage(input.request) },
+    () => planSync(input),
+  ).catch(surfaceCause);
+}
+
+/** The sync's result; when streams failed, a failure that names them and carries the result. */
+function syncResult(syncId: string, streams: StreamProgress[], warnings: string[], failures: string[]): SyncResult {
+  const status = failures.length > 0 ? 'failed' : 'completed';
   const result: SyncResult = { syncId, status, streams, records: streams.reduce((n, p) => n + p.records, 0), warnings };
-  if (failures.length > 0) {
-    const message = `${failures.length} of ${plan.tasks.length} streams failed:\n${failures.join('\n')}`;
-    throw ApplicationFailure.create({ message, type: 'SyncFailed', nonRetryable: true, details: [result] });
-  }
-  return result;
+  if (failures.length === 0) return result;
+  const message = `${failures.length} of ${streams.length} streams failed:\n${failures.join('\n')}`;
+  throw ApplicationFailure.create({ message, type: 'SyncFailed', nonRetryable: true, details: [result] });
 }
 
 /**

@@ -1,8 +1,6 @@
 /** People and access: users, roles, permissions, teams, incidents, and the caller itself. */
-import { ok, Params, slice, type Route, type SimResponse } from '../http';
+import { ok, Params, refuse, slice, type Route } from '../http';
 import type { Json } from '../datasets/catalog';
-
-const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 
 /** `page[number]` from 0 and `page[size]` at most 100 (default 10), as the JSON:API lists take them. */
 function numberedPage(req: { query: URLSearchParams }): { params: Params; number: number; size: number } {

@@ -1,8 +1,6 @@
 /** Configuration objects: dashboards, dashboard lists, monitors, downtimes, synthetics, notebooks, hosts. */
-import { ok, Params, slice, type Route, type SimResponse } from '../http';
+import { ok, Params, refuse, slice, type Route } from '../http';
 import { HOSTS_DEFAULT_LOOKBACK_MS } from '../world';
-
-const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 
 /** GET /api/v1/dashboard: `start` offset and `count` page size (default 100). */
 export const listDashboards: Route = (world, req) => {

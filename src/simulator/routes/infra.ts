@@ -4,11 +4,10 @@
  * and the ends of lists its recorded responses show.
  */
 import { processRecord, type RESULT_TYPES } from '../datasets/infra';
-import { decodeCursor, encodeCursor, ok, Params, slice, type Route, type SimRequest, type SimResponse } from '../http';
+import { decodeCursor, encodeCursor, ok, Params, refuse, slice, type Route, type SimRequest } from '../http';
 
 type Json = Record<string, unknown>;
 
-const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 const DAY = 86_400_000;
 
 /** Items carrying all of a comma list of tags (`filter[tags]`, `tags`). */

@@ -3,11 +3,10 @@
  * its keys (metadata only, as Datadog lists them), SAML mappings, cloud integrations, network
  * devices, host tags, locations, reference tables, pipelines and the Sensitive Data Scanner config.
  */
-import { ok, Params, slice, type Route, type SimRequest, type SimResponse } from '../http';
+import { ok, Params, refuse, slice, type Route, type SimRequest, type SimResponse } from '../http';
 import type { Json } from '../datasets/catalog';
 import { dashboardDefinition, hostTags, metricMetadata } from '../datasets/inventory';
 
-const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 const notFound = (message: string): SimResponse => ({ status: 404, body: { errors: [message] } });
 
 /** `page[number]` from 0 and `page[size]` at most `max` (default 10), the JSON:API lists' paging. */

@@ -1,8 +1,7 @@
 /** Metrics and SLOs: the metrics list, timeseries queries, SLOs and their history. */
-import { badRequest, decodeCursor, encodeCursor, ok, Params, slice, type Route, type SimResponse } from '../http';
+import { badRequest, decodeCursor, encodeCursor, ok, Params, refuse, slice, type Route } from '../http';
 import { sliValue, type TimeseriesQueryBody } from '../datasets/timeseries';
 
-const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 const isIndex = (c: unknown): c is { next: number } => typeof c === 'object' && c !== null && Number.isInteger((c as { next: number }).next);
 
 /**

@@ -2,12 +2,11 @@
  * Security monitoring, CI Visibility, Error Tracking, APM configuration and DORA: each endpoint with
  * its own paging, defaults, maxima and required parameters, as the spec and recorded answers show.
  */
-import { badRequest, decodeCursor, encodeCursor, errorBody, ok, Params, parseTimeParam, slice, type Route, type SimResponse } from '../http';
+import { badRequest, decodeCursor, encodeCursor, errorBody, ok, Params, parseTimeParam, refuse, slice, type Route, type SimResponse } from '../http';
 import { issuePriority, type DoraStream, type SecuritySearchStream, type StoredIssue } from '../datasets/security';
 import type { Json } from '../datasets/catalog';
 import { searchRouteOver } from './search';
 
-const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 /** A 400 as Error Tracking and DORA write it (recorded; the DORA spec agrees): JSON:API error objects. Their 403s stay strings. */
 const jsonApiBadRequest = (problems: string[]): SimResponse => ({ status: 400, body: errorBody('jsonapi', 400, problems) });
 const isIndex = (c: unknown): c is { next: number } => typeof c === 'object' && c !== null && Number.isInteger((c as { next: number }).next);

@@ -4,12 +4,10 @@
  * pages as its endpoint does, end-of-list signals included, misleading ones too (Datadog's own
  * recorded responses).
  */
-import { ok, Params, slice, type Route, type SimRequest, type SimResponse } from '../http';
+import { ok, Params, refuse, slice, type Route, type SimRequest } from '../http';
 import type { Json } from '../datasets/catalog';
 import type { Listed, StoredCase } from '../datasets/software-catalog';
 import type { World } from '../world';
-
-const refuse = (params: Params): SimResponse | null => (params.problems.length > 0 ? { status: 400, body: { errors: params.problems } } : null);
 
 /** A boolean query parameter as Datadog takes it: `true` or `false`. */
 function flag(params: Params, name: string, fallback: boolean): boolean {

@@ -6,12 +6,11 @@
  */
 import { addMonths, HOUR_MS, parseUtcTime, shiftMonths, startOfHour, startOfMonth } from '../../shared/calendar';
 import { HOURLY_USAGE_ATTRIBUTION_TYPES } from '../../datadog/streams/usage-types';
-import { decodeCursor, encodeCursor, ok, Params, slice, type Route, type SimResponse } from '../http';
+import { badRequest, decodeCursor, encodeCursor, ok, Params, refuse, slice, type Route } from '../http';
 import { ESTIMATE_MONTHS_BACK, isAttributionField, KNOWN_FAMILIES, USAGE_RETENTION_MONTHS, type UsageData } from '../datasets/usage';
 import type { Json } from '../datasets/catalog';
 
 const DAY = 86_400_000;
-const refuse = (problems: string[]): SimResponse | null => (problems.length > 0 ? { status: 400, body: { errors: problems } } : null);
 
 /** A time parameter of these endpoints, truncated to `unit`; a problem when it is missing (and required) or not a time. */
 function timeParam(params: Params, name: string, unit: 'hour' | 'month' | 'day', required: boolean): number | undefined {
@@ -79,8 +78,8 @@ export const hourlyUsage: Route = (world, req) => {
   if (unknown.length > 0) params.problems.push(`invalid product families: ${unknown.join(', ')}`);
   const limit = params.int('page[limit]', 500, { min: 1, max: 500 });
   const offset = recordOffset(params, 'page[next_record_id]');
-  const problem = refuse(params.problems);
-  if (problem || !range) return problem ?? refuse(['invalid time range'])!;
+  const problem = refuse(params);
+  if (problem || !range) return problem ?? badRequest('invalid time range');
   const records = world.usage.hourlyUsage(range.start, range.end, families.includes('all') ? 'all' : families, includeDescendants);
   return ok({ data: slice(records, offset, limit), meta: { pagination: { next_record_id: nextRecordId(offset, limit, records.length) } } });
 };
@@ -95,7 +94,7 @@ export const usageSummary: Route = (world, req) => {
   bool(params, 'include_connected_accounts', false);
   if (start !== undefined && start < addMonths(now, -USAGE_RETENTION_MONTHS)) params.problems.push(`start_month must be at most ${USAGE_RETENTION_MONTHS} months ago`);
   if (start !== undefined && end < start) params.problems.push('end_month must not be before start_month');
-  const problem = refuse(params.problems);
+  const problem = refuse(params);
   if (problem || start === undefined) return problem!;
   const usage = world.usage.usageSummary(start, end, orgDetails);
   const totals: Record<string, number> = {};
@@ -118,7 +117,7 @@ export const estimatedCost: Route = (world, req) => {
   const end = byMonth ? (timeParam(params, 'end_month', 'month', false) ?? startOfMonth(now)) : (timeParam(params, 'end_date', 'day', false) ?? Math.floor(now / DAY) * DAY);
   if (start !== undefined && start < addMonths(now, -ESTIMATE_MONTHS_BACK)) params.problems.push(`${byMonth ? 'start_month' : 'start_date'} cannot go beyond two months in the past`);
   if (start !== undefined && end < start) params.problems.push('the end must not be before the start');
-  const problem = refuse(params.problems);
+  const problem = refuse(params);
   if (problem || start === undefined) return problem!;
   const data = byMonth
     ? world.usage.estimatedCostByMonth(start, end, shown)
@@ -134,7 +133,7 @@ export const historicalCost: Route = (world, req) => {
   const shown = view(params);
   bool(params, 'include_connected_accounts', false);
   if (start !== undefined && end < start) params.problems.push('end_month must not be before start_month');
-  const problem = refuse(params.problems);
+  const problem = refuse(params);
   if (problem || start === undefined) return problem!;
   return ok({ data: world.usage.historicalCost(start, end, shown) });
 };
@@ -144,7 +143,7 @@ export const projectedCost: Route = (world, req) => {
   const params = new Params(req.query);
   const shown = view(params);
   bool(params, 'include_connected_accounts', false);
-  return refuse(params.problems) ?? ok({ data: world.usage.projectedCost(shown) });
+  return refuse(params) ?? ok({ data: world.usage.projectedCost(shown) });
 };
 
 /** GET /api/v2/cost_by_tag/monthly_cost_attribution: `fields` required, `next_record_id` pages of Datadog's own size. */
@@ -164,7 +163,7 @@ export const monthlyCostAttribution: Route = (world, req) => {
   const includeDescendants = bool(params, 'include_descendants', true);
   const offset = recordOffset(params, 'next_record_id');
   if (start !== undefined && end < start) params.problems.push('end_month must not be before start_month');
-  const problem = refuse(params.problems);
+  const problem = refuse(params);
   if (problem || start === undefined) return problem!;
   const rows = world.usage.monthlyCostAttribution(start, end, fields, tagKeys, includeDescendants);
   // "Always sorted by total cost": of `sort_name`'s dimension, else of every dimension; within each month.
@@ -189,8 +188,8 @@ export const hourlyUsageAttribution: Route = (world, req) => {
   else if (!(HOURLY_USAGE_ATTRIBUTION_TYPES as readonly string[]).includes(usageType)) params.problems.push(`invalid usage_type: ${usageType}`);
   const tagKeys = (params.string('tag_breakdown_keys') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   const offset = recordOffset(params, 'next_record_id');
-  const problem = refuse(params.problems);
-  if (problem || !range || usageType === null) return problem ?? refuse(['invalid time range'])!;
+  const problem = refuse(params);
+  if (problem || !range || usageType === null) return problem ?? badRequest('invalid time range');
   const rows = world.usage.hourlyAttribution(range.start, range.end, usageType, tagKeys, includeDescendants);
   const size = world.usage.recordsPerPage;
   return ok({ metadata: { pagination: { next_record_id: nextRecordId(offset, size, rows.length) } }, usage: slice(rows, offset, size) });
@@ -212,7 +211,7 @@ export const customCosts: Route = (world, req) => {
   const status = params.string('filter[status]');
   if (status !== null && !['active', 'inactive'].includes(status.toLowerCase())) params.problems.push(`unknown status, got ${status}`);
   const sort = params.oneOf('sort', ['created_at', '-created_at'], 'created_at');
-  const problem = refuse(params.problems);
+  const problem = refuse(params);
   if (problem) return problem;
   const files = world.usage.customCosts.filter((f) => status === null || String((f.attributes as Json).status).toLowerCase() === status.toLowerCase());
   const ordered = sort === 'created_at' ? files : [...files].reverse();
