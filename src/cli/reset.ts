@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { describeReset } from '../activities/state';
 import { readEnv } from '../config/env';
 import { InvalidConfigError } from '../config/issues';
-import { ORGANIZATION_PATTERN } from '../config/organizations';
+import { ORGANIZATION_PATTERN, ORGANIZATION_RULE } from '../config/organizations';
 import { STREAM_NAMES } from '../datadog/streams/table';
 import { DestinationUnavailableError, type Destination } from '../destinations/destination';
 import { openDestination } from '../destinations/open';
@@ -34,7 +34,7 @@ export function register(program: Command): void {
       const known = [...STREAM_NAMES, ...(opts.config ? loadConfigFile(opts.config).queries.map((q) => q.name) : [])];
       const unknown = streams.filter((s) => !known.includes(s));
       const problems = streams.length === 0 ? ['--streams: name at least one stream'] : unknown.map((s) => `--streams: unknown stream "${s}"; known streams: ${known.join(', ')}`);
-      if (!ORGANIZATION_PATTERN.test(opts.organization)) problems.push(`--organization: "${opts.organization}" is not an organisation name (lower-case letters, digits and "_", starting with a letter)`);
+      if (!ORGANIZATION_PATTERN.test(opts.organization)) problems.push(`--organization: "${opts.organization}" is not an organisation name (${ORGANIZATION_RULE})`);
       if (problems.length > 0) throw new InvalidConfigError(problems, 'reset');
 
       // A sync reading the stream would commit bookmarks from where it planned, past the reset. Syncs

@@ -12,6 +12,8 @@ import { DATADOG_SITES, type DatadogSite } from './sites';
 
 /** An organisation's name: what requests, workflow IDs and the `_retriever_organization` column hold. */
 export const ORGANIZATION_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+/** What ORGANIZATION_PATTERN asks for, in the words of a refusal. */
+export const ORGANIZATION_RULE = 'lower-case letters, digits and "_", starting with a letter, at most 32';
 
 export interface OrganizationSettings {
   credentials: DatadogCredentials;

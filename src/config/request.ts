@@ -6,7 +6,7 @@ import { formatIssues, InvalidConfigError } from './issues';
 import { DATADOG_SITES } from './sites';
 import { DEFAULT_MAX_OUTAGE } from '../shared/outage';
 import { DEFAULT_ORGANIZATION } from '../shared/organization';
-import { ORGANIZATION_PATTERN } from './organizations';
+import { ORGANIZATION_PATTERN, ORGANIZATION_RULE } from './organizations';
 import { SECRET_FIELDS, secretFieldsIn, secretProblem } from '../shared/secrets';
 
 const isoDate = z
@@ -68,7 +68,7 @@ export const syncRequestSchema = z
      * The Datadog organisation to read (default `default`): its keys, and its site when set, come from
      * the worker's environment (`DD_API_KEY__<NAME>`, …). Rows and bookmarks are kept per organisation.
      */
-    organization: z.string().regex(ORGANIZATION_PATTERN, 'lower-case letters, digits and "_", starting with a letter, at most 32').default(DEFAULT_ORGANIZATION),
+    organization: z.string().regex(ORGANIZATION_PATTERN, ORGANIZATION_RULE).default(DEFAULT_ORGANIZATION),
     /** Streams to sync: names from the stream table and of `queries`; default all of them. */
     streams: z.array(z.string()).min(1, 'select at least one stream').optional(),
     /** Where incremental streams start when they have no bookmark yet. */
