@@ -22,20 +22,20 @@ describe('fetchPage reading the next page ahead', () => {
     await simulator.close();
   });
 
-  it('asks Datadog for each page once, and has the destination prepare the next page before its own fetchPage writes it', async () => {
+  /** fetchPage on a destination that records what it prepared (and whether ahead) and wrote. */
+  function harness(readAhead: ReadAhead) {
     const prepared: { records: JsonRecord[]; ahead: boolean }[] = [];
     const written: PreparedPage[] = [];
-    let preparedAhead: () => void = () => undefined;
+    const waiters: { count: number; resolve: () => void }[] = [];
     const destination = {
       prepare: async (table: TableSpec, records: JsonRecord[], options?: { yielding?: boolean }) => {
         const page = { table, records, columns: [], rows: records.map(() => ({ cells: [], raw: '' })) };
         prepared.push({ records, ahead: Boolean(options?.yielding) });
-        if (options?.yielding) preparedAhead();
+        for (const w of waiters) if (prepared.filter((p) => p.ahead).length >= w.count) w.resolve();
         return page;
       },
       writePage: async (page: PreparedPage) => (written.push(page), page.rows.length),
     } as unknown as Destination;
-    const readAhead = new ReadAhead();
     const { fetchPage } = createFetchPageActivities({ datadog: () => client, destination, readAhead });
     const input = (page: FetchPageInput['page'], pageNumber: number): FetchPageInput => ({
       syncId: 'sync-1',
@@ -48,25 +48,55 @@ describe('fetchPage reading the next page ahead', () => {
     });
     const run = (page: FetchPageInput['page'], pageNumber: number) =>
       new MockActivityEnvironment().run(fetchPage, input(page, pageNumber)) as Promise<PageSummary>;
-    const logRequests = () => simulator.requests.filter((r) => r.path === '/api/v2/logs/events');
+    const preparedAhead = (count: number) => new Promise<void>((resolve) => waiters.push({ count, resolve }));
+    return { prepared, written, run, preparedAhead };
+  }
+  const logRequests = () => simulator.requests.filter((r) => r.path === '/api/v2/logs/events');
 
-    const second = new Promise<void>((resolve) => (preparedAhead = resolve));
+  it('asks Datadog for each page once, reading the next pages of the window ahead while the first is written, and has the destination prepare them', async () => {
+    const readAhead = new ReadAhead();
+    const { prepared, written, run, preparedAhead } = harness(readAhead);
+    const before = logRequests().length;
+    const bothAhead = preparedAhead(2);
     const first = await run({}, 1);
     expect(first.recordCount).toBe(1_000);
-    await second;
-    // The second page was asked for once, while the first was being written, and prepared ahead.
-    expect(logRequests()).toHaveLength(2);
-    expect(prepared.map((p) => p.ahead)).toEqual([false, true]);
+    await bothAhead;
+    // 2,500 logs: pages 2 and 3 were asked for once each, one after the other, and prepared ahead.
+    expect(logRequests().length - before).toBe(3);
+    expect(prepared.map((p) => p.ahead)).toEqual([false, true, true]);
 
-    const next = await run(first.nextPage!, 2);
-    expect(next.recordCount).toBe(1_000);
-    // Its own fetchPage wrote the page prepared ahead, and prepared nothing itself.
+    const second = await run(first.nextPage!, 2);
+    const third = await run(second.nextPage!, 3);
+    expect([second.recordCount, third.recordCount]).toEqual([1_000, 500]);
+    expect(third.nextPage ?? undefined).toBeUndefined();
+    // Their own fetchPages wrote the pages prepared ahead, prepared nothing themselves and sent nothing.
     expect(written[1].records).toBe(prepared[1].records);
+    expect(written[2].records).toBe(prepared[2].records);
     expect(prepared.filter((p) => !p.ahead)).toHaveLength(1);
-    // It sent nothing for it either: still one request with its cursor.
-    const cursor = (first.nextPage as { cursor: string }).cursor;
-    expect(logRequests().filter((r) => r.query['page[cursor]'] === cursor)).toHaveLength(1);
-    expect(new Set(written.flatMap((p) => p.records).map((r) => r.id)).size).toBe(2_000);
+    expect(logRequests().length - before).toBe(3);
+    expect(new Set(written.flatMap((p) => p.records).map((r) => r.id)).size).toBe(2_500);
+    readAhead.close();
+  });
+
+  it('reads no more pages of a window ahead than it may, and the next one once a page is taken', async () => {
+    const readAhead = new ReadAhead(1);
+    const { written, run, preparedAhead } = harness(readAhead);
+    const before = logRequests().length;
+    const secondAhead = preparedAhead(1);
+    const first = await run({}, 1);
+    await secondAhead;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // One page ahead at most: page 3 waits.
+    expect(logRequests().length - before).toBe(2);
+    const thirdAhead = preparedAhead(2);
+    const second = await run(first.nextPage!, 2);
+    await thirdAhead;
+    // Taking page 2 sent page 3's request, once.
+    expect(logRequests().length - before).toBe(3);
+    const third = await run(second.nextPage!, 3);
+    expect(third.recordCount).toBe(500);
+    expect(logRequests().length - before).toBe(3);
+    expect(new Set(written.flatMap((p) => p.records).map((r) => r.id)).size).toBe(2_500);
     readAhead.close();
   });
 });

@@ -13,7 +13,7 @@ import { toFailure } from './failures';
 import { writeDependentPage, writeDerivedPage } from './dependent-pages';
 import { withHeartbeat } from './heartbeat';
 import { recordFailureMetrics, recordPageMetrics, recordRetryMetrics } from './metrics';
-import { ReadAhead, roomToReadAhead } from './read-ahead';
+import { ReadAhead, roomToReadAhead, type AheadLink } from './read-ahead';
 import { DEFAULT_FETCH_RETRY, RetryBudget, type FetchRetryPolicy } from './retry-budget';
 
 export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | 'pageNumber'>): string {
@@ -29,7 +29,7 @@ interface ReadyPage {
 
 /**
  * One page of a stream that has its own pages: the answer read ahead for it when there is one, else
- * sent now. Once its body is in, the next page of the same window is read ahead (read-ahead.ts).
+ * sent now. Once its body is in, the pages after it in the same window are read ahead (read-ahead.ts).
  */
 async function readOwnPage(
   client: DatadogClient,
@@ -42,16 +42,28 @@ async function readOwnPage(
   const request = pageRequest(def, at);
   const early = readAhead.take(client, request, signal);
   const read = pageFromResponse(def, at, await (early?.response ?? client.send(request, { signal })));
-  if (read.nextPage && def.method === 'GET' && roomToReadAhead(read.rateLimit)) {
-    const next = { ...at, page: read.nextPage };
-    readAhead.start(client, pageRequest(def, next), (response) => {
-      const ahead = pageFromResponse(def, next, response);
-      return destination.prepare(table, ahead.records, { yielding: true, json: ahead.json });
-    });
-  }
+  /** The request for the page after `read` (at `from`), while the window has one and the bucket room. */
+  const after = (from: PageAt, page: PageRead): AheadLink | undefined => {
+    if (!page.nextPage || def.method !== 'GET' || page.splitAt !== undefined || !roomToReadAhead(page.rateLimit)) return undefined;
+    const next = { ...from, page: page.nextPage };
+    return {
+      request: pageRequest(def, next),
+      follow: (response) => {
+        const ahead = pageFromResponse(def, next, response);
+        return { prepared: destination.prepare(table, ahead.records, { yielding: true, json: ahead.json }), next: after(next, ahead) };
+      },
+    };
+  };
+  const link = after(at, read);
+  if (link) readAhead.start(client, chainOf(def, at), link);
   if (read.splitAt !== undefined) return { read };
   const prepared = (await early?.prepared) ?? (await destination.prepare(table, read.records, { json: read.json }));
   return { read, prepared };
+}
+
+/** The pages of one stream's window (with its query): what reads ahead together. */
+function chainOf(def: StreamDef, at: PageAt): string {
+  return `${def.name} ${at.window?.from}-${at.window?.to} ${at.search ?? ''}`;
 }
 
 /** Parents an earlier attempt of this page wrote, from its heartbeat details. */

@@ -4,15 +4,19 @@ import type { PreparedPage } from '../destinations/destination';
 import type { RateLimitInfo } from '../shared/rate-limit';
 
 /**
- * Reading one page ahead. Once a page's body is in, fetchPage sends the request for the next page of
- * the same window now, and when its answer arrives has the destination prepare it (one record per
- * key, drift columns, rows converted) while the page before it is still being written. The next
- * fetchPage on this worker takes both and only writes. Nothing is written ahead: the position in
- * workflow state still says exactly what is in the destination.
+ * Reading ahead. Once a page's body is in, fetchPage sends the request for the next page of the same
+ * window now, and each answer read ahead sends the request after it in turn, up to `pagesAhead` pages
+ * of one stream's window not yet asked for. Each answer is prepared (one record per key, drift
+ * columns, rows converted) while the pages before it are written; the fetchPage that asks for it only
+ * writes. So a stream keeps its bucket busy while the destination is slow for a moment (a checkpoint,
+ * other streams' pages before its own), not one request per write. Nothing is written ahead: the
+ * position in workflow state still says exactly what is in the destination.
  */
 
-/** Requests sent ahead and not yet asked for; more are not sent. */
-const MAX_PENDING = 16;
+/** Pages of one stream's window read ahead and not yet asked for: at a search bucket's 3 requests a second, a few seconds' worth. */
+export const PAGES_AHEAD = 8;
+/** Requests sent ahead and not yet asked for, all streams together; more are not sent. */
+const MAX_PENDING = 32;
 /** An answer read ahead and not asked for within this long is dropped (and its request aborted). */
 const TTL_MS = 30_000;
 
@@ -24,7 +28,14 @@ export interface EarlyPage {
   prepared: Promise<PreparedPage | undefined>;
 }
 
+/** A request to read ahead, and what to do with its answer: prepare the page, and say which request follows it (none at the window's end). */
+export interface AheadLink {
+  request: ApiRequest;
+  follow: (response: ApiResponse) => { prepared: Promise<PreparedPage>; next?: AheadLink };
+}
+
 interface Pending extends EarlyPage {
+  chain: string;
   controller: AbortController;
   timer: NodeJS.Timeout;
 }
@@ -39,32 +50,68 @@ export function roomToReadAhead(rateLimit: RateLimitInfo | undefined): boolean {
   return remaining !== undefined && limit !== undefined && remaining > Math.ceil(limit / 4) + 1;
 }
 
+/** A number per client: organisations on one site have a client each (their keys), and one's answers never answer another's request. */
+const clientIds = new WeakMap<DatadogClient, number>();
+let clientsSeen = 0;
+
+function clientId(client: DatadogClient): number {
+  let id = clientIds.get(client);
+  if (id === undefined) clientIds.set(client, (id = ++clientsSeen));
+  return id;
+}
+
 /** The identity of a request: what must match for an answer read ahead to answer it. */
 function requestKey(client: DatadogClient, request: ApiRequest): string {
   const body = request.body ? JSON.stringify(request.body) : '';
-  return `${client.baseUrl} ${request.method} ${request.path}?${new URLSearchParams(request.query).toString()} ${body}`;
+  return `${clientId(client)} ${client.baseUrl} ${request.method} ${request.path}?${new URLSearchParams(request.query).toString()} ${body}`;
 }
 
 export class ReadAhead {
   private readonly pending = new Map<string, Pending>();
+  /** Per chain (one stream's window): the request that waits for room, sent once a page of the chain is taken. */
+  private readonly parked = new Map<string, { client: DatadogClient; link: AheadLink; key: string }>();
 
-  /** Sends `request` now and prepares its answer with `prepare`; does nothing when it is already pending or too many are. */
-  start(client: DatadogClient, request: ApiRequest, prepare: (response: ApiResponse) => Promise<PreparedPage>): void {
-    const key = requestKey(client, request);
-    if (this.pending.has(key) || this.pending.size >= MAX_PENDING) return;
+  constructor(private readonly pagesAhead = PAGES_AHEAD) {}
+
+  /**
+   * Sends `link`'s request now (unless it is pending already), and from its answer the next one, while
+   * `chain` (the stream's window) has fewer than `pagesAhead` pages waiting; the first one over waits
+   * until a page of the chain is taken.
+   */
+  start(client: DatadogClient, chainName: string, link: AheadLink): void {
+    const chain = `${clientId(client)} ${chainName}`;
+    this.send(client, chain, link);
+  }
+
+  private send(client: DatadogClient, chain: string, link: AheadLink): void {
+    const key = requestKey(client, link.request);
+    if (this.pending.has(key)) return;
+    if (this.waitingIn(chain) >= this.pagesAhead || this.pending.size >= MAX_PENDING) {
+      this.parked.set(chain, { client, link, key });
+      return;
+    }
+    if (this.parked.get(chain)?.key === key) this.parked.delete(chain);
     const controller = new AbortController();
-    const response = client.send(request, { signal: controller.signal });
-    const prepared = response.then(prepare).then(
-      (page) => page,
-      // A failed request or a page that cannot be prepared: its own fetchPage meets the same failure and reports it.
-      () => undefined,
-    );
+    const response = client.send(link.request, { signal: controller.signal });
+    const prepared = response
+      .then((answer) => {
+        const { prepared: page, next } = link.follow(answer);
+        if (next) this.send(client, chain, next);
+        return page;
+      })
+      .then(
+        (page) => page,
+        // A failed request or a page that cannot be prepared: its own fetchPage meets the same failure and reports it.
+        () => undefined,
+      );
     const timer = setTimeout(() => {
+      // Not asked for in time: the stream stopped or went elsewhere; what was to follow is not sent either.
       this.pending.delete(key);
+      this.parked.delete(chain);
       controller.abort();
     }, TTL_MS);
     timer.unref();
-    this.pending.set(key, { response, prepared, controller, timer });
+    this.pending.set(key, { response, prepared, controller, timer, chain });
   }
 
   /** The page read ahead for `request`, if any; the caller's cancellation applies to it from now on. */
@@ -75,6 +122,11 @@ export class ReadAhead {
     if (!early) return undefined;
     this.pending.delete(key);
     clearTimeout(early.timer);
+    const waiting = this.parked.get(early.chain);
+    if (waiting) {
+      this.parked.delete(early.chain);
+      this.send(waiting.client, early.chain, waiting.link);
+    }
     const abort = () => early.controller.abort(signal.reason);
     if (signal.aborted) abort();
     signal.addEventListener('abort', abort, { once: true });
@@ -90,5 +142,12 @@ export class ReadAhead {
       controller.abort();
     }
     this.pending.clear();
+    this.parked.clear();
+  }
+
+  private waitingIn(chain: string): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (p.chain === chain) n++;
+    return n;
   }
 }
