@@ -95,6 +95,15 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
     }
   }
 
+  /** A child that could not start ends the sync, as an error of its own loop would. */
+  function notStarted(task: StreamTask, err: unknown): never {
+    running--;
+    inBucket.set(bucketOf(task), inBucket.get(bucketOf(task))! - 1);
+    progress.get(task.stream)!.status = isCancellation(err) ? 'cancelled' : 'failed';
+    report();
+    throw err;
+  }
+
   try {
     const children: Promise<void>[] = [];
     const upstreamDone = (task: StreamTask) => !task.after || FINISHED.includes(progress.get(task.after)?.status ?? 'completed');
@@ -114,8 +123,11 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
       inBucket.set(bucketOf(task), (inBucket.get(bucketOf(task)) ?? 0) + 1);
       progress.get(task.stream)!.status = 'running';
       report();
-      const child = await startChild(streamSync, { workflowId: `${syncId}/${task.stream}`, args: [task], staticSummary: `${task.stream} · ${task.mode}` });
-      children.push(follow(task, child));
+      const started = startChild(streamSync, { workflowId: `${syncId}/${task.stream}`, args: [task], staticSummary: `${task.stream} · ${task.mode}` });
+      // Children that may start now start in one workflow task, not one task each. Syncs that
+      // began before this waited for each child to start before the next (replayed that way).
+      if (patched('start-children-together')) children.push(started.then((child) => follow(task, child), (err) => notStarted(task, err)));
+      else children.push(follow(task, await started));
     }
     await Promise.all(children);
   } catch (err) {

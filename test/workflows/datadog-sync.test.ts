@@ -61,6 +61,16 @@ describe('datadogSync', () => {
     expect(log.at(-1)).toBe('sync completed');
   });
 
+  it('starts every stream that may start at once in one workflow task, not a task each', async () => {
+    const tasks = names.map((n) => fullRefreshTask(n));
+    const { result, history } = await runSync(tasks, Object.fromEntries(names.map((n) => [n, { pages: 1 }])), 5);
+    expect(result).toMatchObject({ status: 'completed', records: 50 });
+    const events = history.events ?? [];
+    const firstStarted = events.findIndex((e) => e.childWorkflowExecutionStartedEventAttributes);
+    // All five asked for before the server reported any of them started.
+    expect(events.slice(0, firstStarted).filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toHaveLength(5);
+  });
+
   it('starts the next stream from the bucket with the fewest running: every bucket busy before any has two', async () => {
     // Two streams on the logs bucket, two of their own; room for three at once.
     const onLogs = { rateLimitBucket: 'logs_list' };
