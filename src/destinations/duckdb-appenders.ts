@@ -18,10 +18,9 @@ export class TableAppenders {
 
   constructor(private readonly connection: DuckDBConnection) {}
 
-  /** Reads the table's columns in their own order (ALTER TABLE adds at the end), mapped to a page's cells. */
-  async readColumnOrder(table: string, columns: Column[], rows: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>): Promise<void> {
-    const actual = await rows('SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position', [table]);
-    this.slots.set(columns, slotsFor(actual.map((r) => String(r.column_name)), columns));
+  /** The table's columns in their own order (ALTER TABLE adds at the end), mapped to a page's cells. */
+  setColumnOrder(columns: Column[], order: string[]): void {
+    this.slots.set(columns, slotsFor(order, columns));
   }
 
   /** Appends a page's rows, whole or not at all; an Appender that refused a page is dropped with it. */

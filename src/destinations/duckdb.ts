@@ -122,16 +122,18 @@ export class DuckDbDestination implements Destination {
       // Events need no index of every key: their earlier copies are found by their time (docs/destinations.md).
       const primaryKey = !table.timeField;
       await this.run(this.sql.createTable(table, { primaryKey }));
-      await this.inTransaction(async () => this.sql.upgradeTable(this.rows, table, await this.sql.readColumns(this.rows, table), { primaryKey }));
-      const [constraint] = await this.rows(
-        "SELECT count(*) AS n FROM duckdb_constraints() WHERE schema_name = current_schema() AND table_name = $1 AND constraint_type = 'PRIMARY KEY'",
-        [table.name],
-      );
+      let current = await this.sql.readColumns(this.rows, table);
+      if (this.sql.needsUpgrade(current)) {
+        await this.inTransaction(async () => this.sql.upgradeTable(this.rows, table, await this.sql.readColumns(this.rows, table), { primaryKey }));
+        current = await this.sql.readColumns(this.rows, table);
+      }
+      const [constraint] = await this.rows('SELECT count(*) FILTER (WHERE pk) AS n FROM pragma_table_info($1)', [this.sql.name(table.name)]);
       this.keyed.set(table.name, Number(constraint.n) > 0);
-      const current = await this.sql.readColumns(this.rows, table);
-      for (const column of this.sql.missingColumns(current)) await this.run(this.sql.addColumn(table, column));
+      const missing = this.sql.missingColumns(current);
+      for (const column of missing) await this.run(this.sql.addColumn(table, column));
       this.tables.set(table.name, current.columns);
-      await this.appenders.readColumnOrder(table.name, current.columns, this.rows);
+      // ALTER TABLE adds a column at the end.
+      this.appenders.setColumnOrder(current.columns, [...current.existing.keys(), ...missing.map((c) => c.name)]);
     });
   }
 
@@ -148,7 +150,7 @@ export class DuckDbDestination implements Destination {
         for (const [statement, params] of this.sql.addDriftColumn(table, column)) await this.run(statement, params);
       }
       const all = [...columns, ...fresh];
-      await this.appenders.readColumnOrder(table.name, all, this.rows);
+      this.appenders.setColumnOrder(all, [...existing.keys(), ...fresh.map((c) => c.name)]);
       this.tables.set(table.name, all);
       return all;
     });

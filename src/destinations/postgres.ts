@@ -28,6 +28,10 @@ export const POSTGRES: SqlDialect = {
   },
   epochMs: (param) => `to_timestamp(${param}::bigint / 1000.0)`,
   rekeysInPlace: true,
+  columnsQuery: (schema, table) => [
+    'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+    [schema, table],
+  ],
   msOf: (expression) => `(extract(epoch from ${expression}) * 1000)::bigint`,
 };
 

@@ -15,6 +15,8 @@ export interface SqlDialect {
   rekeysInPlace: boolean;
   /** SQL for the epoch milliseconds (bigint) of a timestamp with time zone. */
   msOf(expression: string): string;
+  /** A query for a table's columns (`column_name`, `data_type`) in the table's own order. */
+  columnsQuery(schema: string, table: string): [string, unknown[]];
 }
 
 /** Runs one statement and returns its rows. */

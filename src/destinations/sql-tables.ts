@@ -28,7 +28,7 @@ export interface TableColumns {
   columns: Column[];
   /** Rows of `_retriever_columns` for the stream when read: more later means another writer added columns. */
   registered: number;
-  /** Columns the table has, by name, with their type. */
+  /** Columns the table has, by name, with their type, in the table's order. */
   existing: Map<string, ColumnType | undefined>;
 }
 
@@ -109,7 +109,7 @@ export class SqlTables {
    * false) gains the column only. Run inside one transaction.
    */
   async upgradeTable(run: RunSql, table: TableSpec, current: TableColumns, { primaryKey = true } = {}): Promise<void> {
-    if (current.existing.has(ORGANIZATION_COLUMN)) return;
+    if (!this.needsUpgrade(current)) return;
     const name = this.name(table.name);
     const organization = `${quoteIdent(ORGANIZATION_COLUMN)} text NOT NULL DEFAULT '${DEFAULT_ORGANIZATION}'`;
     const [keyed] = await run(
@@ -148,6 +148,11 @@ export class SqlTables {
     await run(`ALTER TABLE ${next} RENAME TO ${quoteIdent(table.name)}`);
   }
 
+  /** Whether a table's columns are those of a table made before organisations (upgradeTable changes it). */
+  needsUpgrade(current: TableColumns): boolean {
+    return !current.existing.has(ORGANIZATION_COLUMN);
+  }
+
   addColumn(table: TableSpec, column: Column): string {
     return `ALTER TABLE ${this.name(table.name)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${this.dialect.types[column.type]}`;
   }
@@ -162,10 +167,7 @@ export class SqlTables {
 
   /** The columns the table has: the schema's, drift columns added earlier, types as stored. */
   async readColumns(run: RunSql, table: TableSpec): Promise<TableColumns> {
-    const actual = await run('SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [
-      this.schema,
-      table.name,
-    ]);
+    const actual = await run(...this.dialect.columnsQuery(this.schema, table.name));
     const existing = new Map(actual.map((r) => [String(r.column_name), this.dialect.fromType[String(r.data_type)]]));
     const added = await run(`SELECT column_name, source, type FROM ${this.name('_retriever_columns')} WHERE stream = $1 ORDER BY added_at, column_name`, [
       table.name,
