@@ -114,6 +114,28 @@ describe('worker environment', () => {
     });
   });
 
+  it('opens DuckDB with the checkpoint threshold it is given, 1GB by default, and refuses one that is not a size', async () => {
+    const { openDestination } = require('../src/destinations/open') as typeof import('../src/destinations/open');
+    type DuckDb = import('../src/destinations/duckdb').DuckDbDestination;
+    const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
+    const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'retriever-env-'));
+    const threshold = async (vars: Record<string, string>) => {
+      const destination = (await openDestination(readEnv({ RETRIEVER_DUCKDB_PATH: `${dir}/r.duckdb`, ...vars }))) as DuckDb;
+      try {
+        return (await destination.query("SELECT current_setting('checkpoint_threshold') AS t"))[0].t;
+      } finally {
+        await destination.close();
+      }
+    };
+    try {
+      expect(await threshold({})).toMatch(/^(1\.0 GB|953\.6 MiB)$/);
+      expect(await threshold({ RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: '64MB' })).toMatch(/^(64\.0 MB|61\.0 MiB)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => readEnv({ RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: 'large' })).toThrow(/RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: a size such as 1GB or 256MB/);
+  });
+
   it('says which certificate file it cannot read, and that cert and key go together', () => {
     expect(() => temporalConnection(readEnv({ TEMPORAL_TLS_CERT: '/nonexistent/client.pem' }))).toThrow(
       /TEMPORAL_TLS_CERT: cannot read \/nonexistent\/client.pem \(ENOENT\)[\s\S]*TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/,

@@ -10,6 +10,9 @@ const positiveInt = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.nu
 const splitList = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
 const optionalList = z.preprocess(unsetIfEmpty, z.string().transform(splitList).optional());
 
+/** A size as DuckDB reads one (`2GB`, `512MiB`). */
+const DUCKDB_SIZE = /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 /** A size in bytes, written `4MiB`, `512KiB`, `2MB` or as a plain number of bytes. */
 const byteSize = (fallback: string) =>
@@ -67,7 +70,9 @@ const envSchema = z.object({
   RETRIEVER_DESTINATION: z.enum(['duckdb', 'postgres']).default('duckdb'),
   RETRIEVER_DUCKDB_PATH: z.string().min(1).default('data/retriever.duckdb'),
   /** A fixed DuckDB memory limit (e.g. `4GB`); unset, it follows the primary-key indexes plus 512 MiB. */
-  RETRIEVER_DUCKDB_MEMORY_LIMIT: z.preprocess(unsetIfEmpty, z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 2GB or 512MiB').optional()),
+  RETRIEVER_DUCKDB_MEMORY_LIMIT: z.preprocess(unsetIfEmpty, z.string().regex(DUCKDB_SIZE, 'a size such as 2GB or 512MiB').optional()),
+  /** WAL size at which DuckDB checkpoints (every write waits meanwhile); default in duckdb-config.ts. */
+  RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: z.preprocess(unsetIfEmpty, z.string().regex(DUCKDB_SIZE, 'a size such as 1GB or 256MB').optional()),
   /** PostgreSQL as a URL; parts it leaves out come from the PG* variables below. */
   DATABASE_URL: optionalText,
   /** PostgreSQL's standard variables, as psql reads them. The password is read only from here or the URL. */

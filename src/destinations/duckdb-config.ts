@@ -1,5 +1,5 @@
 import { DUCKDB_TYPES } from './duckdb-pages';
-import type { SqlDialect } from './sql-tables';
+import { quoteIdent, type SqlDialect } from './sql-tables';
 
 /** How DuckDB spells what SqlTables needs. */
 export const DUCKDB: SqlDialect = {
@@ -18,14 +18,22 @@ export const DUCKDB: SqlDialect = {
   // DuckDB cannot drop a table's primary key: a table keyed before organisations is built again.
   rekeysInPlace: false,
   msOf: (expression) => `epoch_ms(${expression})`,
+  // One table's catalogue entry; information_schema reads every table's, which grows with the catalogue.
+  columnsQuery: (schema, table) => [
+    'SELECT name AS column_name, type AS data_type FROM pragma_table_info($1) ORDER BY cid',
+    [`${quoteIdent(schema)}.${quoteIdent(table)}`],
+  ],
 };
 
 export interface DuckDbSettings {
   /**
-   * WAL size that triggers a checkpoint. Each checkpoint rewrites the whole primary-key index, so at
-   * DuckDB's 16 MB a bulk load slows as its table grows (a 1000-row page took 30 ms at 0.5 M rows and
-   * 90 ms at 4 M); at 256 MB it stays near 20 ms. The price: up to that much WAL to replay after a
-   * crash, and the data not yet checkpointed held in memory (or DuckDB's temporary files).
+   * WAL size that triggers a checkpoint (`RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD`). Every write waits
+   * while DuckDB checkpoints, and each checkpoint writes again the row groups the last one left
+   * partly filled and rewrites the primary-key indexes: at DuckDB's 16 MB a bulk load slows as its
+   * table grows, at 256 MB a checkpoint of production-sized logs still held every stream's writes for
+   * one to five seconds every 70,000 logs. At 1 GB there are a quarter as many, and a sync of 1 M such
+   * logs took 14 % less time (BENCHMARKS.md). The price: up to that much WAL to replay after a crash
+   * (seconds), and the data not yet checkpointed held in memory or DuckDB's temporary files.
    */
   checkpointThreshold?: string;
   /**
@@ -38,7 +46,7 @@ export interface DuckDbSettings {
 }
 
 export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointThreshold' | 'workingMemory'>> = {
-  checkpointThreshold: '256MB',
+  checkpointThreshold: '1GB',
   workingMemory: 512 * 1024 * 1024,
 };
 
