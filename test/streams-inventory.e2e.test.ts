@@ -241,7 +241,7 @@ describe('inventory streams, end to end', () => {
       await faulty?.close();
     });
 
-    it('retries only the failed request: the other SLOs of its page are read once per window', async () => {
+    it('retries only the failed request: the other SLOs of its page are read once per window, and counted', async () => {
       const result = await faulty.sync({ ...request(['slo_history']), max_records_per_request: 20 });
       expect(result.status).toBe('completed');
       const world = faulty.simulator.world;
@@ -255,6 +255,8 @@ describe('inventory streams, end to end', () => {
       const faultyPath = failed[0].path;
       for (const [path, count] of perSlo) expect({ path, count }).toEqual({ path, count: path === faultyPath ? windows + failed.length : windows });
       expect((await keys(faulty.destination, 'slo_history')).length).toBe(world.slos.length * windows);
+      // A retried page counts the records of the SLOs its earlier attempt wrote too.
+      expect(result.streams.find((s) => s.stream === 'slo_history')!.records).toBe(world.slos.length * windows);
     });
   });
 });

@@ -33,8 +33,10 @@ export interface DependentPageContext {
   signal: AbortSignal;
   /** Parents an earlier attempt of this page already wrote (its heartbeat details): not asked for again. */
   done: ReadonlySet<string>;
-  /** Called once a parent's records are written, so a retried page starts after it. */
-  parentWritten: (key: string) => void;
+  /** The records those parents had, counted in this page's total. */
+  recordsDone?: number;
+  /** Called once a parent's records are written, so a retried page starts after it (and counts them). */
+  parentWritten: (key: string, records: number) => void;
 }
 
 /** What one dependent or derived page did. */
@@ -100,7 +102,7 @@ export async function writeDependentPage(def: StreamDef, at: PageAt, context: De
   const parents = await destination.readRows(tableSpec(getStream(link.stream)), { organization, by: link.key, after: at.page.cursor, limit: at.pageSize, field });
   const keep = await parentsToKeep(def, parents, context);
   await destination.keepRows(tableSpec(def), link.field, [...keep], syncId, organization);
-  const result: DependentPageResult = { records: 0, nextPage: nextAfter(parents, at.pageSize), bytes: 0 };
+  const result: DependentPageResult = { records: context.recordsDone ?? 0, nextPage: nextAfter(parents, at.pageSize), bytes: 0 };
   const gone: string[] = [];
   const passedOver: { key: string; value: string }[] = [];
   const send: Send = (request, options) => client.send(request, options);
@@ -111,13 +113,15 @@ export async function writeDependentPage(def: StreamDef, at: PageAt, context: De
       passedOver.push({ key, value: String(value) });
       continue;
     }
+    let written = 0;
     const found = await readParentPages(send, def, at, { id: key, pathTemplate }, signal, async (records, response) => {
       result.bytes += response.bytes;
       result.rateLimit = response.rateLimit ?? result.rateLimit;
-      result.records += await destination.writePage(await destination.prepare(tableSpec(def), records), syncId, organization);
+      written += await destination.writePage(await destination.prepare(tableSpec(def), records), syncId, organization);
     });
     if (!found) gone.push(key);
-    context.parentWritten(key);
+    result.records += written;
+    context.parentWritten(key, written);
   }
   if (gone.length > 0) {
     log.warn(`${def.name}: ${gone.length} ${link.stream} record(s) were gone from Datadog (404) when read, and are passed over`, {

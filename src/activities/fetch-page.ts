@@ -66,10 +66,11 @@ function chainOf(def: StreamDef, at: PageAt): string {
   return `${def.name} ${at.window?.from}-${at.window?.to} ${at.search ?? ''}`;
 }
 
-/** Parents an earlier attempt of this page wrote, from its heartbeat details. */
-function parentsDoneBefore(details: unknown): Set<string> {
-  const done = (details as { parentsDone?: unknown } | undefined)?.parentsDone;
-  return new Set(Array.isArray(done) ? done.filter((key): key is string => typeof key === 'string') : []);
+/** Parents earlier attempts of this page wrote, and their records, from the heartbeat details. */
+function parentsDoneBefore(details: unknown): { keys: Set<string>; records: number } {
+  const { parentsDone: done, parentRecords } = (details as { parentsDone?: unknown; parentRecords?: unknown } | undefined) ?? {};
+  const keys = new Set(Array.isArray(done) ? done.filter((key): key is string => typeof key === 'string') : []);
+  return { keys, records: keys.size > 0 && typeof parentRecords === 'number' ? parentRecords : 0 };
 }
 
 /** fetchPage's dependencies: the common ones, and how it retries a failing page. */
@@ -85,8 +86,10 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
       const budget = new RetryBudget(attempt, heartbeatDetails, retryPolicy);
       let ledger = budget.ledger;
       // A dependent page's parents already written: a retry asks Datadog only for the others.
-      const parentsDone = parentsDoneBefore(heartbeatDetails);
-      const details = () => (parentsDone.size > 0 ? { ...ledger, parentsDone: [...parentsDone] } : ledger);
+      const before = parentsDoneBefore(heartbeatDetails);
+      const parentsDone = before.keys;
+      let parentRecords = before.records;
+      const details = () => (parentsDone.size > 0 ? { ...ledger, parentsDone: [...parentsDone], parentRecords } : ledger);
       const spent = budget.spent(describePage(input));
       if (spent) throw spent;
       recordRetryMetrics(input.stream);
@@ -108,8 +111,10 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
                 refreshMs: input.refreshMs,
                 signal,
                 done: parentsDone,
-                parentWritten: (key: string) => {
+                recordsDone: before.records,
+                parentWritten: (key: string, records: number) => {
                   parentsDone.add(key);
+                  parentRecords += records;
                   Context.current().heartbeat(details());
                 },
               };
