@@ -233,8 +233,7 @@ export async function measureOrganisation(
     rmSync(dirname(worker.duckdbPath), { recursive: true, force: true });
     const differences = keyedByRecord.filter((stream) => rows[stream] !== truth.records.get(stream)).map((s) => `${s} table ${rows[s]} of ${truth.records.get(s)}`);
     differences.push(...[...truth.records].filter(([stream, n]) => !comparable(stream) && (read[stream] ?? 0) < n).map(([s, n]) => `${s} read ${read[s] ?? 0} of ${n}`));
-    // Counted twice: a backward page's last second, a window split again. Counted less: a dependent page
-    // retried after some of its parents were written reports only the others' records (the rows are there).
+    // Counted twice: a backward page's last second, a window split again.
     const counted = [...truth.records].filter(([stream, n]) => comparable(stream) && read[stream] !== n).map(([s, n]) => `${s} ${read[s]} for ${n}`);
     if (counted.length > 0) log(`      records counted other than the rows they made (tables equal the simulator's): ${counted.join(', ')}`);
     if (differences.length > 0) log(`      differences from the simulator's data: ${differences.join(', ')}`);
