@@ -571,6 +571,25 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     expect(await countRows(destination, 'dashboards')).toBe(15);
   });
 
+  it('lets two syncs refresh one stream at once: neither removes the rows the other saw', async () => {
+    const { destination } = store;
+    const all = generateDashboards(4, 20, NOW) as unknown as JsonRecord[];
+    await writeRecords(destination, dashboards, all, 'before'); // an earlier sync saw all 20
+    await destination.recordSync({ syncId: 'refresh-a', status: 'running' });
+    await destination.recordSync({ syncId: 'refresh-b', status: 'running' });
+    // 5 are gone upstream since; both syncs see the other 15: they write 5 again, the second after the
+    // first, and keep 10 as they are (unchanged records, as dashboard_definitions keeps them).
+    const current = all.slice(5);
+    const kept = current.slice(5).map((d) => String(d.id));
+    for (const sync of ['refresh-a', 'refresh-b']) {
+      await writeRecords(destination, dashboards, current.slice(0, 5), sync);
+      await destination.keepRows(tableSpec(dashboards), 'id', kept, sync);
+    }
+    expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'refresh-a')).toBe(5);
+    expect(await destination.removeRowsNotIn(tableSpec(dashboards), 'refresh-b')).toBe(0);
+    expect(await countRows(destination, 'dashboards')).toBe(15);
+  });
+
   it('upgrades tables made before there were several organisations: their rows and bookmarks become the default one\'s', async () => {
     const json = kind === 'duckdb' ? 'JSON' : 'jsonb';
     // The layout an older Retriever left: keys of one column, no organisation anywhere.

@@ -265,9 +265,21 @@ export class SqlTables {
     ];
   }
 
-  /** After a complete full refresh: the organisation's rows this sync did not see are gone upstream. */
+  /**
+   * After a complete full refresh: the organisation's rows this sync did not see are gone upstream,
+   * unless a sync that ran while this one did wrote or kept them (two syncs may refresh one stream
+   * at once, as when each adds the parent of a dependent stream it reads): that one saw them too.
+   * A sync left `running` by a terminated workflow keeps protecting its rows: they stay, none is lost.
+   */
   removeRowsNotIn(table: TableSpec, run: RunContext): [string, unknown[]] {
-    return [`DELETE FROM ${this.name(table.name)} WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $2 AND ${SYNC_ID_COLUMN} <> $1`, [run.syncId, run.organization]];
+    const syncs = this.name('_retriever_syncs');
+    const began = `coalesce((SELECT started_at FROM ${syncs} WHERE sync_id = $1), now())`;
+    const alongside = `SELECT sync_id FROM ${syncs} WHERE sync_id <> $1 AND (finished_at IS NULL OR finished_at >= ${began})`;
+    return [
+      `DELETE FROM ${this.name(table.name)} WHERE ${quoteIdent(ORGANIZATION_COLUMN)} = $2 AND ${SYNC_ID_COLUMN} <> $1
+       AND ${SYNCED_AT_COLUMN} < ${began} AND ${SYNC_ID_COLUMN} NOT IN (${alongside})`,
+      [run.syncId, run.organization],
+    ];
   }
 }
 
