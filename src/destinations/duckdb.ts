@@ -124,7 +124,8 @@ export class DuckDbDestination implements Destination {
       await this.run(this.sql.createTable(table, { primaryKey }));
       let current = await this.sql.readColumns(this.rows, table);
       if (this.sql.needsUpgrade(current)) {
-        await this.inTransaction(async () => this.sql.upgradeTable(this.rows, table, await this.sql.readColumns(this.rows, table), { primaryKey }));
+        const before = current;
+        await this.inTransaction(() => this.sql.upgradeTable(this.rows, table, before, { primaryKey }));
         current = await this.sql.readColumns(this.rows, table);
       }
       const [constraint] = await this.rows('SELECT count(*) FILTER (WHERE pk) AS n FROM pragma_table_info($1)', [this.sql.name(table.name)]);

@@ -70,6 +70,12 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
   let running = 0;
   /** Children running per rate-limit bucket. */
   const inBucket = new Map<string, number>();
+  /** A child ended (or never started): its place and its bucket's are free again. */
+  function release(task: StreamTask): void {
+    running--;
+    inBucket.set(bucketOf(task), inBucket.get(bucketOf(task))! - 1);
+    report();
+  }
   /** Follows one child to its end; a failed stream is noted, and the others go on. */
   async function follow(task: StreamTask, child: ChildWorkflowHandle<typeof streamSync>): Promise<void> {
     const entry = progress.get(task.stream)!;
@@ -89,18 +95,14 @@ export async function datadogSync(request: SyncRequestInput): Promise<SyncResult
       entry.message = failureMessage(err);
       failures.push(`${task.stream}: ${entry.message}`);
     } finally {
-      running--;
-      inBucket.set(bucketOf(task), inBucket.get(bucketOf(task))! - 1);
-      report();
+      release(task);
     }
   }
 
   /** A child that could not start ends the sync, as an error of its own loop would. */
   function notStarted(task: StreamTask, err: unknown): never {
-    running--;
-    inBucket.set(bucketOf(task), inBucket.get(bucketOf(task))! - 1);
     progress.get(task.stream)!.status = isCancellation(err) ? 'cancelled' : 'failed';
-    report();
+    release(task);
     throw err;
   }
 
