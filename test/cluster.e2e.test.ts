@@ -33,8 +33,11 @@ const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-// Whole windows in the past: every stream's truth is fixed before the sync starts.
-const anchor = Math.floor(Date.now() / HOUR) * HOUR;
+// Whole windows in the past, and the simulator's clock pinned at load: every stream's truth is fixed
+// before the first sync starts, however long the suite runs (usage hours are published hours late, so a
+// moving clock publishes more of [START, END) while the suite runs).
+const LOADED = Date.now();
+const anchor = Math.floor(LOADED / HOUR) * HOUR;
 const START = anchor - 2 * DAY - 5 * HOUR;
 const END = anchor;
 
@@ -49,7 +52,8 @@ const EVERY_STREAM = STREAMS.map((s) => s.name);
 const SEARCH_BUCKETS = ['logs_list', 'audit_list', 'events_list', 'rum_list', 'spans_list'];
 const WORLD = {
   dashboards: 60,
-  logs: { count: 8_000, from: anchor - 3 * DAY, to: Date.now() },
+  clock: () => LOADED,
+  logs: { count: 8_000, from: anchor - 3 * DAY, to: LOADED },
   search: { audit_logs: 600, events: 600, rum_events: 600, spans: 600 },
   rateLimits: { default: { limit: 30, period: 2 }, buckets: Object.fromEntries(SEARCH_BUCKETS.map((b) => [b, { limit: 4, period: 2 }])) },
   // Answers take a few hundred milliseconds, as Datadog's do: a page spends that long in flight.
