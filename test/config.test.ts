@@ -136,6 +136,30 @@ describe('worker environment', () => {
     expect(() => readEnv({ RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: 'large' })).toThrow(/RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: a size such as 1GB or 256MB/);
   });
 
+  it('opens DuckDB on one thread unless told more, and refuses a thread count that is not a whole number', async () => {
+    const { openDestination } = require('../src/destinations/open') as typeof import('../src/destinations/open');
+    type DuckDb = import('../src/destinations/duckdb').DuckDbDestination;
+    const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
+    const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'retriever-env-'));
+    const threads = async (vars: Record<string, string>) => {
+      const destination = (await openDestination(readEnv({ RETRIEVER_DUCKDB_PATH: `${dir}/r.duckdb`, ...vars }))) as DuckDb;
+      try {
+        return Number((await destination.query("SELECT current_setting('threads') AS t"))[0].t);
+      } finally {
+        await destination.close();
+      }
+    };
+    try {
+      expect(await threads({})).toBe(1);
+      expect(await threads({ RETRIEVER_DUCKDB_THREADS: '3' })).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const bad of ['0', 'many', '1.5']) {
+      expect(() => readEnv({ RETRIEVER_DUCKDB_THREADS: bad })).toThrow(/RETRIEVER_DUCKDB_THREADS: a whole number of threads, such as 1 or 4/);
+    }
+  });
+
   it('says which certificate file it cannot read, and that cert and key go together', () => {
     expect(() => temporalConnection(readEnv({ TEMPORAL_TLS_CERT: '/nonexistent/client.pem' }))).toThrow(
       /TEMPORAL_TLS_CERT: cannot read \/nonexistent\/client.pem \(ENOENT\)[\s\S]*TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together/,

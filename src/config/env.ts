@@ -73,6 +73,8 @@ const envSchema = z.object({
   RETRIEVER_DUCKDB_MEMORY_LIMIT: z.preprocess(unsetIfEmpty, z.string().regex(DUCKDB_SIZE, 'a size such as 2GB or 512MiB').optional()),
   /** WAL size at which DuckDB checkpoints (every write waits meanwhile); default in duckdb-config.ts. */
   RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: z.preprocess(unsetIfEmpty, z.string().regex(DUCKDB_SIZE, 'a size such as 1GB or 256MB').optional()),
+  /** Threads DuckDB runs each statement on (default 1: the worker's writes are one pipeline each; duckdb-config.ts). */
+  RETRIEVER_DUCKDB_THREADS: z.preprocess(unsetIfEmpty, z.string().regex(/^[1-9]\d*$/, 'a whole number of threads, such as 1 or 4').transform(Number).optional()),
   /** PostgreSQL as a URL; parts it leaves out come from the PG* variables below. */
   DATABASE_URL: optionalText,
   /** PostgreSQL's standard variables, as psql reads them. The password is read only from here or the URL. */

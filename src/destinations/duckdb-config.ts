@@ -37,6 +37,14 @@ export interface DuckDbSettings {
    */
   checkpointThreshold?: string;
   /**
+   * Threads DuckDB runs a statement on (`RETRIEVER_DUCKDB_THREADS`). The worker sends DuckDB one
+   * statement at a time on one connection, each a page written from one JSON value, a pipeline one
+   * thread runs; DuckDB's own default (a thread per core) adds threads that only wait for tasks, and
+   * on two cores they took a quarter of the CPU a page's insert costs from the worker and the
+   * simulator beside it (BENCHMARKS.md). Default 1.
+   */
+  threads?: number;
+  /**
    * A fixed DuckDB memory limit. Below what the primary-key indexes need, writes fail. Unset, the
    * limit follows the indexes: their size plus `workingMemory` (duckdb-memory.ts).
    */
@@ -45,13 +53,15 @@ export interface DuckDbSettings {
   workingMemory?: number;
 }
 
-export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointThreshold' | 'workingMemory'>> = {
+export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointThreshold' | 'threads' | 'workingMemory'>> = {
   checkpointThreshold: '1GB',
+  threads: 1,
   workingMemory: 512 * 1024 * 1024,
 };
 
 /** The DuckDB configuration a destination opens its file with (benchmarks open theirs the same way). */
 export function duckDbConfig(settings: DuckDbSettings = {}): Record<string, string> {
   const checkpointThreshold = settings.checkpointThreshold ?? DEFAULT_DUCKDB_SETTINGS.checkpointThreshold;
-  return { checkpoint_threshold: checkpointThreshold, ...(settings.memoryLimit ? { memory_limit: settings.memoryLimit } : {}) };
+  const threads = String(settings.threads ?? DEFAULT_DUCKDB_SETTINGS.threads);
+  return { checkpoint_threshold: checkpointThreshold, threads, ...(settings.memoryLimit ? { memory_limit: settings.memoryLimit } : {}) };
 }

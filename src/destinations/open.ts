@@ -9,6 +9,6 @@ export function openDestination(env: RetrieverEnv): Promise<Destination> {
     case 'postgres':
       return PostgresDestination.open(postgresSettings(env));
     case 'duckdb':
-      return DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH, { memoryLimit: env.RETRIEVER_DUCKDB_MEMORY_LIMIT, checkpointThreshold: env.RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD });
+      return DuckDbDestination.open(env.RETRIEVER_DUCKDB_PATH, { memoryLimit: env.RETRIEVER_DUCKDB_MEMORY_LIMIT, checkpointThreshold: env.RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD, threads: env.RETRIEVER_DUCKDB_THREADS });
   }
 }
