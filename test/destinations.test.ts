@@ -666,6 +666,26 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
   });
 });
 
+describe('PostgreSQL compression', () => {
+  it('compresses the large values it writes with lz4 where the server has it, on every connection of the pool', async () => {
+    const store = await STORES.postgres();
+    try {
+      const { destination } = store;
+      await destination.ensureTable(tableSpec(logs));
+      // Pages at once, so the pool opens connections beyond its first.
+      await Promise.all(logPages(5, 2_000, 250).map((page, i) => writeRecords(destination, logs, page, `sync-${i}`)));
+      const [{ lz4 }] = await destination.query("SELECT 'lz4' = ANY(enumvals) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'");
+      const methods = await destination.query('SELECT pg_column_compression(_raw) AS method, count(*)::int AS n FROM logs GROUP BY 1');
+      const compressed = methods.filter((m) => m.method !== null);
+      expect(compressed.length).toBeGreaterThan(0);
+      expect(compressed.map((m) => m.method)).toEqual([lz4 === true ? 'lz4' : 'pglz']);
+    } finally {
+      await store.destination.close();
+      await store.cleanup();
+    }
+  });
+});
+
 describe('PostgreSQL with several writers', () => {
   const schema = uniqueSchema('writers');
   let a: PostgresDestination;
