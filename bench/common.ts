@@ -161,6 +161,8 @@ export interface SimulatorProcess extends Child {
   requests(from?: number): Promise<Pick<RequestLogEntry, 'at' | 'path' | 'status' | 'rateLimit' | 'fault'>[]>;
   /** Records each stream holds (its ground truth), within a window for incremental streams. */
   counts(streams: { name: string; window?: { from: number; to: number } }[]): Promise<Record<string, number>>;
+  /** For the streams whose list pages by shard (a page never spans two): the fewest requests it allows. */
+  shardedPages(streams: { name: string; window?: { from: number; to: number } }[]): Promise<Record<string, number>>;
 }
 
 /** The Datadog simulator in a process of its own, so serving pages does not share the measured event loop. */
@@ -192,6 +194,7 @@ export async function startSimulatorProcess(options: SimulatorOptions): Promise<
     stop: () => stopChild(child, exited),
     requests: (from = 0) => ask({ ask: 'requests', from }),
     counts: (streams) => ask({ ask: 'counts', streams }),
+    shardedPages: (streams) => ask({ ask: 'shardedPages', streams }),
   };
 }
 

@@ -128,10 +128,12 @@ async function fewestByBucket(simulator: SimulatorProcess, limiter: RateLimiter,
   const perWindow = (def: StreamDef) => def.name === 'slo_history';
   const counts = await simulator.counts(defs.filter((d) => !perWindow(d)).map((d) => ({ name: d.name, ...(d.window ? { window: range } : {}) })));
   for (const def of defs.filter(perWindow)) counts[def.name] = counts[def.parent!.stream] * windowCount(range.from, range.to, DAY);
+  // Lists whose pages never span two shards allow no fewer than a page per shard: the simulator counts them.
+  const sharded = await simulator.shardedPages(defs.map((d) => ({ name: d.name, ...(d.window ? { window: range } : {}) })));
   for (const def of defs) {
     if (def.window) incremental.add(def.name);
     records.set(def.name, counts[def.name]);
-    const fewest = fewestFor(def, counts[def.name], def.parent ? counts[def.parent.stream] : 0, range);
+    const fewest = Math.max(fewestFor(def, counts[def.name], def.parent ? counts[def.parent.stream] : 0, range), sharded[def.name] ?? 0);
     byStream.set(def.name, fewest);
     const bucket = limiter.bucketFor(def.path);
     byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + fewest);

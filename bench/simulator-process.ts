@@ -2,12 +2,15 @@
  * The Datadog simulator as a process of its own (started by bench/common.ts): its one argument is
  * the SimulatorOptions JSON. Prints {"url": ...} once listening; stops on SIGTERM, or when the process
  * that started it goes away (its IPC channel closes). Over IPC it answers what a benchmark asks of
- * it (`SimulatorQuestion`): the requests it received, and how many records a stream holds.
+ * it (`SimulatorQuestion`): the requests it received, how many records a stream holds, and the
+ * fewest pages a list that pages by shard allows.
  */
+import { fewestShardedPages } from '../src/simulator/routes/infra';
 import { startSimulator, type SimulatorOptions } from '../src/simulator/server';
 
 /** What a benchmark may ask the simulator process. */
-export type Question = { ask: 'requests'; from: number } | { ask: 'counts'; streams: { name: string; window?: { from: number; to: number } }[] };
+type Streams = { name: string; window?: { from: number; to: number } }[];
+export type Question = { ask: 'requests'; from: number } | { ask: 'counts'; streams: Streams } | { ask: 'shardedPages'; streams: Streams };
 export type SimulatorQuestion = Question & { id: number };
 
 async function main(): Promise<void> {
@@ -26,8 +29,14 @@ async function main(): Promise<void> {
       process.send!({ id: question.id, answer: requests });
     } else {
       try {
-        const counts = Object.fromEntries(question.streams.map((s) => [s.name, simulator.world.groundTruth(s.name, s.window).length]));
-        process.send!({ id: question.id, answer: counts });
+        const answer =
+          question.ask === 'counts'
+            ? Object.fromEntries(question.streams.map((s) => [s.name, simulator.world.groundTruth(s.name, s.window).length]))
+            : Object.fromEntries(question.streams.flatMap((s) => {
+                const pages = fewestShardedPages(simulator.world, s.name, s.window ?? { from: 0, to: simulator.world.clock() });
+                return pages === undefined ? [] : [[s.name, pages]];
+              }));
+        process.send!({ id: question.id, answer });
       } catch (err) {
         // Answered, so the benchmark fails with the reason instead of waiting for an answer.
         process.send!({ id: question.id, error: (err as Error).message });

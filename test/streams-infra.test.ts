@@ -17,6 +17,7 @@ import type { Pagination, StreamDef } from '../src/datadog/streams/types';
 import { columnsFor } from '../src/destinations/table-model';
 import { startSimulator, SIMULATOR_KEYS, type Simulator } from '../src/simulator';
 import { RateLimiter } from '../src/simulator/rate-limits';
+import { fewestShardedPages } from '../src/simulator/routes/infra';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -201,6 +202,41 @@ describe('fields the spec names differently from what Datadog sends', () => {
       ['created_at', 'attributes.created_at', 'timestamp'],
       ['modified_at', 'attributes.modified_at', 'timestamp'],
     ]);
+  });
+});
+
+describe('lists paged by shard', () => {
+  let simulator: Simulator;
+  beforeAll(async () => {
+    simulator = await startSimulator({ seed: 23 });
+  });
+  afterAll(async () => simulator?.close());
+
+  /** Requests a client needs paging `path` at 10,000 a page, following `next` until an empty page. */
+  async function requestsToPage(path: string, query: Record<string, string>, next: (body: { meta?: Record<string, Record<string, string>> }) => [string, string | undefined]): Promise<number> {
+    let requests = 0;
+    for (let cursor: string | undefined; ; ) {
+      const url = new URL(path, simulator.url);
+      for (const [k, v] of Object.entries({ ...query, ...(cursor ? { 'page[cursor]': cursor } : {}) })) url.searchParams.set(k, v);
+      const response = await fetch(url, { headers: { 'DD-API-KEY': SIMULATOR_KEYS.apiKey, 'DD-APPLICATION-KEY': SIMULATOR_KEYS.appKey } });
+      requests++;
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: unknown[]; meta?: Record<string, Record<string, string>> };
+      if (body.data.length === 0) return requests;
+      cursor = next(body)[1];
+    }
+  }
+
+  it('allow no fewer requests than the benchmark bound counts: a page per shard at the largest size, and the empty page after', async () => {
+    const now = simulator.world.clock();
+    const window = { from: Math.floor((now - DAY) / 1000) * 1000, to: Math.floor(now / 1000) * 1000 };
+    const containers = await requestsToPage('/api/v2/containers', { 'page[size]': '10000' }, (b) => ['cursor', b.meta?.pagination?.next_cursor]);
+    const processes = await requestsToPage('/api/v2/processes', { 'page[limit]': '10000', from: String(window.from / 1000), to: String(window.to / 1000) }, (b) => ['cursor', b.meta?.page?.after]);
+    expect(containers).toBe(fewestShardedPages(simulator.world, 'containers', window));
+    expect(processes).toBe(fewestShardedPages(simulator.world, 'processes', window));
+    // Far more than the records alone need at that size (one page and the empty one).
+    expect(Math.min(containers, processes)).toBeGreaterThan(2);
+    expect(fewestShardedPages(simulator.world, 'logs', window)).toBeUndefined();
   });
 });
 

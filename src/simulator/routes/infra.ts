@@ -9,6 +9,8 @@ import { decodeCursor, encodeCursor, ok, Params, refuse, slice, type Route, type
 type Json = Record<string, unknown>;
 
 const DAY = 86_400_000;
+/** The largest page the containers, container-images and processes lists serve. */
+const LIST_MAX_PAGE = 10_000;
 
 /** Items carrying all of a comma list of tags (`filter[tags]`, `tags`). */
 function taggedWith(tags: unknown, wanted: string | null): boolean {
@@ -36,7 +38,7 @@ const isKey = (c: unknown): c is Key => typeof c === 'object' && c !== null && t
 function cursorList(items: (world: Parameters<Route>[0]) => Json[], attribute: string, shardOf: (item: Json) => string): Route {
   return (world, req) => {
     const params = new Params(req.query);
-    const size = params.int('page[size]', 1000, { min: 1, max: 10_000 });
+    const size = params.int('page[size]', 1000, { min: 1, max: LIST_MAX_PAGE });
     const raw = params.string('page[cursor]');
     const after = raw === null ? null : decodeCursor(raw, isKey);
     if (raw !== null && !after) params.problems.push('page[cursor] is not a valid cursor');
@@ -67,11 +69,35 @@ function cursorList(items: (world: Parameters<Route>[0]) => Json[], attribute: s
   };
 }
 
+/** The shard a container is listed from: the day it started. */
+const containerShard = (c: Json) => String((c.attributes as Json).started_at).slice(0, 10);
+/** The shard an image is listed from: its registry. */
+const imageShard = (image: Json) => String((image.attributes as Json).registry);
+/** The shard a process is listed from: a digit of its id. */
+const processShard = (id: string) => id[8];
+
 /** GET /api/v2/containers: containers running or stopped within 36 hours, shards by the day they started. */
-export const listContainers: Route = cursorList((world) => world.infra.liveContainers(), 'started_at', (c) => String((c.attributes as Json).started_at).slice(0, 10));
+export const listContainers: Route = cursorList((world) => world.infra.liveContainers(), 'started_at', containerShard);
 
 /** GET /api/v2/container_images: images by name, shards by registry. */
-export const listContainerImages: Route = cursorList((world) => world.infra.containerImages, 'name', (image) => String((image.attributes as Json).registry));
+export const listContainerImages: Route = cursorList((world) => world.infra.containerImages, 'name', imageShard);
+
+/**
+ * The fewest requests the sharded lists (containers, container_images, processes seen in
+ * [from, to)) allow: since a page never spans two shards, a page per shard at the largest size, and
+ * the empty page after the last. Undefined for any other stream.
+ */
+export function fewestShardedPages(world: Parameters<Route>[0], stream: string, window: { from: number; to: number }): number | undefined {
+  const shards: Record<string, () => string[]> = {
+    containers: () => world.infra.liveContainers().map(containerShard),
+    container_images: () => world.infra.containerImages.map(imageShard),
+    processes: () => world.infra.processesSeen(window.from, window.to).map(({ process }) => processShard(process.id)),
+  };
+  if (!shards[stream]) return undefined;
+  const sizes = new Map<string, number>();
+  for (const shard of shards[stream]()) sizes.set(shard, (sizes.get(shard) ?? 0) + 1);
+  return [...sizes.values()].reduce((n, size) => n + Math.ceil(size / LIST_MAX_PAGE), 0) + 1;
+}
 
 const PROCESS_DEFAULT_SPAN_MS = 15 * 60_000;
 const isProcessCursor = (c: unknown): c is { id: string } => typeof c === 'object' && c !== null && typeof (c as { id: string }).id === 'string';
@@ -85,7 +111,7 @@ const isProcessCursor = (c: unknown): c is { id: string } => typeof c === 'objec
  */
 export const listProcesses: Route = (world, req) => {
   const params = new Params(req.query);
-  const limit = params.int('page[limit]', 1000, { min: 1, max: 10_000 });
+  const limit = params.int('page[limit]', 1000, { min: 1, max: LIST_MAX_PAGE });
   const fromRaw = params.seconds('from', false);
   const toRaw = params.seconds('to', false);
   const raw = params.string('page[cursor]');
@@ -101,11 +127,10 @@ export const listProcesses: Route = (world, req) => {
   const listed = world.infra
     .processesSeen(from, to)
     .filter(({ process }) => (!search || process.cmdline.includes(search)) && taggedWith(process.tags, params.string('tags')));
-  const shard = (id: string) => id[8];
   const page: Json[] = [];
   for (const { process, seen } of listed) {
     if (after && process.id <= after.id) continue;
-    if (page.length > 0 && shard(process.id) !== shard(String(page[0].id))) break;
+    if (page.length > 0 && processShard(process.id) !== processShard(String(page[0].id))) break;
     page.push(processRecord(process, seen));
     if (page.length === limit) break;
   }
