@@ -7,7 +7,7 @@ import { isOutOfMemory } from './duckdb-memory';
 import type { PreparedPage } from './rows';
 import { keyColumn, type Column, type TableSpec } from './table-model';
 
-/** Pages DuckDB reads from their JSON text itself (duckdb-json.ts), on its own threads. */
+/** Pages DuckDB reads from their JSON text itself (duckdb-json.ts), off the main thread. */
 export class JsonPages {
   /** Per column list: the statements that write a page from its JSON, by records path and whether keys repeat. */
   private readonly inserts = new WeakMap<Column[], Map<string, JsonInsert | undefined>>();

@@ -5,7 +5,7 @@ import { ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type
 
 /**
  * A page written by DuckDB from the records' JSON text: DuckDB parses it, types every column
- * (`json_transform`) and inserts the rows in one statement, on its own threads, so the worker's
+ * (`json_transform`) and inserts the rows in one statement, off the main thread, so the worker's
  * JavaScript thread only hands it the text. Used when every value converts as it is
  * (rows.ts `convertsAsIs`), so the cells are the ones JavaScript would have made.
  */
