@@ -114,47 +114,33 @@ describe('worker environment', () => {
     });
   });
 
-  it('opens DuckDB with the checkpoint threshold it is given, 1GB by default, and refuses one that is not a size', async () => {
+  /** A DuckDB setting as the destination the worker opens from these variables has it. */
+  async function duckDbSetting(setting: string, vars: Record<string, string>): Promise<unknown> {
     const { openDestination } = require('../src/destinations/open') as typeof import('../src/destinations/open');
     type DuckDb = import('../src/destinations/duckdb').DuckDbDestination;
     const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
     const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'retriever-env-'));
-    const threshold = async (vars: Record<string, string>) => {
+    try {
       const destination = (await openDestination(readEnv({ RETRIEVER_DUCKDB_PATH: `${dir}/r.duckdb`, ...vars }))) as DuckDb;
       try {
-        return (await destination.query("SELECT current_setting('checkpoint_threshold') AS t"))[0].t;
+        return (await destination.query(`SELECT current_setting('${setting}') AS value`))[0].value;
       } finally {
         await destination.close();
       }
-    };
-    try {
-      expect(await threshold({})).toMatch(/^(1\.0 GB|953\.6 MiB)$/);
-      expect(await threshold({ RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: '64MB' })).toMatch(/^(64\.0 MB|61\.0 MiB)$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('opens DuckDB with the checkpoint threshold it is given, 1GB by default, and refuses one that is not a size', async () => {
+    expect(await duckDbSetting('checkpoint_threshold', {})).toMatch(/^(1\.0 GB|953\.6 MiB)$/);
+    expect(await duckDbSetting('checkpoint_threshold', { RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: '64MB' })).toMatch(/^(64\.0 MB|61\.0 MiB)$/);
     expect(() => readEnv({ RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: 'large' })).toThrow(/RETRIEVER_DUCKDB_CHECKPOINT_THRESHOLD: a size such as 1GB or 256MB/);
   });
 
   it('opens DuckDB on one thread unless told more, and refuses a thread count that is not a whole number', async () => {
-    const { openDestination } = require('../src/destinations/open') as typeof import('../src/destinations/open');
-    type DuckDb = import('../src/destinations/duckdb').DuckDbDestination;
-    const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
-    const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'retriever-env-'));
-    const threads = async (vars: Record<string, string>) => {
-      const destination = (await openDestination(readEnv({ RETRIEVER_DUCKDB_PATH: `${dir}/r.duckdb`, ...vars }))) as DuckDb;
-      try {
-        return Number((await destination.query("SELECT current_setting('threads') AS t"))[0].t);
-      } finally {
-        await destination.close();
-      }
-    };
-    try {
-      expect(await threads({})).toBe(1);
-      expect(await threads({ RETRIEVER_DUCKDB_THREADS: '3' })).toBe(3);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(Number(await duckDbSetting('threads', {}))).toBe(1);
+    expect(Number(await duckDbSetting('threads', { RETRIEVER_DUCKDB_THREADS: '3' }))).toBe(3);
     for (const bad of ['0', 'many', '1.5']) {
       expect(() => readEnv({ RETRIEVER_DUCKDB_THREADS: bad })).toThrow(/RETRIEVER_DUCKDB_THREADS: a whole number of threads, such as 1 or 4/);
     }

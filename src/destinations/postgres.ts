@@ -281,8 +281,8 @@ export class PostgresDestination implements Destination {
 /**
  * Has every connection of the pool compress the large values it writes (a record's `_raw`, its
  * `attributes`, over 2 KB) with lz4 when the server has it (PostgreSQL 14 and later, built with
- * lz4, as Debian's and the official images are), instead of the default pglz: PostgreSQL took
- * about half as long to write a page of production-sized logs (BENCHMARKS.md). A column given its
+ * lz4, as Debian's and the official images are), instead of the default pglz, which cost a third
+ * of each page's write of production-sized logs (docs/destinations.md). A column given its
  * own compression (`ALTER TABLE … ALTER COLUMN … SET COMPRESSION pglz`) keeps it.
  */
 async function compressWithLz4(pool: Pool): Promise<void> {
@@ -300,4 +300,3 @@ async function compressWithLz4(pool: Pool): Promise<void> {
     connection.query("SET default_toast_compression = 'lz4'").catch((err: Error) => console.warn(`retriever: PostgreSQL refused lz4 compression: ${err.message}`));
   });
 }
-
