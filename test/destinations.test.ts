@@ -287,35 +287,6 @@ describe('DuckDB', () => {
     }
   });
 
-  it('reads a page from its JSON text itself, landing the rows JavaScript would have made', async () => {
-    const byJson = await STORES.duckdb();
-    const byJs = await STORES.duckdb();
-    try {
-      const table = tableSpec(logs);
-      const pages = logPages(15, 600, 300);
-      for (const page of pages) {
-        // As fetchPage hands it over: the records, and the body they came in.
-        const body = JSON.stringify({ data: page, meta: { page: { after: 'x' } } });
-        const prepared = await byJson.destination.prepare(table, page, { json: { text: body, path: 'data' } });
-        expect(prepared.json?.text).toBe(body);
-        await byJson.destination.writePage(prepared, 'sync-1');
-      }
-      // One value JavaScript must convert itself (a number for a string) sends a page down its path.
-      const odd = { id: 'odd-service', type: 'log', attributes: { timestamp: '2025-02-28T10:00:00.000Z', service: 42 } };
-      for (const page of pages) {
-        const prepared = await byJs.destination.prepare(table, [...page, odd]);
-        expect(prepared.json).toBeUndefined();
-        await byJs.destination.writePage(prepared, 'sync-1');
-      }
-      const strip = (rows: Record<string, unknown>[]) => rows.filter((row) => row.id !== 'odd-service').map(({ _retriever_synced_at, ...row }) => row);
-      const fromJson = strip(await snapshot(byJson.destination, 'logs', 'id'));
-      expect(fromJson).toHaveLength(600);
-      expect(fromJson).toEqual(strip(await snapshot(byJs.destination, 'logs', 'id')));
-    } finally {
-      for (const store of [byJson, byJs]) await store.destination.close();
-    }
-  });
-
   it('keeps no index of an event table\'s keys, yet pages written again (a retry, a lookback) leave one row per key', async () => {
     const store = await STORES.duckdb();
     try {
@@ -476,6 +447,61 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
   afterEach(async () => {
     await store?.destination.close();
     await store?.cleanup();
+  });
+
+  /** Writes each body's records in one store from the text and in another through JavaScript (an odd value in each page); returns both tables. */
+  async function fromTextAndFromJs(def: StreamDef, bodies: string[], odd: JsonRecord): Promise<[Record<string, unknown>[], Record<string, unknown>[]]> {
+    const byJs = await STORES[kind]();
+    const warn = jest.spyOn(console, 'warn');
+    try {
+      const table = tableSpec(def);
+      for (const body of bodies) {
+        // As fetchPage hands it over: the records, and the body they came in.
+        const records = (JSON.parse(body) as { data: JsonRecord[] }).data;
+        const prepared = await store.destination.prepare(table, records, { json: { text: body, path: 'data' } });
+        expect(prepared.json?.text).toBe(body);
+        await store.destination.writePage(prepared, 'sync-1');
+        // One value JavaScript must convert itself (a number for a string) sends a page down its path.
+        const converted = await byJs.destination.prepare(table, [...records, odd]);
+        expect(converted.json).toBeUndefined();
+        await byJs.destination.writePage(converted, 'sync-1');
+      }
+      // Nothing fell back to JavaScript: the store's own casts took every value.
+      expect(warn).not.toHaveBeenCalled();
+      const strip = (rows: Record<string, unknown>[]) => rows.filter((row) => String(row.id) !== String(odd.id)).map(({ _retriever_synced_at, ...row }) => row);
+      return [strip(await snapshot(store.destination, def.name, 'id')), strip(await snapshot(byJs.destination, def.name, 'id'))];
+    } finally {
+      warn.mockRestore();
+      await byJs.destination.close();
+      await byJs.cleanup();
+    }
+  }
+
+  it('reads a page of logs from its JSON text itself, landing the rows JavaScript would have made', async () => {
+    const bodies = logPages(15, 600, 300).map((page) => JSON.stringify({ data: page, meta: { page: { after: 'x' } } }));
+    const odd = { id: 'odd-service', type: 'log', attributes: { timestamp: '2025-02-28T10:00:00.000Z', service: 42 } };
+    const [fromText, fromJs] = await fromTextAndFromJs(logs, bodies, odd);
+    expect(fromText).toHaveLength(600);
+    expect(fromText).toEqual(fromJs);
+  });
+
+  it('reads every column type from JSON text as JavaScript converts it: numbers as written, nested fields, odd names, repeated keys', async () => {
+    // Integers written as 1e3 and 1.0, microseconds, escapes, a JSON null, a string and a list for a JSON column.
+    const body = String.raw`{"data":[
+      {"id":1e3,"type":"t","attributes":{"ratio":1.5e-7,"on":true,"at":"2025-02-28T10:00:00.123456Z","level":1.0,"detail":{"n":null,"deep":[1,{"x":"y"}]},"label":"tab\t quote\" slash\\ \u00e9 🚀","o'clock\\x":"odd name"}},
+      {"id":1001,"type":"t","attributes":{"ratio":0.1,"on":false,"at":"2025-02-28T10:00:00.000Z","level":-0,"detail":null,"label":"first copy"}},
+      {"id":1002,"type":"t","attributes":{"ratio":12345678.125,"detail":"a string","label":null,"level":9007199254740991}},
+      {"id":1001,"type":"t","attributes":{"ratio":2,"on":true,"label":"last copy","detail":[]}}
+    ],"meta":{"page":{"after":"x"}}}`;
+    const properties = { ratio: { type: 'number' }, on: { type: 'boolean' }, at: { type: 'string', format: 'date-time' }, level: { type: 'integer' }, detail: { type: 'object' }, label: { type: 'string' }, "o'clock\\x": { type: 'string' } };
+    const typed: StreamDef = { ...monitors, name: 'typed_records', recordsPath: 'data', schemaSource: { inline: { type: 'object', properties: { id: { type: 'integer' }, type: { type: 'string' }, attributes: { type: 'object', properties } } } } };
+    const [fromText, fromJs] = await fromTextAndFromJs(typed, [body], { id: 9_999, type: 't', attributes: { label: 42 } });
+    expect(fromText).toEqual(fromJs);
+    expect(fromText.map((row) => [String(row.id), row.label, row.level === null ? null : String(row.level), row.o_clock_x])).toEqual([
+      ['1000', 'tab\t quote" slash\\ é 🚀', '1', 'odd name'],
+      ['1001', 'last copy', null, null],
+      ['1002', null, '9007199254740991', null],
+    ]);
   });
 
   it('creates a table for every stream in the stream table, keyed by its primary key', async () => {
@@ -663,6 +689,30 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     expect(await countRows(destination, 'logs')).toBe(50);
     expect(await destination.resetStreams(['logs'], { dropRows: true, organization: 'eu' })).toEqual([{ stream: 'logs', bookmark: { cursor: NOW, syncId: 'eu-sync' }, rowsDropped: 50 }]);
     expect(await countRows(destination, 'logs')).toBe(0);
+  });
+});
+
+describe('PostgreSQL reading pages from their JSON text', () => {
+  it('writes a page whose JSON text it will not read by converting the records, and says so', async () => {
+    const store = await STORES.postgres();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { destination } = store;
+      const [page] = logPages(19, 50, 50);
+      // A number past what jsonb holds (JavaScript reads it as Infinity, which JSON writes as null).
+      const body = JSON.stringify({ data: page }).replace('"message":', '"deep":{"huge":1e1000000},"message":');
+      const records = (JSON.parse(body) as { data: JsonRecord[] }).data;
+      const prepared = await destination.prepare(tableSpec(logs), records, { json: { text: body, path: 'data' } });
+      expect(await destination.writePage(prepared, 'sync-1')).toBe(50);
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([expect.stringContaining('did not read a page of logs from its JSON')]);
+      expect(await countRows(destination, 'logs')).toBe(50);
+      const [row] = await destination.query(`SELECT _raw FROM logs WHERE id = $1`, [String(page[0].id)]);
+      expect((normalise(row._raw) as { attributes: { deep: unknown } }).attributes.deep).toEqual({ huge: null });
+    } finally {
+      warn.mockRestore();
+      await store.destination.close();
+      await store.cleanup();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonRecord } from '../shared/json';
 import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type StreamReset, type SyncRecord } from './destination';
-import { convertPage, convertsAsIs, escapesUnstorable, lastPerKey, type PreparedPage, type Row } from './rows';
+import { convertPage, lastPerKey, prepareFromJson, type PreparedPage, type Row } from './rows';
 import { JsonPages } from './duckdb-json-pages';
 import { DUCKDB, DEFAULT_DUCKDB_SETTINGS, duckDbConfig, type DuckDbSettings } from './duckdb-config';
 import { EventCopies } from './duckdb-event-copies';
@@ -164,14 +164,7 @@ export class DuckDbDestination implements Destination {
    */
   async prepare(table: TableSpec, records: JsonRecord[], options: PrepareOptions = {}): Promise<PreparedPage> {
     const unique = lastPerKey(table, records);
-    const columns = await this.columnsWithDrift(table, unique);
-    if (convertsAsIs(columns, unique)) {
-      // The text as received holds every copy of a repeated key (the last is kept); a text made here only the last.
-      const json = options.json ?? { text: JSON.stringify(unique), path: '' };
-      const kept = options.json ? records : unique;
-      if (!escapesUnstorable(json.text)) return { table, records: kept, columns, rows: [], json, repeated: kept.length - unique.length };
-    }
-    return convertPage(table, columns, unique, options);
+    return prepareFromJson(table, await this.columnsWithDrift(table, unique), records, unique, options);
   }
 
   async writePage(page: PreparedPage, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {

@@ -6,7 +6,8 @@ import { DEFAULT_ORGANIZATION } from '../shared/organization';
 import { copyFrom, copyText } from './pg-copy';
 import { describeTarget, poolConfig, postgresError } from './postgres-connection';
 import { PostgresTransactions } from './postgres-transactions';
-import { convertPage, jsonbRaw, lastPerKey, type PreparedPage } from './rows';
+import { jsonUpsert } from './postgres-json';
+import { convertPage, jsonbRaw, lastPerKey, prepareFromJson, type PreparedPage } from './rows';
 import { quoteIdent, SqlTables, storedRow, type ChangeSql, type RunSql, type SqlDialect, type TableColumns } from './sql-tables';
 import { keyColumn, nameColumns, newScalarFields, ORGANIZATION_COLUMN, RAW_COLUMN, SYNC_ID_COLUMN, SYNCED_AT_COLUMN, type Column, type TableSpec } from './table-model';
 
@@ -38,13 +39,18 @@ export const POSTGRES: SqlDialect = {
 /** Changes some other worker made to a table since this one read it: re-read and write again. */
 class StaleColumns extends Error {}
 
+/** The server would not read a page from its JSON text (a value it will not cast): convert it instead. */
+class JsonRefused extends Error {}
+
 /** A stream's table as this process knows it. */
 type TableState = Omit<TableColumns, 'existing'>;
 
 /**
- * PostgreSQL, for teams and for several workers at once: each page is COPYed into a temporary
- * staging table and upserted by primary key in one transaction, so a page lands whole or not at all.
- * DDL (tables, drift columns) is serialised across workers by an advisory lock.
+ * PostgreSQL, for teams and for several workers at once: each page is upserted by primary key in one
+ * transaction, so a page lands whole or not at all. The server reads a page from its JSON text
+ * (postgres-json.ts) when every value converts as it is; any other page is converted here, COPYed
+ * into a temporary staging table and upserted from there. DDL (tables, drift columns) is serialised
+ * across workers by an advisory lock.
  */
 export class PostgresDestination implements Destination {
   private readonly sql: SqlTables;
@@ -61,7 +67,7 @@ export class PostgresDestination implements Destination {
   ) {
     this.sql = new SqlTables(POSTGRES, schema);
     // A rollback also undoes the staging tables created in that transaction.
-    this.transactions = new PostgresTransactions(pool, target, (err) => err instanceof StaleColumns, (client) => this.staging.delete(client));
+    this.transactions = new PostgresTransactions(pool, target, (err) => err instanceof StaleColumns || err instanceof JsonRefused, (client) => this.staging.delete(client));
   }
 
   get description(): string {
@@ -156,33 +162,57 @@ export class PostgresDestination implements Destination {
     let state = await this.table(table);
     const fresh = newScalarFields(table, state.columns, unique);
     if (fresh.length > 0) state = await this.addColumns(table, fresh);
-    return convertPage(table, state.columns, unique, options);
+    return prepareFromJson(table, state.columns, records, unique, options);
   }
 
   async writePage(page: PreparedPage, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
     const run: RunContext = { syncId, organization };
-    if (page.rows.length === 0) return 0;
+    if (page.records.length === 0) return 0;
     for (;;) {
       const state = await this.table(page.table);
-      // Prepared against columns this process has since added to (or re-read): convert again.
-      if (page.columns !== state.columns) page = await this.prepare(page.table, page.records);
+      // Prepared against columns this process has since added to (or re-read): prepare again.
+      if (page.columns !== state.columns) page = await this.prepare(page.table, page.records, { json: page.json });
       const current = page;
       try {
-        await this.transaction(`writing a page of ${page.table.name}`, (client) => this.upsert(client, current, state.registered, run));
-        return page.rows.length;
+        await this.transaction(`writing a page of ${page.table.name}`, async (client) => {
+          await this.holdColumns(client, current.table, state.registered);
+          await (current.json ? this.upsertJson(client, current, run) : this.upsert(client, current, run));
+        });
+        return page.records.length - (page.repeated ?? 0);
       } catch (err) {
-        if (!(err instanceof StaleColumns)) throw err;
-        this.tables.delete(page.table.name);
+        if (err instanceof JsonRefused) {
+          console.warn(`retriever: PostgreSQL did not read a page of ${page.table.name} from its JSON (${err.message}); converting it in JavaScript`);
+          page = await convertPage(page.table, page.columns, lastPerKey(page.table, page.records));
+        } else if (err instanceof StaleColumns) this.tables.delete(page.table.name);
+        else throw err;
       }
     }
   }
 
-  private async upsert(client: PoolClient, { table, columns, rows }: PreparedPage, registered: number, run: RunContext): Promise<void> {
-    // Holding the table first means no drift column can be added between this check and the write.
+  /** Holds the table so that no drift column can be added before the write, having checked none was since it was read. */
+  private async holdColumns(client: PoolClient, table: TableSpec, registered: number): Promise<void> {
     await client.query(`LOCK TABLE ${this.sql.name(table.name)} IN ROW EXCLUSIVE MODE`);
     const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.sql.name('_retriever_columns')} WHERE stream = $1`, [table.name]);
     if (Number(count.rows[0].n) !== registered) throw new StaleColumns();
+  }
 
+  /** A page the server reads from its JSON text; JsonRefused when it will not cast a value, or finds other records there. */
+  private async upsertJson(client: PoolClient, { table, columns, records, json, repeated = 0 }: PreparedPage, run: RunContext): Promise<void> {
+    const sql = jsonUpsert(this.sql.name(table.name), columns, keyColumn(table, columns), json!.path);
+    let written: number;
+    try {
+      written = (await client.query(sql, [json!.text, run.syncId, run.organization])).rowCount ?? 0;
+    } catch (err) {
+      // A data exception (a text, number or date it will not cast) or a type the table has that the cast does not give.
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (code.startsWith('22') || code === '42804' || code === '42846') throw new JsonRefused((err as Error).message);
+      throw err;
+    }
+    // Every record becomes a row, or the page is written another way: never fewer, silently.
+    if (written !== records.length - repeated) throw new JsonRefused(`the JSON held ${written} of the page's ${records.length - repeated} records`);
+  }
+
+  private async upsert(client: PoolClient, { table, columns, rows }: PreparedPage, run: RunContext): Promise<void> {
     const stage = await this.stagingTable(client, table, columns);
     const names = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN];
     await copyFrom(client, `COPY ${stage} (${names.join(', ')}) FROM STDIN`, copyText(rows.map((row) => [...row.cells, jsonbRaw(row.raw)])));

@@ -1,4 +1,5 @@
 import { getPath, type JsonRecord, type RecordsJson } from '../shared/json';
+import type { PrepareOptions } from './destination';
 import type { Column, ColumnType, TableSpec } from './table-model';
 
 /**
@@ -257,4 +258,20 @@ export async function convertPage(table: TableSpec, columns: Column[], records: 
     for (let j = i; j < Math.min(i + CONVERT_SLICE, records.length); j++) rows.push(toRow(columns, records[j]));
   }
   return { table, records, columns, rows };
+}
+
+/**
+ * A page for a store that reads records from their JSON text itself (DuckDB, PostgreSQL): left as
+ * that text when every value converts as it is and the text escapes nothing a store cannot keep, so
+ * the store's own casts make the cells `toCell` would; otherwise converted here. `unique` is
+ * `records` with the last copy of each key. Without the text as received, one is made of `unique`.
+ */
+export async function prepareFromJson(table: TableSpec, columns: Column[], records: JsonRecord[], unique: JsonRecord[], options: PrepareOptions): Promise<PreparedPage> {
+  if (convertsAsIs(columns, unique)) {
+    // The text as received holds every copy of a repeated key (the last is kept); a text made here only the last.
+    const json = options.json ?? { text: JSON.stringify(unique), path: '' };
+    const kept = options.json ? records : unique;
+    if (!escapesUnstorable(json.text)) return { table, records: kept, columns, rows: [], json, repeated: kept.length - unique.length };
+  }
+  return convertPage(table, columns, unique, options);
 }
