@@ -96,7 +96,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     maxConcurrentWorkflowTaskExecutions: setup.maxConcurrentWorkflowTasks,
   });
   const close = async () => {
-    readAhead.close();
+    await readAhead.close();
     await clients.close();
   };
   return { worker, close };

@@ -23,9 +23,13 @@ describe('fetchPage reading the next page ahead', () => {
   });
 
   /** fetchPage on a destination that records what it prepared (and whether ahead) and wrote. */
-  function harness(readAhead: ReadAhead) {
+  function harness(readAhead: ReadAhead, { failOnce }: { failOnce?: (page: PreparedPage) => boolean } = {}) {
     const prepared: { records: JsonRecord[]; ahead: boolean }[] = [];
     const written: PreparedPage[] = [];
+    /** Every write that ended, in that order, with the sync it was for; and how many were tried. */
+    const writes: { records: JsonRecord[]; syncId: string }[] = [];
+    const failed = new Set<PreparedPage>();
+    let tried = 0;
     const waiters: { count: number; resolve: () => void }[] = [];
     const destination = {
       prepare: async (table: TableSpec, records: JsonRecord[], options?: { yielding?: boolean }) => {
@@ -34,11 +38,21 @@ describe('fetchPage reading the next page ahead', () => {
         for (const w of waiters) if (prepared.filter((p) => p.ahead).length >= w.count) w.resolve();
         return page;
       },
-      writePage: async (page: PreparedPage) => (written.push(page), page.rows.length),
+      writePage: async (page: PreparedPage, syncId: string) => {
+        tried++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (failOnce?.(page) && !failed.has(page)) {
+          failed.add(page);
+          throw new Error('the store is away');
+        }
+        written.push(page);
+        writes.push({ records: page.records, syncId });
+        return page.rows.length;
+      },
     } as unknown as Destination;
     const { fetchPage } = createFetchPageActivities({ datadog: () => client, destination, readAhead });
-    const input = (page: FetchPageInput['page'], pageNumber: number): FetchPageInput => ({
-      syncId: 'sync-1',
+    const input = (page: FetchPageInput['page'], pageNumber: number, syncId: string): FetchPageInput => ({
+      syncId,
       stream: 'logs',
       site: 'datadoghq.com',
       window: { from: FROM, to: FROM + DAY },
@@ -46,10 +60,10 @@ describe('fetchPage reading the next page ahead', () => {
       pageSize: 1_000,
       pageNumber,
     });
-    const run = (page: FetchPageInput['page'], pageNumber: number) =>
-      new MockActivityEnvironment().run(fetchPage, input(page, pageNumber)) as Promise<PageSummary>;
+    const run = (page: FetchPageInput['page'], pageNumber: number, syncId = 'sync-1') =>
+      new MockActivityEnvironment().run(fetchPage, input(page, pageNumber, syncId)) as Promise<PageSummary>;
     const preparedAhead = (count: number) => new Promise<void>((resolve) => waiters.push({ count, resolve }));
-    return { prepared, written, run, preparedAhead };
+    return { prepared, written, writes, tried: () => tried, run, preparedAhead };
   }
   const logRequests = () => simulator.requests.filter((r) => r.path === '/api/v2/logs/events');
 
@@ -75,7 +89,61 @@ describe('fetchPage reading the next page ahead', () => {
     expect(prepared.filter((p) => !p.ahead)).toHaveLength(1);
     expect(logRequests().length - before).toBe(3);
     expect(new Set(written.flatMap((p) => p.records).map((r) => r.id)).size).toBe(2_500);
-    readAhead.close();
+    await readAhead.close();
+  });
+
+  it("writes the next page read ahead once its own is written, in order, at most one page before that page's fetchPage", async () => {
+    const readAhead = new ReadAhead();
+    const { prepared, writes, run, preparedAhead } = harness(readAhead);
+    const bothAhead = preparedAhead(2);
+    const first = await run({}, 1);
+    await bothAhead;
+    // Page 2 is written while page 1's result goes back to the workflow; page 3, prepared too, is not.
+    await until(() => writes.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(writes.map((w) => w.records)).toEqual([prepared[0].records, prepared[1].records]);
+    // Page 2's own fetchPage writes nothing again; once it ends, page 3 is on its way.
+    const second = await run(first.nextPage!, 2);
+    expect(second.recordCount).toBe(1_000);
+    await until(() => writes.length === 3);
+    const third = await run(second.nextPage!, 3);
+    expect(third.recordCount).toBe(500);
+    expect(writes.map((w) => [w.records, w.syncId])).toEqual(prepared.map((p) => [p.records, 'sync-1']));
+    await readAhead.close();
+  });
+
+  it("writes a page again for another sync that reads it next, after the first sync's write ahead", async () => {
+    const readAhead = new ReadAhead();
+    const { prepared, writes, run, preparedAhead } = harness(readAhead);
+    const bothAhead = preparedAhead(2);
+    const first = await run({}, 1);
+    await bothAhead;
+    await until(() => writes.length === 2);
+    const second = await run(first.nextPage!, 2, 'sync-2');
+    expect(second.recordCount).toBe(1_000);
+    // The row's sync is the one whose fetchPage reported the page.
+    expect(writes.slice(0, 3).map((w) => [w.records, w.syncId])).toEqual([
+      [prepared[0].records, 'sync-1'],
+      [prepared[1].records, 'sync-1'],
+      [prepared[1].records, 'sync-2'],
+    ]);
+    await readAhead.close();
+  });
+
+  it('writes a page itself when its write ahead failed', async () => {
+    const readAhead = new ReadAhead();
+    const { prepared, writes, tried, run, preparedAhead } = harness(readAhead, { failOnce: (page) => page.records === prepared[1]?.records });
+    const bothAhead = preparedAhead(2);
+    const first = await run({}, 1);
+    await bothAhead;
+    // Page 2's write ahead was tried, and failed.
+    await until(() => tried() === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(writes).toHaveLength(1);
+    const second = await run(first.nextPage!, 2);
+    expect(second.recordCount).toBe(1_000);
+    expect(writes.slice(0, 2).map((w) => w.records)).toEqual([prepared[0].records, prepared[1].records]);
+    await readAhead.close();
   });
 
   it('reads no more pages of a window ahead than it may, and the next one once a page is taken', async () => {
@@ -97,6 +165,14 @@ describe('fetchPage reading the next page ahead', () => {
     expect(third.recordCount).toBe(500);
     expect(logRequests().length - before).toBe(3);
     expect(new Set(written.flatMap((p) => p.records).map((r) => r.id)).size).toBe(2_500);
-    readAhead.close();
+    await readAhead.close();
   });
 });
+
+/** Resolves once `condition` holds, checking every 10 ms (for up to 5 s). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 5_000) throw new Error('the condition did not come to hold');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,6 +1,7 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DatadogClient } from '../datadog/client';
+import type { ApiRequest } from '../datadog/request';
 import { pageFromResponse, pageRequest, type PageAt, type PageRead } from '../datadog/pages';
 import { getStream, tableSpec } from '../datadog/streams/table';
 import type { StreamDef } from '../datadog/streams/types';
@@ -13,7 +14,7 @@ import { toFailure } from './failures';
 import { writeDependentPage, writeDerivedPage } from './dependent-pages';
 import { withHeartbeat } from './heartbeat';
 import { recordFailureMetrics, recordPageMetrics, recordRetryMetrics } from './metrics';
-import { ReadAhead, roomToReadAhead, type AheadLink } from './read-ahead';
+import { ReadAhead, roomToReadAhead, type AheadLink, type WrittenAhead } from './read-ahead';
 import { DEFAULT_FETCH_RETRY, RetryBudget, type FetchRetryPolicy } from './retry-budget';
 
 export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | 'pageNumber'>): string {
@@ -25,6 +26,10 @@ export function describePage(input: Pick<FetchPageInput, 'stream' | 'window' | '
 interface ReadyPage {
   read: PageRead;
   prepared?: PreparedPage;
+  /** The page's write, when the fetchPage before it started it. */
+  written?: WrittenAhead;
+  /** The request for the page after it, when that is being read ahead. */
+  next?: ApiRequest;
 }
 
 /**
@@ -50,7 +55,9 @@ async function readOwnPage(
       request: pageRequest(def, next),
       follow: (response) => {
         const ahead = pageFromResponse(def, next, response);
-        return { prepared: destination.prepare(table, ahead.records, { yielding: true, json: ahead.json }), next: after(next, ahead) };
+        // A full answer is not written (its window is read again in halves), so neither prepared nor written ahead.
+        const prepared = ahead.splitAt === undefined ? destination.prepare(table, ahead.records, { yielding: true, json: ahead.json }) : Promise.resolve(undefined);
+        return { prepared, next: after(next, ahead) };
       },
     };
   };
@@ -58,7 +65,26 @@ async function readOwnPage(
   if (link) readAhead.start(client, chainOf(def, at), link);
   if (read.splitAt !== undefined) return { read };
   const prepared = (await early?.prepared) ?? (await destination.prepare(table, read.records, { json: read.json }));
-  return { read, prepared };
+  return { read, prepared, written: early?.written, next: link?.request };
+}
+
+/**
+ * Writes a page of a stream's own: unless the fetchPage before it already did for the same sync.
+ * Then it starts writing the next page, when that is read ahead, so that page's write goes on
+ * while this page's result travels to the workflow and its fetchPage comes back.
+ */
+async function writeOwnPage(
+  client: DatadogClient,
+  { prepared, written, next }: ReadyPage & { prepared: PreparedPage },
+  { destination, readAhead }: { destination: Destination; readAhead: ReadAhead },
+  syncId: string,
+  organization: string,
+): Promise<void> {
+  const writer = `${syncId} ${organization}`;
+  // Another sync's write of the same page is waited for too, so that this sync's rows are the last written.
+  const writtenAhead = written !== undefined && (await written.done) && written.writer === writer;
+  if (!writtenAhead) await destination.writePage(prepared, syncId, organization);
+  if (next) readAhead.writeAhead(client, next, writer, (page) => destination.writePage(page, syncId, organization));
 }
 
 /** The pages of one stream's window (with its query): what reads ahead together. */
@@ -120,9 +146,10 @@ export function createFetchPageActivities({ datadog, destination, fetchRetry, re
               };
               page = def.parent ? await writeDependentPage(def, at, context) : await writeDerivedPage(def, at, context);
             } else {
-              const { read, prepared } = await readOwnPage(client, def, at, { destination, readAhead }, signal);
+              const ready = await readOwnPage(client, def, at, { destination, readAhead }, signal);
+              const { read, prepared } = ready;
               // A full answer of an endpoint without paging may lack records: its window is read again in halves, which hold all it held.
-              if (prepared) await destination.writePage(prepared, input.syncId, organization);
+              if (prepared) await writeOwnPage(client, { ...ready, prepared }, { destination, readAhead }, input.syncId, organization);
               page = { ...read, records: prepared ? read.records.length : 0 };
             }
             recordPageMetrics(input.stream, { records: page.records, bytes: page.bytes });

@@ -9,8 +9,9 @@ import type { RateLimitInfo } from '../shared/rate-limit';
  * of one stream's window not yet asked for. Each answer is prepared (one record per key, drift
  * columns, rows converted) while the pages before it are written; the fetchPage that asks for it only
  * writes. So a stream keeps its bucket busy while the destination is slow for a moment (a checkpoint,
- * other streams' pages before its own), not one request per write. Nothing is written ahead: the
- * position in workflow state still says exactly what is in the destination.
+ * other streams' pages before its own), not one request per write. The next page's write may also
+ * start once the page before it is written (`writeAhead`): at most one page is in the destination
+ * before its fetchPage has run (docs/architecture.md).
  */
 
 /** Pages of one stream's window read ahead and not yet asked for: at a search bucket's 3 requests a second, a few seconds' worth. */
@@ -26,12 +27,22 @@ export interface EarlyPage {
   response: Promise<ApiResponse>;
   /** The page prepared from it; undefined when preparing failed (the page's own fetchPage then meets that failure itself). */
   prepared: Promise<PreparedPage | undefined>;
+  /** The page's write, when the fetchPage before it started it (`writeAhead`). */
+  written?: WrittenAhead;
+}
+
+/** A page's write started before its own fetchPage ran. */
+export interface WrittenAhead {
+  /** Whose write it is: the sync and organisation it was written for. */
+  writer: string;
+  /** True once it is written; false when it was not (a failure, which the page's own write then meets). */
+  done: Promise<boolean>;
 }
 
 /** A request to read ahead, and what to do with its answer: prepare the page, and say which request follows it (none at the window's end). */
 export interface AheadLink {
   request: ApiRequest;
-  follow: (response: ApiResponse) => { prepared: Promise<PreparedPage>; next?: AheadLink };
+  follow: (response: ApiResponse) => { prepared: Promise<PreparedPage | undefined>; next?: AheadLink };
 }
 
 interface Pending extends EarlyPage {
@@ -70,6 +81,8 @@ export class ReadAhead {
   private readonly pending = new Map<string, Pending>();
   /** Per chain (one stream's window): the request that waits for room, sent once a page of the chain is taken. */
   private readonly parked = new Map<string, { client: DatadogClient; link: AheadLink; key: string }>();
+  /** Writes started ahead and not yet done. */
+  private readonly writing = new Set<Promise<boolean>>();
 
   constructor(private readonly pagesAhead = PAGES_AHEAD) {}
 
@@ -132,17 +145,33 @@ export class ReadAhead {
     signal.addEventListener('abort', abort, { once: true });
     const done = () => signal.removeEventListener('abort', abort);
     early.prepared.then(done, done);
-    return { response: early.response, prepared: early.prepared };
+    return { response: early.response, prepared: early.prepared, written: early.written };
   }
 
-  /** Aborts every request still pending (worker shutdown). */
-  close(): void {
+  /**
+   * Starts writing the page read ahead for `request`, if there is one and it is not being written
+   * yet, as `writer` (its sync and organisation). Called by a fetchPage once its own page is
+   * written, so a window's pages are written one after another, in order, at most one of them
+   * before its own fetchPage runs. A write that fails is left to the page's own fetchPage.
+   */
+  writeAhead(client: DatadogClient, request: ApiRequest, writer: string, write: (page: PreparedPage) => Promise<unknown>): void {
+    const early = this.pending.get(requestKey(client, request));
+    if (!early || early.written) return;
+    const done = early.prepared.then((page) => (page ? write(page).then(() => true) : false)).catch(() => false);
+    early.written = { writer, done };
+    this.writing.add(done);
+    void done.then(() => this.writing.delete(done));
+  }
+
+  /** Aborts every request still pending and waits for the writes started ahead (worker shutdown). */
+  async close(): Promise<void> {
     for (const { controller, timer } of this.pending.values()) {
       clearTimeout(timer);
       controller.abort();
     }
     this.pending.clear();
     this.parked.clear();
+    await Promise.all(this.writing);
   }
 
   private waitingIn(chain: string): number {
