@@ -23,12 +23,11 @@ describe('fetchPage reading the next page ahead', () => {
   });
 
   /** fetchPage on a destination that records what it prepared (and whether ahead) and wrote. */
-  function harness(readAhead: ReadAhead, { failOnce }: { failOnce?: (page: PreparedPage) => boolean } = {}) {
+  function harness(readAhead: ReadAhead, { failAttempt }: { failAttempt?: number } = {}) {
     const prepared: { records: JsonRecord[]; ahead: boolean }[] = [];
     const written: PreparedPage[] = [];
     /** Every write that ended, in that order, with the sync it was for; and how many were tried. */
     const writes: { records: JsonRecord[]; syncId: string }[] = [];
-    const failed = new Set<PreparedPage>();
     let tried = 0;
     const waiters: { count: number; resolve: () => void }[] = [];
     const destination = {
@@ -39,12 +38,9 @@ describe('fetchPage reading the next page ahead', () => {
         return page;
       },
       writePage: async (page: PreparedPage, syncId: string) => {
-        tried++;
+        const attempt = ++tried;
         await new Promise((resolve) => setTimeout(resolve, 20));
-        if (failOnce?.(page) && !failed.has(page)) {
-          failed.add(page);
-          throw new Error('the store is away');
-        }
+        if (attempt === failAttempt) throw new Error('the store is away');
         written.push(page);
         writes.push({ records: page.records, syncId });
         return page.rows.length;
@@ -92,14 +88,20 @@ describe('fetchPage reading the next page ahead', () => {
     await readAhead.close();
   });
 
-  it("writes the next page read ahead once its own is written, in order, at most one page before that page's fetchPage", async () => {
+  /** The window's first page fetched, once pages 2 and 3 are prepared ahead and page 2's write has begun. */
+  async function afterFirstPage(options?: Parameters<typeof harness>[1]) {
     const readAhead = new ReadAhead();
-    const { prepared, writes, run, preparedAhead } = harness(readAhead);
-    const bothAhead = preparedAhead(2);
-    const first = await run({}, 1);
+    const h = harness(readAhead, options);
+    const bothAhead = h.preparedAhead(2);
+    const first = await h.run({}, 1);
     await bothAhead;
+    await until(() => h.tried() === 2);
+    return { readAhead, ...h, first };
+  }
+
+  it("writes the next page read ahead once its own is written, in order, at most one page before that page's fetchPage", async () => {
     // Page 2 is written while page 1's result goes back to the workflow; page 3, prepared too, is not.
-    await until(() => writes.length === 2);
+    const { readAhead, prepared, writes, run, first } = await afterFirstPage();
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(writes.map((w) => w.records)).toEqual([prepared[0].records, prepared[1].records]);
     // Page 2's own fetchPage writes nothing again; once it ends, page 3 is on its way.
@@ -113,12 +115,7 @@ describe('fetchPage reading the next page ahead', () => {
   });
 
   it("writes a page again for another sync that reads it next, after the first sync's write ahead", async () => {
-    const readAhead = new ReadAhead();
-    const { prepared, writes, run, preparedAhead } = harness(readAhead);
-    const bothAhead = preparedAhead(2);
-    const first = await run({}, 1);
-    await bothAhead;
-    await until(() => writes.length === 2);
+    const { readAhead, prepared, writes, run, first } = await afterFirstPage();
     const second = await run(first.nextPage!, 2, 'sync-2');
     expect(second.recordCount).toBe(1_000);
     // The row's sync is the one whose fetchPage reported the page.
@@ -131,13 +128,8 @@ describe('fetchPage reading the next page ahead', () => {
   });
 
   it('writes a page itself when its write ahead failed', async () => {
-    const readAhead = new ReadAhead();
-    const { prepared, writes, tried, run, preparedAhead } = harness(readAhead, { failOnce: (page) => page.records === prepared[1]?.records });
-    const bothAhead = preparedAhead(2);
-    const first = await run({}, 1);
-    await bothAhead;
-    // Page 2's write ahead was tried, and failed.
-    await until(() => tried() === 2);
+    // The second write, page 2's ahead, is tried and fails.
+    const { readAhead, prepared, writes, run, first } = await afterFirstPage({ failAttempt: 2 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(writes).toHaveLength(1);
     const second = await run(first.nextPage!, 2);
