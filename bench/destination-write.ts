@@ -57,17 +57,18 @@ async function timed(rows: number, work: () => Promise<unknown>): Promise<number
   return rows / ((performance.now() - started) / 1000);
 }
 
-/** A page as fetchPage hands it over: the records, parsed from the body's text, and that text. */
+/** A page as fetchPage hands it over: the records, parsed from the body's text, and that text with its bytes. */
 interface Page {
   records: JsonRecord[];
   text: string;
+  utf8: Buffer;
 }
 
 async function measure(name: string, destination: DuckDbDestination | PostgresDestination, pages: Page[], parallel: number): Promise<DestinationFigures> {
   const rows = pages.reduce((n, p) => n + p.records.length, 0);
   await destination.ensureTable(logs);
   const write = async (page: Page, syncId: string) =>
-    destination.writePage(await destination.prepare(logs, page.records, { json: { text: page.text, path: 'data' } }), syncId);
+    destination.writePage(await destination.prepare(logs, page.records, { json: { text: page.text, path: 'data', utf8: page.utf8 } }), syncId);
   const sequential = async (syncId: string) => {
     for (const page of pages) await write(page, syncId);
   };
@@ -98,7 +99,7 @@ export async function measureDestinations(pageCount: number, pageSize: number, p
   const { records: sorted } = new World({ seed: 1, logs: { count: pageCount * pageSize, from: now - 86_400_000, to: now } }).searchIndex('logs');
   const pages: Page[] = Array.from({ length: pageCount }, (_, i) => {
     const text = JSON.stringify({ data: Array.from({ length: pageSize }, (_, j) => sorted.record(i * pageSize + j)) });
-    return { text, records: (JSON.parse(text) as { data: JsonRecord[] }).data };
+    return { text, utf8: Buffer.from(text), records: (JSON.parse(text) as { data: JsonRecord[] }).data };
   });
   const bytes = pages[0].text.length;
   console.log(`Writing ${pageCount} pages of ${pageSize} logs (~${Math.round(bytes / 1024)} KiB of JSON a page), then the same pages again.`);

@@ -6,7 +6,7 @@ import { extractRecords } from '../src/datadog/page';
 import { getStream } from '../src/datadog/streams/table';
 
 /** A server that answers each path with a canned status, headers and body. */
-const answers: Record<string, { status: number; body: string; headers?: Record<string, string> }> = {
+const answers: Record<string, { status: number; body: string | Buffer; headers?: Record<string, string> }> = {
   '/ok': { status: 200, body: '{"data":[]}', headers: { 'x-ratelimit-remaining': '7', 'x-ratelimit-reset': '12', 'x-ratelimit-limit': '300' } },
   '/unauthorized': { status: 401, body: '{"errors":["Unauthorized"]}' },
   '/forbidden': { status: 403, body: '{"errors":["Forbidden"]}' },
@@ -15,6 +15,9 @@ const answers: Record<string, { status: number; body: string; headers?: Record<s
   '/limited': { status: 429, body: '<html>Too many requests</html>', headers: { 'x-ratelimit-reset': '17', 'x-ratelimit-name': 'logs_list' } },
   '/broken': { status: 503, body: '{"errors":["Service unavailable"]}' },
   '/garbage': { status: 200, body: '{"data": [{"id": "a"' },
+  '/accents': { status: 200, body: Buffer.from('{"data":[{"id":"café 🚀"}]}') },
+  // "café" in Latin-1: not UTF-8.
+  '/latin1': { status: 200, body: Buffer.from('{"data":[{"id":"caf\u00e9"}]}', 'latin1') },
 };
 
 describe('Datadog client', () => {
@@ -60,6 +63,18 @@ describe('Datadog client', () => {
     const error = await failure(path);
     expect(error).toBeInstanceOf(DatadogApiError);
     expect(error).toMatchObject({ kind, retryable });
+  });
+
+  it('keeps the bytes of a body that is UTF-8 beside its text, and only the text of one that is not', async () => {
+    const accents = await client.send({ method: 'GET', path: '/accents', query: {} });
+    expect(accents.text).toBe('{"data":[{"id":"café 🚀"}]}');
+    expect(accents.utf8).toEqual(Buffer.from(accents.text!));
+    expect(accents.bytes).toBe(accents.utf8!.length);
+    const latin1 = await client.send({ method: 'GET', path: '/latin1', query: {} });
+    // Decoded as JavaScript decodes it, so a store reading the text lands what the parsed records hold.
+    expect(latin1.body).toEqual({ data: [{ id: 'caf\ufffd' }] });
+    expect(latin1.utf8).toBeUndefined();
+    expect(latin1.bytes).toBe(24);
   });
 
   it("keeps Datadog's own words and the rate-limit reset", async () => {

@@ -456,9 +456,9 @@ describe.each(['duckdb', 'postgres'] as const)('%s', (kind) => {
     try {
       const table = tableSpec(def);
       for (const body of bodies) {
-        // As fetchPage hands it over: the records, and the body they came in.
+        // As fetchPage hands it over: the records, and the body they came in, as text and as the bytes received.
         const records = (JSON.parse(body) as { data: JsonRecord[] }).data;
-        const prepared = await store.destination.prepare(table, records, { json: { text: body, path: 'data' } });
+        const prepared = await store.destination.prepare(table, records, { json: { text: body, path: 'data', utf8: Buffer.from(body) } });
         expect(prepared.json?.text).toBe(body);
         await store.destination.writePage(prepared, 'sync-1');
         // One value JavaScript must convert itself (a number for a string) sends a page down its path.

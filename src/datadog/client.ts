@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { RateLimitInfo } from '../shared/rate-limit';
 import { DatadogApiError, errorMessages, kindForAnswer, kindForStatus, parseRateLimit } from './errors';
@@ -42,6 +43,11 @@ export interface ApiResponse {
   body: unknown;
   /** The body as received, before parsing (a store may read the records from it itself); absent when none was kept. */
   text?: string;
+  /**
+   * The same body as the bytes received, when they are valid UTF-8 (so exactly the text's): a store
+   * can take these as they are rather than encode the text again.
+   */
+  utf8?: Buffer;
   /** Size of the body in bytes, for metrics and progress. */
   bytes: number;
   rateLimit?: RateLimitInfo;
@@ -114,9 +120,9 @@ export class DatadogClient {
     const rateLimit = parseRateLimit(response.headers);
     const declared = Number(response.headers['content-length']) || undefined;
     const body = new BodyReader(response.body, this.limits.maxBodyBytes);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await body.read();
+      bytes = await body.read();
     } catch (err) {
       if (err instanceof DatadogApiError) throw err;
       throw failed(err, 'body', body.received, declared);
@@ -129,6 +135,7 @@ export class DatadogClient {
       );
     }
 
+    const text = bytes.toString('utf8');
     const kind = kindForStatus(status);
     let parsed: unknown;
     try {
@@ -142,7 +149,7 @@ export class DatadogClient {
       });
     }
     if (kind) throw httpError(kind, status, request.path, parsed, rateLimit, text);
-    return { status, body: parsed, text, bytes: Buffer.byteLength(text), rateLimit };
+    return { status, body: parsed, text, ...(isUtf8(bytes) ? { utf8: bytes } : {}), bytes: bytes.length, rateLimit };
   }
 
   async close(): Promise<void> {
@@ -160,18 +167,18 @@ class BodyReader {
     private readonly maxBytes: number,
   ) {}
 
-  async read(): Promise<string> {
+  async read(): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of this.body) {
       this.received += (chunk as Buffer).length;
       if (this.received > this.maxBytes) {
         this.tooLarge = true;
         this.body.destroy();
-        return '';
+        return Buffer.alloc(0);
       }
       chunks.push(chunk as Buffer);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
 }
 

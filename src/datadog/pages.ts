@@ -65,7 +65,7 @@ export function pageFromResponse(def: StreamDef, at: PageAt, response: ApiRespon
   const splitAt = fullAnswer(def, at.window, received);
   return {
     records,
-    ...(response.text !== undefined && recordsAsReceived(def) ? { json: { text: response.text, path: def.recordsPath } } : {}),
+    ...(response.text !== undefined && recordsAsReceived(def) ? { json: { text: response.text, path: def.recordsPath, ...(response.utf8 ? { utf8: response.utf8 } : {}) } } : {}),
     nextPage,
     bytes: response.bytes,
     rateLimit: response.rateLimit,

@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBBlobValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { RunContext } from './destination';
 import type { EventCopies } from './duckdb-event-copies';
 import { jsonInsert, type JsonInsert } from './duckdb-json';
@@ -31,7 +31,9 @@ export class JsonPages {
       let written: (() => void) | undefined;
       await inTransaction(this.connection, async () => {
         if (!keyed) written = await this.copies.remove(table, columns, records, run.organization);
-        const { rowsChanged } = await this.connection.run(insert.sql, [json.text, run.syncId, run.organization]);
+        // The bytes as received when there are some: binding the text would encode it to UTF-8 again, on the main thread.
+        const utf8 = new DuckDBBlobValue(json.utf8 ?? Buffer.from(json.text));
+        const { rowsChanged } = await this.connection.run(insert.sql, [utf8, run.syncId, run.organization]);
         // Every record becomes a row, or the page is written another way: never fewer, silently.
         const expected = records.length - (page.repeated ?? 0);
         if (rowsChanged !== expected) throw new Error(`the JSON held ${rowsChanged} of the page's ${expected} records`);

@@ -52,7 +52,7 @@ function field(column: Column): string {
 }
 
 export interface JsonInsert {
-  /** Parameters: $1 the JSON text, $2 the sync id, $3 the organisation. */
+  /** Parameters: $1 the JSON text's UTF-8 bytes (a BLOB), $2 the sync id, $3 the organisation. */
   sql: string;
 }
 
@@ -67,7 +67,7 @@ export function jsonInsert(table: string, columns: Column[], key: Column, json: 
   const target = [...columns.map((c) => quoteIdent(c.name)), RAW_COLUMN, SYNCED_AT_COLUMN, SYNC_ID_COLUMN, quoteIdent(ORGANIZATION_COLUMN)].join(', ');
   const values = [...columns.map(field), 'r', 'now()', '$2', '$3'].join(', ');
   const ordinal = repeated ? ', generate_subscripts(l, 1) AS ord' : '';
-  const records = `SELECT r${repeated ? ', ord' : ''}, json_transform(r, ${literal(JSON.stringify(shape))}) AS s FROM (SELECT unnest(l) AS r${ordinal} FROM (SELECT json_extract($1, ${literal(arrayPath(json.path))}) AS l))`;
+  const records = `SELECT r${repeated ? ', ord' : ''}, json_transform(r, ${literal(JSON.stringify(shape))}) AS s FROM (SELECT unnest(l) AS r${ordinal} FROM (SELECT json_extract(decode($1), ${literal(arrayPath(json.path))}) AS l))`;
   const lastCopy = repeated ? ` QUALIFY row_number() OVER (PARTITION BY ${field(key)} ORDER BY ord DESC) = 1` : '';
   return { sql: `INSERT ${replace ? 'OR REPLACE ' : ''}INTO ${quoteIdent(table)} (${target}) SELECT ${values} FROM (${records})${lastCopy}` };
 }

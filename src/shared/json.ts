@@ -47,4 +47,6 @@ export function setPath(target: JsonRecord, path: string, value: unknown): void 
 export interface RecordsJson {
   text: string;
   path: string;
+  /** `text` as the UTF-8 bytes it was received as, when kept: a store reads these rather than encode the text again. */
+  utf8?: Uint8Array;
 }
