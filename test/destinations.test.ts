@@ -310,6 +310,44 @@ describe('DuckDB', () => {
     }
   });
 
+  it('rewrites no row group of an earlier checkpoint while pages are written, and reclaims the rows a re-read replaced once the sync is recorded', async () => {
+    const store = await STORES.duckdb();
+    try {
+      const { destination } = store;
+      await destination.ensureTable(tableSpec(logs));
+      const start = Date.parse('2025-02-28T00:00:00.000Z');
+      // Rows as a long sync leaves them, 130,000 between two checkpoints: a full row group (122,880) and part of one, each time.
+      const load = (from: number) =>
+        destination.query(
+          `INSERT INTO logs (id, type, "timestamp", _raw, _retriever_synced_at, _retriever_sync_id, _retriever_organization)
+           SELECT 'log-' || i, 'log', to_timestamp(${start / 1000} + i / 1000.0), '{}', now(), 'sync-1', 'default' FROM range(${from}, ${from + 130_000}) t(i)`,
+        );
+      const rowGroups = async () =>
+        (await destination.query(`SELECT row_group_id AS id, max(count)::INTEGER AS n FROM pragma_storage_info('logs') GROUP BY 1 ORDER BY 1`)).map((r) => Number(r.n));
+      await load(0);
+      await destination.query('CHECKPOINT');
+      const [partial] = await destination.query(`SELECT list(DISTINCT block_id ORDER BY block_id)::VARCHAR AS blocks FROM pragma_storage_info('logs') WHERE row_group_id = 1 AND block_id >= 0`);
+      await load(130_000);
+      await destination.query('CHECKPOINT');
+      // DuckDB's default would have merged the part-filled row group with the next two, writing them again.
+      expect(await rowGroups()).toEqual([122_880, 7_120, 122_880, 7_120]);
+      const [same] = await destination.query(`SELECT list(DISTINCT block_id ORDER BY block_id)::VARCHAR AS blocks FROM pragma_storage_info('logs') WHERE row_group_id = 1 AND block_id >= 0`);
+      expect(same.blocks).toBe(partial.blocks);
+
+      // The next sync re-reads its lookback: the last 1,000 events again, their earlier copies deleted.
+      const again = Array.from({ length: 1_000 }, (_, j) => 259_000 + j).map((i) => ({ id: `log-${i}`, type: 'log', attributes: { timestamp: new Date(start + i).toISOString() } }));
+      await writeRecords(destination, logs, again, 'sync-2');
+      await destination.query('CHECKPOINT');
+      expect((await rowGroups()).reduce((a, b) => a + b)).toBe(261_000);
+      await destination.recordSync({ syncId: 'sync-2', organization: 'default', status: 'completed' });
+      // Merged into full row groups: the 1,000 deleted copies no longer take room in the file.
+      expect(await rowGroups()).toEqual([122_880, 122_880, 14_240]);
+      expect(await countRows(destination, 'logs')).toBe(260_000);
+    } finally {
+      await store.destination.close();
+    }
+  });
+
   it("keeps two organisations' events of the same ids as two rows in a table without a key index, each written again without a copy", async () => {
     const store = await STORES.duckdb();
     try {

@@ -59,9 +59,28 @@ export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointT
   workingMemory: 512 * 1024 * 1024,
 };
 
+/**
+ * Row-group merges a checkpoint may run (DuckDB's `max_vacuum_tasks`): none while pages are written,
+ * DuckDB's own 100 in the checkpoint that reclaims removed rows (`VACUUMING_CHECKPOINT`). Each
+ * checkpoint leaves its last row group part-filled, and the next one merges that with up to two full
+ * row groups written before it; a row group of production-sized logs is about 450 MB, so during a
+ * long sync every checkpoint wrote the table's recent past again, and took 15 s instead of 5
+ * (BENCHMARKS.md). Without merges, only rows deleted while others of their row group live stay in
+ * the file, and `VACUUMING_CHECKPOINT` reclaims those.
+ */
+const VACUUM_TASKS_WHILE_WRITING = 0;
+
+/** A checkpoint that merges row groups as DuckDB does by default, reclaiming the rows deleted from them. */
+export const VACUUMING_CHECKPOINT = ['SET max_vacuum_tasks = 100', 'CHECKPOINT', `SET max_vacuum_tasks = ${VACUUM_TASKS_WHILE_WRITING}`];
+
 /** The DuckDB configuration a destination opens its file with (benchmarks open theirs the same way). */
 export function duckDbConfig(settings: DuckDbSettings = {}): Record<string, string> {
   const checkpointThreshold = settings.checkpointThreshold ?? DEFAULT_DUCKDB_SETTINGS.checkpointThreshold;
   const threads = String(settings.threads ?? DEFAULT_DUCKDB_SETTINGS.threads);
-  return { checkpoint_threshold: checkpointThreshold, threads, ...(settings.memoryLimit ? { memory_limit: settings.memoryLimit } : {}) };
+  return {
+    checkpoint_threshold: checkpointThreshold,
+    threads,
+    max_vacuum_tasks: String(VACUUM_TASKS_WHILE_WRITING),
+    ...(settings.memoryLimit ? { memory_limit: settings.memoryLimit } : {}),
+  };
 }

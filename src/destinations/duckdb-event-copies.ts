@@ -15,6 +15,8 @@ export class EventCopies {
    * kept by this process, the file's only writer. A page of later events has no earlier copies.
    */
   private readonly latest = new Map<string, number>();
+  /** Rows removed since the count was last taken (`takeRemoved`). */
+  private removed = 0;
 
   constructor(private readonly connection: DuckDBConnection) {}
 
@@ -31,16 +33,24 @@ export class EventCopies {
     const bounds = timeColumn ? timeBounds(timeColumn.source, records) : undefined;
     const keys = JSON.stringify(records.map((record) => getPath(record, key.source)));
     if (!bounds) {
-      await this.connection.run(removeCopies(table.name, key, undefined), [organization, keys]);
+      this.removed += (await this.connection.run(removeCopies(table.name, key, undefined), [organization, keys])).rowsChanged;
       return () => undefined;
     }
     const latest = await this.latestTime(table.name, timeColumn!, organization);
     // Milliseconds on both sides: a later millisecond is a later time, whatever the microseconds.
     if (bounds.from <= latest) {
       // One millisecond past the end: the column keeps microseconds the bound's milliseconds do not.
-      await this.connection.run(removeCopies(table.name, key, timeColumn), [organization, keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()]);
+      const params = [organization, keys, new Date(bounds.from).toISOString(), new Date(bounds.to + 1).toISOString()];
+      this.removed += (await this.connection.run(removeCopies(table.name, key, timeColumn), params)).rowsChanged;
     }
     return () => this.latest.set(latestKey(table.name, organization), Math.max(latest, bounds.to));
+  }
+
+  /** The rows removed since the last call (counted in transactions that may yet roll back: at worst a checkpoint too many). */
+  takeRemoved(): number {
+    const removed = this.removed;
+    this.removed = 0;
+    return removed;
   }
 
   /** The latest event time an organisation's rows of the table hold (epoch ms), -Infinity for none. */

@@ -5,7 +5,7 @@ import type { JsonRecord } from '../shared/json';
 import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type StreamReset, type SyncRecord } from './destination';
 import { convertPage, lastPerKey, prepareFromJson, type PreparedPage, type Row } from './rows';
 import { JsonPages } from './duckdb-json-pages';
-import { DUCKDB, DEFAULT_DUCKDB_SETTINGS, duckDbConfig, type DuckDbSettings } from './duckdb-config';
+import { DUCKDB, DEFAULT_DUCKDB_SETTINGS, duckDbConfig, VACUUMING_CHECKPOINT, type DuckDbSettings } from './duckdb-config';
 import { EventCopies } from './duckdb-event-copies';
 import { TableAppenders } from './duckdb-appenders';
 import { stagingTable, upsertThroughStage, type StagingTable } from './duckdb-pages';
@@ -41,6 +41,8 @@ export class DuckDbDestination implements Destination {
   /** Earlier copies of events in tables without a key index. */
   private readonly copies: EventCopies;
   private readonly jsonPages: JsonPages;
+  /** Rows deleted (full refreshes, resets) since the last checkpoint that reclaimed them; event copies are counted in `copies`. */
+  private removedRows = 0;
 
   /** DuckDB's memory limit, when no fixed one is configured. */
   private readonly memory?: AdaptiveMemoryLimit;
@@ -245,6 +247,7 @@ export class DuckDbDestination implements Destination {
         const resets: StreamReset[] = [];
         for (const stream of streams) resets.push(await this.sql.resetStream(run, options.organization ?? DEFAULT_ORGANIZATION, stream, options.dropRows));
         await this.connection.run('COMMIT');
+        this.removedRows += resets.reduce((n, reset) => n + (reset.rowsDropped ?? 0), 0);
         return resets;
       } catch (err) {
         await this.connection.run('ROLLBACK');
@@ -256,11 +259,25 @@ export class DuckDbDestination implements Destination {
   async removeRowsNotIn(table: TableSpec, syncId: string, organization = DEFAULT_ORGANIZATION): Promise<number> {
     await this.ensureTable(table);
     const result = await this.run(...this.sql.removeRowsNotIn(table, { syncId, organization }));
+    this.removedRows += result.rowsChanged;
     return result.rowsChanged;
   }
 
+  /** The sync's record; then, when rows were deleted since the last time, a checkpoint that reclaims them (duckdb-config.ts). */
   async recordSync(sync: SyncRecord): Promise<void> {
     await this.run(...this.sql.recordSync(sync));
+    await this.onConnection(async () => {
+      this.removedRows += this.copies.takeRemoved();
+      if (this.removedRows === 0) return;
+      try {
+        for (const statement of VACUUMING_CHECKPOINT) await this.connection.run(statement);
+        this.removedRows = 0;
+      } catch (err) {
+        // The rows stay in the file until a later sync's checkpoint reclaims them: nothing is lost.
+        console.warn(`retriever: a DuckDB checkpoint to reclaim deleted rows failed: ${(err as Error).message}`);
+        await this.connection.run(VACUUMING_CHECKPOINT[VACUUMING_CHECKPOINT.length - 1]).catch(() => undefined);
+      }
+    });
   }
 
   async readRows(table: TableSpec, options: ReadRowsOptions = {}): Promise<StoredRow[]> {
