@@ -64,7 +64,7 @@ export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointT
  * DuckDB's own 100 in the checkpoint that reclaims removed rows (`VACUUMING_CHECKPOINT`). Each
  * checkpoint leaves its last row group part-filled, and the next one merges that with up to two full
  * row groups written before it; a row group of production-sized logs is about 450 MB, so during a
- * long sync every checkpoint wrote the table's recent past again, and took 15 s instead of 5
+ * long sync every checkpoint wrote the table's recent past again, and took up to 17 s instead of 8
  * (BENCHMARKS.md). Without merges, only rows deleted while others of their row group live stay in
  * the file, and `VACUUMING_CHECKPOINT` reclaims those.
  */
