@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { DUCKDB_TYPES } from './duckdb-pages';
 import { quoteIdent, type SqlDialect } from './sql-tables';
 
@@ -61,17 +62,24 @@ export const DEFAULT_DUCKDB_SETTINGS: Required<Pick<DuckDbSettings, 'checkpointT
 
 /**
  * Row-group merges a checkpoint may run (DuckDB's `max_vacuum_tasks`): none while pages are written,
- * DuckDB's own 100 in the checkpoint that reclaims removed rows (`VACUUMING_CHECKPOINT`). Each
+ * DuckDB's own 100 in the checkpoint that reclaims removed rows (`reclaimingCheckpoint`). Each
  * checkpoint leaves its last row group part-filled, and the next one merges that with up to two full
  * row groups written before it; a row group of production-sized logs is about 450 MB, so during a
  * long sync every checkpoint wrote the table's recent past again, and took up to 17 s instead of 8
  * (BENCHMARKS.md). Without merges, only rows deleted while others of their row group live stay in
- * the file, and `VACUUMING_CHECKPOINT` reclaims those.
+ * the file, and `reclaimingCheckpoint` reclaims those.
  */
 const VACUUM_TASKS_WHILE_WRITING = 0;
 
-/** A checkpoint that merges row groups as DuckDB does by default, reclaiming the rows deleted from them. */
-export const VACUUMING_CHECKPOINT = ['SET max_vacuum_tasks = 100', 'CHECKPOINT', `SET max_vacuum_tasks = ${VACUUM_TASKS_WHILE_WRITING}`];
+/** A checkpoint that merges row groups as DuckDB does by default, reclaiming the rows deleted from them; merges are off again after it. */
+export async function reclaimingCheckpoint(connection: DuckDBConnection): Promise<void> {
+  await connection.run('SET max_vacuum_tasks = 100');
+  try {
+    await connection.run('CHECKPOINT');
+  } finally {
+    await connection.run(`SET max_vacuum_tasks = ${VACUUM_TASKS_WHILE_WRITING}`);
+  }
+}
 
 /** The DuckDB configuration a destination opens its file with (benchmarks open theirs the same way). */
 export function duckDbConfig(settings: DuckDbSettings = {}): Record<string, string> {

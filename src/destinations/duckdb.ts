@@ -5,7 +5,7 @@ import type { JsonRecord } from '../shared/json';
 import { DestinationUnavailableError, type Bookmark, type Destination, type PrepareOptions, type ReadRowsOptions, type RunContext, type StoredRow, type StreamReset, type SyncRecord } from './destination';
 import { convertPage, lastPerKey, prepareFromJson, type PreparedPage, type Row } from './rows';
 import { JsonPages } from './duckdb-json-pages';
-import { DUCKDB, DEFAULT_DUCKDB_SETTINGS, duckDbConfig, VACUUMING_CHECKPOINT, type DuckDbSettings } from './duckdb-config';
+import { DUCKDB, DEFAULT_DUCKDB_SETTINGS, duckDbConfig, reclaimingCheckpoint, type DuckDbSettings } from './duckdb-config';
 import { EventCopies } from './duckdb-event-copies';
 import { TableAppenders } from './duckdb-appenders';
 import { stagingTable, upsertThroughStage, type StagingTable } from './duckdb-pages';
@@ -270,12 +270,11 @@ export class DuckDbDestination implements Destination {
       this.removedRows += this.copies.takeRemoved();
       if (this.removedRows === 0) return;
       try {
-        for (const statement of VACUUMING_CHECKPOINT) await this.connection.run(statement);
+        await reclaimingCheckpoint(this.connection);
         this.removedRows = 0;
       } catch (err) {
         // The rows stay in the file until a later sync's checkpoint reclaims them: nothing is lost.
         console.warn(`retriever: a DuckDB checkpoint to reclaim deleted rows failed: ${(err as Error).message}`);
-        await this.connection.run(VACUUMING_CHECKPOINT[VACUUMING_CHECKPOINT.length - 1]).catch(() => undefined);
       }
     });
   }
